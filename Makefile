@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# scard: smart card reader library and drivers, built out of tree.
+#
+#   make               modules (for KDIR) and user-space tools
+#   make run           the demo in QEMU (installs its dependencies)
+#   make check         every test (installs its dependencies)
+#   make checkpatch    scripts/checkpatch.pl --strict over the tree
+#   make install       install the modules for KDIR's kernel, run depmod
+#   make W=1 / C=1     extra warnings / sparse, passed on to Kbuild
+
+KVER ?= $(shell uname -r)
+STOCK_KDIR := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+KDIR ?= $(if $(wildcard /lib/modules/$(KVER)/build),/lib/modules/$(KVER)/build,$(STOCK_KDIR))
+TESTING := tools/testing
+
+.PHONY: all modules tools run check checkpatch bench install clean help
+
+all: modules tools
+
+modules:
+	@test -n "$(KDIR)" || { echo "no kernel headers: run $(TESTING)/deps.sh or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools:
+	$(TESTING)/build-progs.sh $(CURDIR)/build/progs
+
+run:
+	$(TESTING)/deps.sh
+	$(TESTING)/run-demo.sh
+
+check:
+	$(TESTING)/deps.sh
+	$(TESTING)/check.sh
+
+checkpatch:
+	$(TESTING)/checkpatch.sh
+
+# Installs the library and the reader drivers, not the test modules.
+install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_SCARD_TEST_READER= CONFIG_SCARD_KUNIT_TEST= modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_SCARD_TEST_READER= CONFIG_SCARD_KUNIT_TEST= modules_install
+	depmod -a $(notdir $(patsubst %/build,%,$(KDIR))) 2>/dev/null || depmod -a
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build
+
+help:
+	@sed -n 's/^#   //p' Makefile

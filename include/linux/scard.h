@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * scard: smart card reader driver library, API for reader drivers.
+ *
+ * The library owns the /dev/scardN device node, the request serialisation,
+ * the card state machine, the attribute answers, card tracking and the
+ * object lifetime. A reader driver allocates a reader, fills in its
+ * capabilities and its reader_function[] callbacks, registers it, reports
+ * card insertion and removal with scard_card_event(), and unregisters it
+ * when the hardware goes away:
+ *
+ *	reader = scard_reader_alloc(parent);
+ *	reader->reader_function[RDF_CARD_POWER] = my_power;
+ *	...
+ *	err = scard_reader_register(reader);
+ *	...
+ *	scard_reader_unregister(reader);
+ *	scard_reader_put(reader);
+ *
+ * See Documentation/driver-api/scard.rst.
+ */
+#ifndef _LINUX_SCARD_H
+#define _LINUX_SCARD_H
+
+#include <linux/kref.h>
+#include <linux/miscdevice.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/scard_proto.h>
+#include <uapi/linux/scard.h>
+
+struct device;
+struct scard_reader;
+
+/* Indexes of reader_function[] (smclib's RDF_* values). */
+enum scard_rdf {
+	RDF_CARD_POWER = 0,		/* mandatory */
+	RDF_TRANSMIT = 1,		/* mandatory */
+	RDF_CARD_EJECT = 2,
+	RDF_READER_SWALLOW = 3,
+	RDF_CARD_TRACKING = 4,		/* mandatory */
+	RDF_SET_PROTOCOL = 5,		/* mandatory */
+	RDF_DEBUG_LEVEL = 6,		/* unused, keeps smclib's numbering */
+	RDF_CARD_CONFISCATE = 7,
+	RDF_IOCTL_VENDOR = 8,
+	RDF_ATR_PARSE = 9,
+	RDF_MAX = 16,
+};
+
+/* smclib function numbers, the major code of a request (= _IOC_NR). */
+enum scard_fn {
+	SCARD_FN_POWER = 1,
+	SCARD_FN_GET_ATTRIBUTE = 2,
+	SCARD_FN_SET_ATTRIBUTE = 3,
+	SCARD_FN_CONFISCATE = 4,
+	SCARD_FN_TRANSMIT = 5,
+	SCARD_FN_EJECT = 6,
+	SCARD_FN_SWALLOW = 7,
+	SCARD_FN_IS_PRESENT = 10,
+	SCARD_FN_IS_ABSENT = 11,
+	SCARD_FN_SET_PROTOCOL = 12,
+	SCARD_FN_GET_STATE = 14,
+	SCARD_FN_GET_LAST_ERROR = 15,
+	SCARD_FN_GET_PERF_CNTR = 16,
+	SCARD_FN_VENDOR = 64,
+};
+
+/*
+ * A reader_function[] callback may return this instead of 0 or a negative
+ * errno: the request goes on asynchronously and the driver finishes it with
+ * scard_complete_request(). Until then every other request on the reader
+ * fails with -EBUSY.
+ */
+#define SCARD_PENDING	1
+
+/**
+ * struct scard_request - the request a callback works on
+ * @major: smclib function number (enum scard_fn)
+ * @minor: POWER: disposition; SET_PROTOCOL: the protocol to select (one
+ *	bit); VENDOR: vendor code; IS_PRESENT/IS_ABSENT: SCARD_FN_IS_*
+ * @flags: TRANSMIT: SCARD_TRANSMIT_* flags
+ * @nad: TRANSMIT: T=1 node address (in and out)
+ * @send: request data (command, vendor input), owned by the library
+ * @send_len: length of @send
+ * @recv: reply buffer, owned by the library
+ * @recv_size: size of @recv
+ * @recv_len: out: bytes the callback put into @recv
+ *
+ * The buffers belong to the reader and stay valid until the request is
+ * finished (callback returned, or scard_complete_request() called).
+ */
+struct scard_request {
+	unsigned int major;
+	u32 minor;
+	u32 flags;
+	u8 nad;
+	const u8 *send;
+	size_t send_len;
+	u8 *recv;
+	size_t recv_size;
+	size_t recv_len;
+};
+
+/**
+ * struct scard_vendor_attr - what the reader says about itself
+ * @vendor_name: SCARD_ATTR_VENDOR_NAME (at most 32 characters)
+ * @ifd_type: SCARD_ATTR_VENDOR_IFD_TYPE (at most 32 characters)
+ * @ifd_version: SCARD_ATTR_VENDOR_IFD_VERSION, major << 24 | minor << 16 |
+ *	build
+ * @ifd_serial: SCARD_ATTR_VENDOR_IFD_SERIAL_NO, empty if unknown
+ * @unit: SCARD_ATTR_DEVICE_UNIT, index of this reader among its type
+ */
+struct scard_vendor_attr {
+	char vendor_name[33];
+	char ifd_type[33];
+	u32 ifd_version;
+	char ifd_serial[33];
+	u32 unit;
+};
+
+/**
+ * struct scard_reader_caps - capabilities of the reader
+ * @reader_type: SCARD_READER_TYPE_* (high word of SCARD_ATTR_CHANNEL_ID)
+ * @channel: low word of SCARD_ATTR_CHANNEL_ID (port, USB address, ...)
+ * @protocols: SCARD_PROTOCOL_T0 / _T1 / _RAW the reader can run
+ * @clk_default: default card clock, kHz
+ * @clk_max: maximum card clock, kHz
+ * @rate_default: default data rate, bit/s
+ * @rate_max: maximum data rate, bit/s
+ * @clk_list: clock frequencies the reader supports (kHz), may be NULL
+ * @clk_count: entries in @clk_list
+ * @rate_list: data rates the reader supports (bit/s), may be NULL
+ * @rate_count: entries in @rate_list
+ * @max_ifsd: largest T=1 IFSD the reader accepts (1..254)
+ * @mechanical: SCARD_READER_SWALLOWS / _EJECTS / _CONFISCATES
+ * @power_mgmt: SCARD_ATTR_POWER_MGMT_SUPPORT value
+ */
+struct scard_reader_caps {
+	u32 reader_type;
+	u32 channel;
+	u32 protocols;
+	u32 clk_default;
+	u32 clk_max;
+	u32 rate_default;
+	u32 rate_max;
+	const u32 *clk_list;
+	unsigned int clk_count;
+	const u32 *rate_list;
+	unsigned int rate_count;
+	u32 max_ifsd;
+	u32 mechanical;
+	u32 power_mgmt;
+};
+
+/**
+ * struct scard_reader - one reader slot, one /dev/scardN
+ * @reader_function: the driver's callbacks, indexed by enum scard_rdf; a
+ *	NULL optional entry makes its request fail with -EOPNOTSUPP
+ * @caps: reader capabilities, filled in by the driver before registering
+ * @vendor: vendor attributes, filled in by the driver before registering
+ * @card: card capabilities; written by the library under @lock, readable
+ *	by callbacks (which run under @lock)
+ *
+ * All other members are private to the library.
+ */
+struct scard_reader {
+	int (*reader_function[RDF_MAX])(struct scard_reader *reader,
+					struct scard_request *req);
+	struct scard_reader_caps caps;
+	struct scard_vendor_attr vendor;
+	struct scard_card_caps card;
+
+	/* private */
+	struct kref kref;
+	struct device *parent;
+	void *drvdata;
+	int id;
+	char name[16];
+	struct miscdevice misc;
+	bool registered;
+
+	/* Revocation: readers of ops_sem may call callbacks unless dead. */
+	struct rw_semaphore ops_sem;
+	bool dead;
+
+	/* Serialises requests; callbacks run under it. */
+	struct mutex lock;
+	struct scard_request req;
+	u8 *send_buf;
+	u8 *recv_buf;
+	bool pending;
+	int pending_status;
+	wait_queue_head_t pending_wq;
+
+	/* State and events, written from any context under state_lock. */
+	spinlock_t state_lock;
+	unsigned int state;
+	u64 events;
+	u64 inserts;
+	u64 removals;
+	wait_queue_head_t event_wq;
+	struct work_struct uevent_work;
+
+	/* Openers. */
+	spinlock_t open_lock;
+	unsigned int open_count;
+	bool exclusive;
+
+	/* Statistics and errors. */
+	int last_error;
+	u64 perf_transmissions;
+	u64 perf_bytes_sent;
+	u64 perf_bytes_received;
+	u64 perf_transmit_ns;
+	bool suppress_ifs_request;
+	bool in_use;
+};
+
+struct scard_reader *scard_reader_alloc(struct device *parent);
+int scard_reader_register(struct scard_reader *reader);
+void scard_reader_unregister(struct scard_reader *reader);
+void scard_reader_get(struct scard_reader *reader);
+void scard_reader_put(struct scard_reader *reader);
+
+void scard_card_event(struct scard_reader *reader, unsigned int state);
+void scard_set_state(struct scard_reader *reader, unsigned int state);
+unsigned int scard_get_state(struct scard_reader *reader);
+int scard_set_atr(struct scard_reader *reader, const u8 *atr, size_t len);
+void scard_complete_request(struct scard_reader *reader, int status);
+
+static inline void scard_set_drvdata(struct scard_reader *reader, void *data)
+{
+	reader->drvdata = data;
+}
+
+static inline void *scard_get_drvdata(struct scard_reader *reader)
+{
+	return reader->drvdata;
+}
+
+static inline const char *scard_reader_name(const struct scard_reader *reader)
+{
+	return reader->name;
+}
+
+#endif /* _LINUX_SCARD_H */

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * scard: user-space interface of the Linux smart card reader library.
+ *
+ * One character device /dev/scardN per reader slot. The ioctl set mirrors
+ * the Windows smart card driver library (smclib) request set; the ioctl
+ * number (_IOC_NR) of each request equals the smclib function number.
+ *
+ * Every structure has a fixed layout, identical for 32-bit and 64-bit
+ * callers: fixed-width fields, user pointers carried in __aligned_u64,
+ * explicit padding. Fields named "reserved" must be zero (-EINVAL
+ * otherwise). Variable buffers always come with a length; when an output
+ * buffer is too small the call fails with -ENOSPC and the length field holds
+ * the size that is needed.
+ *
+ * See Documentation/userspace-api/scard.rst for the errno table.
+ */
+#ifndef _UAPI_LINUX_SCARD_H
+#define _UAPI_LINUX_SCARD_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define SCARD_IOC_MAGIC			0xB9
+
+/* Reader/card states: smclib's ordinals (not pcsc-lite's bit flags). */
+#define SCARD_UNKNOWN			0
+#define SCARD_ABSENT			1
+#define SCARD_PRESENT			2
+#define SCARD_SWALLOWED			3
+#define SCARD_POWERED			4
+#define SCARD_NEGOTIABLE		5
+#define SCARD_SPECIFIC			6
+
+/* Protocols (masks for SET_PROTOCOL, values of the selected protocol). */
+#define SCARD_PROTOCOL_UNDEFINED	0x00000000
+#define SCARD_PROTOCOL_T0		0x00000001
+#define SCARD_PROTOCOL_T1		0x00000002
+#define SCARD_PROTOCOL_TX		(SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1)
+#define SCARD_PROTOCOL_RAW		0x00010000
+/* In a SET_PROTOCOL mask: use default parameters (no speed-up by PPS). */
+#define SCARD_PROTOCOL_DEFAULT		0x80000000
+#define SCARD_PROTOCOL_OPTIMAL		0x00000000
+
+/* POWER dispositions. */
+#define SCARD_POWER_DOWN		0
+#define SCARD_COLD_RESET		1
+#define SCARD_WARM_RESET		2
+
+#define SCARD_ATR_MAX			33
+
+/* Largest command and response the library accepts (extended APDUs). */
+#define SCARD_MAX_SEND			65544
+#define SCARD_MAX_RECV			65538
+
+/* Attribute tags: class << 16 | id (smclib/PC/SC values). */
+#define SCARD_ATTR_TAG(cls, id)		(((cls) << 16) | (id))
+#define SCARD_CLASS_VENDOR_INFO		1
+#define SCARD_CLASS_COMMUNICATIONS	2
+#define SCARD_CLASS_PROTOCOL		3
+#define SCARD_CLASS_POWER_MGMT		4
+#define SCARD_CLASS_SECURITY		5
+#define SCARD_CLASS_MECHANICAL		6
+#define SCARD_CLASS_VENDOR_DEFINED	7
+#define SCARD_CLASS_IFD_PROTOCOL	8
+#define SCARD_CLASS_ICC_STATE		9
+#define SCARD_CLASS_PERF		0x7ffe
+#define SCARD_CLASS_SYSTEM		0x7fff
+
+#define SCARD_ATTR_VENDOR_NAME		SCARD_ATTR_TAG(1, 0x0100)
+#define SCARD_ATTR_VENDOR_IFD_TYPE	SCARD_ATTR_TAG(1, 0x0101)
+#define SCARD_ATTR_VENDOR_IFD_VERSION	SCARD_ATTR_TAG(1, 0x0102)
+#define SCARD_ATTR_VENDOR_IFD_SERIAL_NO	SCARD_ATTR_TAG(1, 0x0103)
+#define SCARD_ATTR_CHANNEL_ID		SCARD_ATTR_TAG(2, 0x0110)
+#define SCARD_ATTR_PROTOCOL_TYPES	SCARD_ATTR_TAG(3, 0x0120)
+#define SCARD_ATTR_DEFAULT_CLK		SCARD_ATTR_TAG(3, 0x0121)
+#define SCARD_ATTR_MAX_CLK		SCARD_ATTR_TAG(3, 0x0122)
+#define SCARD_ATTR_DEFAULT_DATA_RATE	SCARD_ATTR_TAG(3, 0x0123)
+#define SCARD_ATTR_MAX_DATA_RATE	SCARD_ATTR_TAG(3, 0x0124)
+#define SCARD_ATTR_MAX_IFSD		SCARD_ATTR_TAG(3, 0x0125)
+#define SCARD_ATTR_SYNC_PROTOCOL_TYPES	SCARD_ATTR_TAG(3, 0x0126)
+#define SCARD_ATTR_POWER_MGMT_SUPPORT	SCARD_ATTR_TAG(4, 0x0131)
+#define SCARD_ATTR_USER_TO_CARD_AUTH_DEVICE SCARD_ATTR_TAG(5, 0x0140)
+#define SCARD_ATTR_USER_AUTH_INPUT_DEVICE SCARD_ATTR_TAG(5, 0x0142)
+#define SCARD_ATTR_CHARACTERISTICS	SCARD_ATTR_TAG(6, 0x0150)
+#define SCARD_ATTR_CURRENT_PROTOCOL_TYPE SCARD_ATTR_TAG(8, 0x0201)
+#define SCARD_ATTR_CURRENT_CLK		SCARD_ATTR_TAG(8, 0x0202)
+#define SCARD_ATTR_CURRENT_F		SCARD_ATTR_TAG(8, 0x0203)
+#define SCARD_ATTR_CURRENT_D		SCARD_ATTR_TAG(8, 0x0204)
+#define SCARD_ATTR_CURRENT_N		SCARD_ATTR_TAG(8, 0x0205)
+#define SCARD_ATTR_CURRENT_W		SCARD_ATTR_TAG(8, 0x0206)
+#define SCARD_ATTR_CURRENT_IFSC		SCARD_ATTR_TAG(8, 0x0207)
+#define SCARD_ATTR_CURRENT_IFSD		SCARD_ATTR_TAG(8, 0x0208)
+#define SCARD_ATTR_CURRENT_BWT		SCARD_ATTR_TAG(8, 0x0209)
+#define SCARD_ATTR_CURRENT_CWT		SCARD_ATTR_TAG(8, 0x020a)
+#define SCARD_ATTR_CURRENT_EBC_ENCODING	SCARD_ATTR_TAG(8, 0x020b)
+#define SCARD_ATTR_EXTENDED_BWT		SCARD_ATTR_TAG(8, 0x020c)
+#define SCARD_ATTR_ICC_PRESENCE		SCARD_ATTR_TAG(9, 0x0300)
+#define SCARD_ATTR_ICC_INTERFACE_STATUS	SCARD_ATTR_TAG(9, 0x0301)
+#define SCARD_ATTR_CURRENT_IO_STATE	SCARD_ATTR_TAG(9, 0x0302)
+#define SCARD_ATTR_ATR_STRING		SCARD_ATTR_TAG(9, 0x0303)
+#define SCARD_ATTR_ICC_TYPE_PER_ATR	SCARD_ATTR_TAG(9, 0x0304)
+#define SCARD_ATTR_DEVICE_UNIT		SCARD_ATTR_TAG(0x7fff, 0x0001)
+#define SCARD_ATTR_DEVICE_IN_USE	SCARD_ATTR_TAG(0x7fff, 0x0002)
+#define SCARD_ATTR_DEVICE_FRIENDLY_NAME_A SCARD_ATTR_TAG(0x7fff, 0x0003)
+#define SCARD_ATTR_DEVICE_SYSTEM_NAME_A	SCARD_ATTR_TAG(0x7fff, 0x0004)
+#define SCARD_ATTR_DEVICE_FRIENDLY_NAME_W SCARD_ATTR_TAG(0x7fff, 0x0005)
+#define SCARD_ATTR_DEVICE_SYSTEM_NAME_W	SCARD_ATTR_TAG(0x7fff, 0x0006)
+#define SCARD_ATTR_SUPRESS_T1_IFS_REQUEST SCARD_ATTR_TAG(0x7fff, 0x0007)
+
+/* Reader types in the high word of SCARD_ATTR_CHANNEL_ID. */
+#define SCARD_READER_TYPE_SERIAL	0x01
+#define SCARD_READER_TYPE_PARALELL	0x02
+#define SCARD_READER_TYPE_KEYBOARD	0x04
+#define SCARD_READER_TYPE_SCSI		0x08
+#define SCARD_READER_TYPE_IDE		0x10
+#define SCARD_READER_TYPE_USB		0x20
+#define SCARD_READER_TYPE_PCMCIA	0x40
+#define SCARD_READER_TYPE_TPM		0x80
+#define SCARD_READER_TYPE_VENDOR	0xf0
+
+/* SCARD_ATTR_CHARACTERISTICS bits. */
+#define SCARD_READER_SWALLOWS		0x00000001
+#define SCARD_READER_EJECTS		0x00000002
+#define SCARD_READER_CONFISCATES	0x00000004
+
+/* Performance counter tags for SCARD_IOC_GET_PERF_CNTR. */
+#define SCARD_PERF_NUM_TRANSMISSIONS	SCARD_ATTR_TAG(0x7ffe, 0x0001)
+#define SCARD_PERF_BYTES_TRANSMITTED	SCARD_ATTR_TAG(0x7ffe, 0x0002)
+#define SCARD_PERF_TRANSMISSION_TIME	SCARD_ATTR_TAG(0x7ffe, 0x0003)
+#define SCARD_PERF_BYTES_RECEIVED	SCARD_ATTR_TAG(0x7ffe, 0x0004)
+
+/**
+ * struct scard_power - SCARD_IOC_POWER argument
+ * @disposition: in: SCARD_POWER_DOWN, SCARD_COLD_RESET or SCARD_WARM_RESET
+ * @atr_len: out: length of @atr after a reset, 0 after power down
+ * @atr: out: the card's answer to reset
+ * @reserved: must be zero
+ */
+struct scard_power {
+	__u32 disposition;
+	__u32 atr_len;
+	__u8 atr[SCARD_ATR_MAX];
+	__u8 reserved[7];
+};
+
+/**
+ * struct scard_attr - SCARD_IOC_GET_ATTRIBUTE / SCARD_IOC_SET_ATTRIBUTE
+ * @tag: in: SCARD_ATTR_* tag
+ * @len: in: size of the buffer at @data; out (get): length of the value,
+ *	or the size needed when the call fails with -ENOSPC
+ * @data: user pointer to the value
+ * @reserved: must be zero
+ *
+ * Integer values are native-endian __u32 unless documented otherwise;
+ * strings carry no terminating NUL.
+ */
+struct scard_attr {
+	__u32 tag;
+	__u32 len;
+	__aligned_u64 data;
+	__u64 reserved;
+};
+
+/* struct scard_transmit.flags */
+/* T=0: send case 4 APDUs, follow 61xx with GET RESPONSE, re-issue on 6Cxx. */
+#define SCARD_TRANSMIT_APDU		0x00000001
+#define SCARD_TRANSMIT_FLAGS		SCARD_TRANSMIT_APDU
+
+/**
+ * struct scard_transmit - SCARD_IOC_TRANSMIT argument
+ * @protocol: in: the selected protocol (SCARD_PROTOCOL_T0, _T1 or _RAW)
+ * @flags: in: SCARD_TRANSMIT_* flags
+ * @send_buf: in: user pointer to the command (APDU/TPDU)
+ * @recv_buf: in: user pointer to the response buffer
+ * @send_len: in: length of the command, 1..SCARD_MAX_SEND
+ * @recv_len: in: size of the response buffer; out: length of the
+ *	response, or the size needed when the call fails with -ENOSPC
+ * @nad: in/out: T=1 node address byte (0 by default)
+ * @reserved: must be zero
+ */
+struct scard_transmit {
+	__u32 protocol;
+	__u32 flags;
+	__aligned_u64 send_buf;
+	__aligned_u64 recv_buf;
+	__u32 send_len;
+	__u32 recv_len;
+	__u8 nad;
+	__u8 reserved[7];
+};
+
+/**
+ * struct scard_protocol - SCARD_IOC_SET_PROTOCOL argument
+ * @mask: in: acceptable protocols, optionally with SCARD_PROTOCOL_DEFAULT
+ * @selected: out: the selected protocol (always written on success)
+ */
+struct scard_protocol {
+	__u32 mask;
+	__u32 selected;
+};
+
+/**
+ * struct scard_state - SCARD_IOC_GET_STATE result
+ * @state: SCARD_UNKNOWN .. SCARD_SPECIFIC
+ * @protocol: the selected protocol, SCARD_PROTOCOL_UNDEFINED if none
+ * @events: card insert/remove counter of the reader; a caller that sees it
+ *	move by more than one knows it missed events
+ * @reserved: zero
+ */
+struct scard_state {
+	__u32 state;
+	__u32 protocol;
+	__u64 events;
+	__u64 reserved[2];
+};
+
+/**
+ * struct scard_last_error - SCARD_IOC_GET_LAST_ERROR result
+ * @error: positive errno of the reader's last failed request, 0 if none
+ * @reserved: zero
+ */
+struct scard_last_error {
+	__u32 error;
+	__u32 reserved;
+};
+
+/**
+ * struct scard_perf - SCARD_IOC_GET_PERF_CNTR argument
+ * @tag: in: SCARD_PERF_* tag
+ * @reserved: must be zero
+ * @value: out: the counter (time in nanoseconds)
+ */
+struct scard_perf {
+	__u32 tag;
+	__u32 reserved;
+	__u64 value;
+};
+
+#define SCARD_VENDOR_CODE_MIN		2048
+#define SCARD_VENDOR_CODE_MAX		4095
+#define SCARD_VENDOR_MAX_BUF		65544
+
+/**
+ * struct scard_vendor - SCARD_IOC_VENDOR argument
+ * @code: in: vendor function number, SCARD_VENDOR_CODE_MIN..MAX
+ * @in_len: in: length of the input at @in_buf (may be 0)
+ * @in_buf: in: user pointer to the input
+ * @out_buf: in: user pointer to the output buffer
+ * @out_len: in: size of the output buffer; out: bytes written, or the size
+ *	needed when the call fails with -ENOSPC
+ * @reserved: must be zero
+ */
+struct scard_vendor {
+	__u32 code;
+	__u32 in_len;
+	__aligned_u64 in_buf;
+	__aligned_u64 out_buf;
+	__u32 out_len;
+	__u32 reserved;
+};
+
+#define SCARD_IOC_POWER		_IOWR(SCARD_IOC_MAGIC, 1, struct scard_power)
+#define SCARD_IOC_GET_ATTRIBUTE	_IOWR(SCARD_IOC_MAGIC, 2, struct scard_attr)
+#define SCARD_IOC_SET_ATTRIBUTE	_IOW(SCARD_IOC_MAGIC, 3, struct scard_attr)
+#define SCARD_IOC_CONFISCATE	_IO(SCARD_IOC_MAGIC, 4)
+#define SCARD_IOC_TRANSMIT	_IOWR(SCARD_IOC_MAGIC, 5, struct scard_transmit)
+#define SCARD_IOC_EJECT		_IO(SCARD_IOC_MAGIC, 6)
+#define SCARD_IOC_SWALLOW	_IO(SCARD_IOC_MAGIC, 7)
+#define SCARD_IOC_IS_PRESENT	_IO(SCARD_IOC_MAGIC, 10)
+#define SCARD_IOC_IS_ABSENT	_IO(SCARD_IOC_MAGIC, 11)
+#define SCARD_IOC_SET_PROTOCOL	_IOWR(SCARD_IOC_MAGIC, 12, struct scard_protocol)
+#define SCARD_IOC_GET_STATE	_IOR(SCARD_IOC_MAGIC, 14, struct scard_state)
+#define SCARD_IOC_GET_LAST_ERROR _IOR(SCARD_IOC_MAGIC, 15, struct scard_last_error)
+#define SCARD_IOC_GET_PERF_CNTR	_IOWR(SCARD_IOC_MAGIC, 16, struct scard_perf)
+#define SCARD_IOC_VENDOR	_IOWR(SCARD_IOC_MAGIC, 64, struct scard_vendor)
+
+#endif /* _UAPI_LINUX_SCARD_H */

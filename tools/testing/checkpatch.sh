@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the kernel's scripts/checkpatch.pl --strict over every C source and
+# header of the tree. Prints one line per file with findings; exits
+# non-zero if there are any. Last line: "checkpatch: N files, M with findings".
+
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+cp=$(scard_kernel_src)/scripts/checkpatch.pl
+cd "$SCARD_TOP"
+files=$(find drivers include tools kunit -name '*.[ch]' -not -path './build/*' \
+	-not -name '*.mod.c' 2>/dev/null | sort)
+n=0
+bad=0
+for f in $files; do
+	n=$((n + 1))
+	if ! out=$(perl "$cp" --strict --no-tree --quiet --show-types \
+			--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f "$f" 2>&1) ||
+	   [ -n "$out" ]; then
+		bad=$((bad + 1))
+		echo "$out"
+	fi
+done
+# The SPDX check is ignored above only because checkpatch wants the kernel
+# tree's LICENSES/; check it here instead.
+for f in $files; do
+	head -n 2 "$f" | grep -q 'SPDX-License-Identifier: GPL-2.0' || {
+		echo "$f: no SPDX-License-Identifier line"
+		bad=$((bad + 1))
+	}
+done
+echo "checkpatch: $n files, $bad with findings"
+[ $bad = 0 ]

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build (once) the debug kernel from Debian's linux-source-6.1 with the
+# checkers the scenarios rely on (KASAN, lockdep, kmemleak, debugobjects,
+# KUnit). The result lives in the cache, keyed by source version and config
+# hash:
+#   $SCARD_CACHE/debug/<version>-<hash>/{build,modules,vmlinux}
+# Prints that directory on stdout.
+
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+frag=$SCARD_TOP/tools/testing/kernel/debug.config
+src=$(scard_kernel_src)
+ver=${src##*/linux-source-}
+hash=$( (cat "$frag"; echo "$ver"; gcc --version | head -n 1) |
+	sha256sum | cut -c1-12)
+dir=$SCARD_CACHE/debug/$ver-$hash
+
+if [ -f "$dir/.done" ]; then
+	echo "$dir"
+	exit 0
+fi
+
+mkdir -p "$SCARD_CACHE"
+exec 9>"$SCARD_CACHE/.debug-kernel.lock"
+flock 9
+if [ -f "$dir/.done" ]; then
+	echo "$dir"
+	exit 0
+fi
+
+scard_log "building debug kernel $ver ($hash) in $dir, this takes a while"
+rm -rf "$dir"
+mkdir -p "$dir/build"
+jobs=$(nproc)
+kmake() { make -s -C "$src" O="$dir/build" ARCH=x86_64 "$@"; }
+kmake KCONFIG_ALLCONFIG="$frag" allnoconfig >/dev/null
+missing=0
+while IFS= read -r line; do
+	case $line in CONFIG_*=*) ;; *) continue ;; esac
+	if ! grep -qx -- "$line" "$dir/build/.config"; then
+		scard_log "debug.config: $line did not take"
+		missing=1
+	fi
+done < "$frag"
+[ $missing = 0 ] || scard_die "debug kernel config incomplete"
+kmake -j"$jobs" vmlinux modules >"$dir/build.log" 2>&1 ||
+	{ tail -n 40 "$dir/build.log" >&2; scard_die "debug kernel build failed"; }
+kmake INSTALL_MOD_PATH="$dir/modules" modules_install >/dev/null
+cp "$dir/build/vmlinux" "$dir/vmlinux"
+touch "$dir/.done"
+echo "$dir"

@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest-side helpers for scenario scripts (busybox sh). A scenario sources
+# this file and prints one TAP line per check:
+#
+#	. /lib/scard-test/lib.sh
+#	scard_load scard_test_reader.ko readers=1
+#	check "device node exists" test -c /dev/scard0
+#	is "state" "$(cat /sys/class/misc/scard0/state)" "absent"
+#
+# The host runner counts "ok"/"not ok" lines, fails the scenario on any
+# "not ok", on a non-zero exit status, on a timeout and on any kernel report
+# (Oops, BUG, WARNING, KASAN, lockdep, kmemleak) printed while it ran.
+# Test programs may print their own lines "ok - text" / "not ok - text".
+
+SCARD_MODDIR=/lib/scard
+_scard_n=0
+_scard_failed=0
+_scard_loaded=""
+
+_scard_result()
+{
+	_scard_n=$((_scard_n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $_scard_n - $2"
+	else
+		echo "not ok $_scard_n - $2"
+		_scard_failed=$((_scard_failed + 1))
+	fi
+}
+
+# diag TEXT: a TAP comment
+diag() { echo "# $*"; }
+
+# check DESC CMD [ARGS...]: passes when CMD exits 0
+check()
+{
+	_d=$1
+	shift
+	"$@"
+	_scard_result $? "$_d"
+}
+
+# check_fail DESC CMD [ARGS...]: passes when CMD exits non-zero
+check_fail()
+{
+	_d=$1
+	shift
+	if "$@"; then _scard_result 1 "$_d"; else _scard_result 0 "$_d"; fi
+}
+
+# is DESC GOT WANT
+is()
+{
+	if [ "$2" = "$3" ]; then
+		_scard_result 0 "$1"
+	else
+		_scard_result 1 "$1"
+		diag "got '$2', want '$3'"
+	fi
+}
+
+# scard_load MODULE.ko [PARAMS...]: insmod one of the project's modules
+# (scard.ko first if it is not loaded yet); each load is a check.
+scard_load()
+{
+	if [ "$1" != scard.ko ] && ! grep -q '^scard ' /proc/modules; then
+		scard_load scard.ko
+	fi
+	_m=$1
+	shift
+	check "insmod $_m $*" insmod "$SCARD_MODDIR/$_m" "$@"
+	_scard_loaded="${_m%.ko} $_scard_loaded"
+}
+
+# scard_unload: rmmod what scard_load loaded, newest first
+scard_unload()
+{
+	for _m in $_scard_loaded; do
+		check "rmmod $_m" rmmod "$_m"
+	done
+	_scard_loaded=""
+}
+
+# wait_for DESC SECONDS CMD [ARGS...]: retries CMD every 0.1 s
+wait_for()
+{
+	_d=$1
+	_t=$(($2 * 10))
+	shift 2
+	while ! "$@" 2>/dev/null; do
+		_t=$((_t - 1))
+		if [ $_t -le 0 ]; then
+			_scard_result 1 "$_d"
+			return 1
+		fi
+		sleep 0.1
+	done
+	_scard_result 0 "$_d"
+}
+
+# done_testing: exit status of the scenario
+done_testing()
+{
+	echo "# $_scard_n checks, $_scard_failed failed"
+	[ "$_scard_failed" = 0 ]
+}

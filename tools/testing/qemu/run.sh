@@ -1,0 +1,259 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh [--kernel stock|debug] [--kunit] [SCENARIO...]
+#
+# Builds the project's modules for the chosen kernel (in a private copy of
+# the sources under build/<kernel>/), the static test programs and an
+# initramfs, then boots QEMU (TCG) and runs the scenarios of
+# tools/testing/scenarios (all of them by default). Scenarios without
+# "# qemu:"/"# host:" lines share one boot; the others get their own.
+# With --kunit it runs the KUnit test modules instead (debug kernel).
+#
+# A scenario fails on a "not ok" line, a non-zero exit status, a timeout
+# (the guest is killed) or a kernel report (Oops, BUG, WARNING, KASAN,
+# lockdep, kmemleak, hung task) printed while it ran. Guest logs stay in
+# build/<kernel>/logs/. The last line is "TOTAL <passed> <failed>".
+
+set -euo pipefail
+. "$(dirname "$0")/../common.sh"
+
+flavour=stock
+kunit=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) flavour=$2; shift 2 ;;
+	--kunit) kunit=1; flavour=debug; shift ;;
+	-*) scard_die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+
+scen_dir=$SCARD_TOP/tools/testing/scenarios
+if [ $kunit = 0 ]; then
+	if [ $# -gt 0 ]; then
+		scenarios=("$@")
+	else
+		scenarios=()
+		for f in "$scen_dir"/*.sh; do
+			[ -e "$f" ] || continue
+			n=${f##*/}
+			scenarios+=("${n%.sh}")
+		done
+	fi
+	for s in "${scenarios[@]}"; do
+		[ -f "$scen_dir/$s.sh" ] || scard_die "no scenario $s"
+	done
+fi
+
+case $flavour in
+stock)
+	kdir_cache=$("$SCARD_TOP/tools/testing/stock-kernel.sh")
+	kver=$(basename "$kdir_cache")
+	kdir=/usr/src/linux-headers-$kver
+	modroot=$kdir_cache/root
+	mem=512
+	boot_allowance=60
+	;;
+debug)
+	kdir_cache=$("$SCARD_TOP/tools/testing/debug-kernel.sh")
+	kdir=$kdir_cache/build
+	kver=$(cat "$kdir/include/config/kernel.release")
+	modroot=$kdir_cache/modules
+	mem=1024
+	boot_allowance=240
+	;;
+*) scard_die "unknown kernel $flavour" ;;
+esac
+vmlinux=$kdir_cache/vmlinux
+
+out=$SCARD_OUT/$flavour
+mkdir -p "$out/logs" "$out/src" "$out/mods"
+
+# Modules, built from a private copy so that builds for different kernels
+# (and a developer's in-tree build) never share object files.
+rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
+	--exclude '*.mod*' --exclude 'modules.order' --exclude 'Module.symvers' \
+	"$SCARD_TOP/Kbuild" "$SCARD_TOP/drivers" "$SCARD_TOP/include" \
+	"$out/src/" 2>/dev/null ||
+	rsync -a "$SCARD_TOP/Kbuild" "$SCARD_TOP/drivers" "$SCARD_TOP/include" "$out/src/"
+make -s -C "$kdir" M="$out/src" modules >"$out/modules.log" 2>&1 ||
+	{ cat "$out/modules.log" >&2; scard_die "module build for $flavour failed"; }
+rm -f "$out/mods"/*.ko
+find "$out/src" -name '*.ko' -exec cp {} "$out/mods/" \;
+if [ $kunit = 0 ]; then
+	rm -f "$out/mods"/*_test.ko
+fi
+
+# Static test programs, shared by both kernels.
+progs=$SCARD_OUT/progs
+"$SCARD_TOP/tools/testing/build-progs.sh" "$progs"
+
+# Kernel modules the scenarios ask for.
+kmods=()
+if [ $kunit = 0 ]; then
+	for s in "${scenarios[@]}"; do
+		for m in $(sed -n 's/^# kmods: *//p' "$scen_dir/$s.sh"); do
+			kmods+=("$m")
+		done
+	done
+fi
+initrd=$out/initramfs.cpio.gz
+"$SCARD_TOP/tools/testing/qemu/mkinitramfs.sh" "$initrd" "$modroot" "$kver" \
+	"$out/mods" "$progs" ${kmods[@]+"${kmods[@]}"}
+
+passed=0
+failed=0
+report_re='Oops|BUG:|WARNING:|Call Trace:|KASAN|UBSAN|kernel BUG|general protection|unreferenced object|INFO: task .* blocked|possible circular locking|possible recursive locking|inconsistent lock state|ODEBUG|Kernel panic|lockdep'
+
+pass() { echo "PASS $flavour/$1${2:+ ($2)}"; }
+fail() {
+	echo "FAIL $flavour/$1: $2"
+	failed=$((failed + 1))
+}
+
+# boot NAME TIMEOUT APPEND [QEMU ARGS...]: one guest run, log in logs/NAME.log
+boot()
+{
+	local name=$1 tmo=$2 append=$3
+	shift 3
+	local log=$out/logs/$name.log
+	local rc=0
+	timeout -s KILL "$tmo" qemu-system-x86_64 -accel tcg -smp 1 -m "$mem" \
+		-nographic -no-reboot -net none -kernel "$vmlinux" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 loglevel=5 $append" "$@" \
+		</dev/null >"$log" 2>&1 || rc=$?
+	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+	return $rc
+}
+
+# judge LOG QEMU_RC SCENARIO...: count checks and reports per scenario
+judge()
+{
+	local log=$1 qrc=$2 s n_ok n_fail rc win reps
+	shift 2
+	local started
+	started=$(grep -c '^SCARD-GUEST-START' "$log" || true)
+	for s in "$@"; do
+		win=$(awk -v s="$s" '
+			$0 == "SCARD-SCENARIO-BEGIN " s { on = 1; next }
+			on && index($0, "SCARD-SCENARIO-END " s " ") == 1 { print; exit }
+			on { print }' "$log")
+		if [ "$started" = 0 ]; then
+			fail "$s" "guest did not start (see $log)"
+			continue
+		fi
+		if ! grep -q "^SCARD-SCENARIO-BEGIN $s\$" "$log"; then
+			fail "$s" "not run: the guest stopped before it (see $log)"
+			continue
+		fi
+		n_ok=$(grep -cE '^ok( |$)' <<<"$win" || true)
+		n_fail=$(grep -cE '^not ok( |$)' <<<"$win" || true)
+		passed=$((passed + n_ok))
+		failed=$((failed + n_fail))
+		rc=$(sed -n "s/^SCARD-SCENARIO-END $s rc=//p" <<<"$win")
+		reps=$(grep -E "$report_re" <<<"$win" | head -n 3 || true)
+		if [ -z "$rc" ] && [ "$qrc" = 137 ]; then
+			fail "$s" "timeout: the guest hung and was killed (see $log)"
+		elif [ -z "$rc" ]; then
+			fail "$s" "the guest stopped during it: $(grep -E "$report_re" <<<"$win" | head -n 1) (see $log)"
+		elif [ "$rc" = 137 ]; then
+			fail "$s" "timeout: killed after its time limit (see $log)"
+		elif [ -n "$reps" ]; then
+			fail "$s" "kernel report: $(head -n 1 <<<"$reps") (see $log)"
+		elif [ "$n_fail" != 0 ]; then
+			echo "FAIL $flavour/$s: $n_fail of $((n_ok + n_fail)) checks failed (see $log)"
+			grep -E '^not ok' <<<"$win" | sed 's/^/    /'
+		elif [ "$rc" != 0 ]; then
+			fail "$s" "exit status $rc (see $log)"
+		elif [ "$n_ok" = 0 ]; then
+			fail "$s" "no checks ran (see $log)"
+		else
+			pass "$s" "$n_ok checks"
+		fi
+	done
+	# Reports outside the scenarios (kmemleak scan, module unload, KUnit).
+	reps=$(awk '
+		/^SCARD-GUEST-START/ { on = 1 }
+		/^SCARD-SCENARIO-BEGIN / { on = 0 }
+		/^SCARD-SCENARIO-END / { on = 1; next }
+		on' "$log" | grep -E "$report_re" | head -n 3 || true)
+	if [ -n "$reps" ]; then
+		fail "${name:-boot}" "kernel report outside a scenario: $(head -n 1 <<<"$reps") (see $log)"
+	fi
+	if [ "$started" != 0 ] && ! grep -q '^SCARD-GUEST-DONE' "$log" && [ $# = 0 ]; then
+		fail "${name:-boot}" "guest did not finish (see $log)"
+	fi
+}
+
+stimeout() { sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$scen_dir/$1.sh" | head -n 1; }
+
+if [ $kunit = 1 ]; then
+	name=kunit
+	qrc=0
+	boot kunit $((boot_allowance + 600)) "kunit=1" || qrc=$?
+	judge "$out/logs/kunit.log" $qrc
+	ktap=$out/logs/kunit.ktap
+	"$SCARD_TOP/tools/testing/qemu/ktap.sh" "$out/logs/kunit.log" >"$ktap"
+	read -r kp kf < <(tail -n 1 "$ktap.counts")
+	passed=$((passed + kp))
+	failed=$((failed + kf))
+	if [ "$kp" = 0 ] && [ "$kf" = 0 ]; then
+		fail kunit "no KUnit results (see $out/logs/kunit.log)"
+	fi
+	echo "TOTAL $passed $failed"
+	[ $failed = 0 ]
+	exit
+fi
+
+shared=()
+single=()
+for s in "${scenarios[@]}"; do
+	if grep -qE '^# (qemu|host):' "$scen_dir/$s.sh"; then
+		single+=("$s")
+	else
+		shared+=("$s")
+	fi
+done
+
+if [ ${#shared[@]} -gt 0 ]; then
+	name=shared
+	tmo=$boot_allowance
+	for s in "${shared[@]}"; do
+		t=$(stimeout "$s")
+		tmo=$((tmo + ${t:-60}))
+	done
+	qrc=0
+	list=$(IFS=,; echo "${shared[*]}")
+	boot shared "$tmo" "scenarios=$list" || qrc=$?
+	judge "$out/logs/shared.log" $qrc "${shared[@]}"
+fi
+
+for s in ${single[@]+"${single[@]}"}; do
+	name=$s
+	t=$(stimeout "$s")
+	tmo=$((boot_allowance + ${t:-60}))
+	rundir=$out/run-$s
+	rm -rf "$rundir"
+	mkdir -p "$rundir"
+	export SCARD_RUNDIR=$rundir
+	qargs=$(sed -n 's/^# qemu: *//p' "$scen_dir/$s.sh" | tr '\n' ' ')
+	qargs=${qargs//\$SCARD_RUNDIR/$rundir}
+	hpids=()
+	while IFS= read -r h; do
+		[ -n "$h" ] || continue
+		(cd "$SCARD_TOP" && eval "$h") >"$rundir/host.log" 2>&1 &
+		hpids+=($!)
+	done < <(sed -n 's/^# host: *//p' "$scen_dir/$s.sh")
+	qrc=0
+	# shellcheck disable=SC2086
+	boot "$s" "$tmo" "scenarios=$s" $qargs || qrc=$?
+	for p in ${hpids[@]+"${hpids[@]}"}; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	judge "$out/logs/$s.log" $qrc "$s"
+done
+
+echo "TOTAL $passed $failed"
+[ $failed = 0 ]
