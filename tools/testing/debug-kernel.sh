@@ -5,7 +5,7 @@
 # checkers the scenarios rely on (KASAN, lockdep, kmemleak, debugobjects,
 # KUnit). The result lives in the cache, keyed by source version and config
 # hash:
-#   $SCARD_CACHE/debug/<version>-<hash>/{build,modules,vmlinux}
+#   $SCARD_CACHE/debug/<version>-<hash>/{build,modules,bzImage}
 # Prints that directory on stdout.
 
 set -euo pipefail
@@ -46,9 +46,10 @@ while IFS= read -r line; do
 	fi
 done < "$frag"
 [ $missing = 0 ] || scard_die "debug kernel config incomplete"
-kmake -j"$jobs" vmlinux modules >"$dir/build.log" 2>&1 ||
+kmake -j"$jobs" bzImage modules >"$dir/build.log" 2>&1 ||
 	{ tail -n 40 "$dir/build.log" >&2; scard_die "debug kernel build failed"; }
 kmake INSTALL_MOD_PATH="$dir/modules" modules_install >/dev/null
-cp "$dir/build/vmlinux" "$dir/vmlinux"
+# QEMU's PVH entry does not boot this configuration (KASAN): use bzImage.
+cp "$dir/build/arch/x86/boot/bzImage" "$dir/bzImage"
 touch "$dir/.done"
 echo "$dir"

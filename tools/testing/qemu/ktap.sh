@@ -1,16 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# ktap.sh GUESTLOG: join the per-suite KTAP results the guest printed
+# ktap.sh GUESTLOG COUNTS: join the per-suite KTAP results the guest printed
 # (SCARD-KUNIT-SUITE ... SCARD-KUNIT-SUITE-END) into one KTAP document on
 # stdout, show kunit.py's parse of it on stderr, and write
-# "<passed> <failed>" test-case counts to the output's ".counts" file
-# (stdout must be redirected to a file). Skipped cases count as failed.
+# "<passed> <failed>" test-case counts to COUNTS. Skipped cases count as
+# failed.
 
 set -euo pipefail
 . "$(dirname "$0")/../common.sh"
 
 log=$1
+counts=$2
 doc=$(mktemp)
 trap 'rm -f "$doc"' EXIT
 n=$(grep -c '^SCARD-KUNIT-SUITE ' "$log" || true)
@@ -26,12 +27,11 @@ n=$(grep -c '^SCARD-KUNIT-SUITE ' "$log" || true)
 } >"$doc"
 cat "$doc"
 
-out=$(readlink -f /proc/self/fd/1)
 # Test cases are the results one level below the suites (4 spaces).
 p=$(grep -cE '^    ok [0-9]+ ' "$doc" | head -n 1 || true)
 s=$(grep -cE '^    ok [0-9]+ .*# SKIP' "$doc" || true)
 f=$(grep -cE '^    not ok [0-9]+ ' "$doc" || true)
-echo "$((p - s)) $((f + s))" >"$out.counts"
+echo "$((p - s)) $((f + s))" >"$counts"
 
 src=$(ls -d "$SCARD_CACHE"/src/linux-source-*/ 2>/dev/null | head -n 1)
 if [ -n "$src" ] && [ -x "$src/tools/testing/kunit/kunit.py" ]; then

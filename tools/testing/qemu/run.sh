@@ -66,6 +66,7 @@ debug)
 *) scard_die "unknown kernel $flavour" ;;
 esac
 vmlinux=$kdir_cache/vmlinux
+[ -f "$kdir_cache/bzImage" ] && vmlinux=$kdir_cache/bzImage
 
 out=$SCARD_OUT/$flavour
 mkdir -p "$out/logs" "$out/src" "$out/mods"
@@ -191,13 +192,17 @@ stimeout() { sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$scen_dir/$1.sh" | head 
 if [ $kunit = 1 ]; then
 	name=kunit
 	qrc=0
-	boot kunit $((boot_allowance + 600)) "kunit=1" || qrc=$?
+	boot kunit $((boot_allowance + 600)) "kunit=1 kunit.enable=1" || qrc=$?
 	judge "$out/logs/kunit.log" $qrc
 	ktap=$out/logs/kunit.ktap
-	"$SCARD_TOP/tools/testing/qemu/ktap.sh" "$out/logs/kunit.log" >"$ktap"
+	"$SCARD_TOP/tools/testing/qemu/ktap.sh" "$out/logs/kunit.log" "$ktap.counts" >"$ktap"
 	read -r kp kf < <(tail -n 1 "$ktap.counts")
 	passed=$((passed + kp))
 	failed=$((failed + kf))
+	awk '/^    # Subtest: / { suite = $3 }
+	     /^    not ok [0-9]+ / { print "FAIL kunit/" suite "." $4 }
+	     /^    ok [0-9]+ .*# SKIP/ { print "FAIL kunit/" suite "." $3 " (skipped)" }' "$ktap"
+	[ "$kf" = 0 ] && [ "$kp" != 0 ] && echo "PASS kunit ($kp test cases)"
 	if [ "$kp" = 0 ] && [ "$kf" = 0 ]; then
 		fail kunit "no KUnit results (see $out/logs/kunit.log)"
 	fi
