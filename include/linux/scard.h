@@ -10,12 +10,22 @@
  * when the hardware goes away:
  *
  *	reader = scard_reader_alloc(parent);
+ *	if (IS_ERR(reader))
+ *		return PTR_ERR(reader);
  *	reader->reader_function[RDF_CARD_POWER] = my_power;
  *	...
  *	err = scard_reader_register(reader);
+ *	if (err)
+ *		goto err_put;
+ *	scard_card_event(reader, present ? SCARD_PRESENT : SCARD_ABSENT);
  *	...
  *	scard_reader_unregister(reader);
  *	scard_reader_put(reader);
+ *
+ * Callbacks run one at a time, in process context, and may sleep. A
+ * callback may return SCARD_PENDING and finish the request later with
+ * scard_complete_request(). No callback runs once scard_reader_unregister()
+ * has returned.
  *
  * See Documentation/driver-api/scard.rst.
  */
@@ -81,8 +91,10 @@ enum scard_fn {
  * struct scard_request - the request a callback works on
  * @major: smclib function number (enum scard_fn)
  * @minor: POWER: disposition; SET_PROTOCOL: the protocol to select (one
- *	bit); VENDOR: vendor code; IS_PRESENT/IS_ABSENT: SCARD_FN_IS_*
- * @flags: TRANSMIT: SCARD_TRANSMIT_* flags
+ *	bit); RDF_ATR_PARSE: the caller's SET_PROTOCOL mask; VENDOR: vendor
+ *	code; IS_PRESENT/IS_ABSENT: SCARD_FN_IS_*
+ * @flags: TRANSMIT: SCARD_TRANSMIT_* flags; SET_PROTOCOL:
+ *	SCARD_PROTOCOL_DEFAULT when the caller asked for default parameters
  * @nad: TRANSMIT: T=1 node address (in and out)
  * @send: request data (command, vendor input), owned by the library
  * @send_len: length of @send
@@ -162,8 +174,9 @@ struct scard_reader_caps {
  *	NULL optional entry makes its request fail with -EOPNOTSUPP
  * @caps: reader capabilities, filled in by the driver before registering
  * @vendor: vendor attributes, filled in by the driver before registering
- * @card: card capabilities; written by the library under @lock, readable
- *	by callbacks (which run under @lock)
+ * @card: card capabilities; written by the library while it serialises
+ *	requests, readable by callbacks; the RDF_ATR_PARSE callback fills it
+ *	in (at least @card.protocols) for a card the library cannot parse
  *
  * All other members are private to the library.
  */
@@ -174,39 +187,49 @@ struct scard_reader {
 	struct scard_vendor_attr vendor;
 	struct scard_card_caps card;
 
-	/* private */
+	/* private: */
 	struct kref kref;
 	struct device *parent;
 	void *drvdata;
 	int id;
 	char name[16];
 	struct miscdevice misc;
-	bool registered;
 
-	/* Revocation: readers of ops_sem may call callbacks unless dead. */
+	/*
+	 * Revocation: callbacks run under ops_sem held for reading;
+	 * scard_reader_unregister() takes it for writing and sets @dead.
+	 */
 	struct rw_semaphore ops_sem;
-	bool dead;
 
 	/* Serialises requests; callbacks run under it. */
 	struct mutex lock;
 	struct scard_request req;
+	unsigned int req_rdf;
 	u8 *send_buf;
 	u8 *recv_buf;
-	bool pending;
-	int pending_status;
-	wait_queue_head_t pending_wq;
+	u64 card_epoch;
+	u64 req_start_ns;
+	bool suppress_ifs_request;
 
-	/* State and events, written from any context under state_lock. */
+	/* Everything below is written under state_lock (any context). */
 	spinlock_t state_lock;
+	bool registered;
+	bool dead;
 	unsigned int state;
+	u32 protocol;
 	u64 events;
 	u64 inserts;
 	u64 removals;
 	wait_queue_head_t event_wq;
 	struct work_struct uevent_work;
 
+	/* A request a callback left pending (SCARD_PENDING). */
+	unsigned int async;
+	int async_status;
+	wait_queue_head_t async_wq;
+	struct work_struct async_work;
+
 	/* Openers. */
-	spinlock_t open_lock;
 	unsigned int open_count;
 	bool exclusive;
 
@@ -216,8 +239,6 @@ struct scard_reader {
 	u64 perf_bytes_sent;
 	u64 perf_bytes_received;
 	u64 perf_transmit_ns;
-	bool suppress_ifs_request;
-	bool in_use;
 };
 
 struct scard_reader *scard_reader_alloc(struct device *parent);

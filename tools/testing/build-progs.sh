@@ -3,7 +3,8 @@
 #
 # build-progs.sh OUTDIR: build the user-space programs the guest needs as
 # static binaries (tools/testing/progs/*.c and the tools with a Makefile
-# target "static") into OUTDIR.
+# target "static") into OUTDIR. Test programs are also built for 32-bit x86
+# as <name>32, to test the ioctls through the compat path.
 
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -11,12 +12,21 @@ set -euo pipefail
 outdir=$1
 mkdir -p "$outdir"
 cflags=(-static -O2 -Wall -Wextra -Werror -I"$SCARD_TOP/include/uapi")
+# stale OUT SRC: OUT is missing or older than SRC or the UAPI header
+stale()
+{
+	[ ! -x "$1" ] || [ "$2" -nt "$1" ] ||
+		[ "$SCARD_TOP/include/uapi/linux/scard.h" -nt "$1" ]
+}
+
 for c in "$SCARD_TOP"/tools/testing/progs/*.c; do
 	[ -e "$c" ] || continue
 	n=$(basename "$c" .c)
-	if [ ! -x "$outdir/$n" ] || [ "$c" -nt "$outdir/$n" ] ||
-	   [ "$SCARD_TOP/include/uapi/linux/scard.h" -nt "$outdir/$n" ]; then
+	if stale "$outdir/$n" "$c"; then
 		gcc "${cflags[@]}" -o "$outdir/$n" "$c"
+	fi
+	if stale "$outdir/${n}32" "$c"; then
+		gcc -m32 "${cflags[@]}" -o "$outdir/${n}32" "$c"
 	fi
 done
 for mk in "$SCARD_TOP"/tools/*/Makefile; do

@@ -8,7 +8,8 @@ set -euo pipefail
 
 pkgs=(
 	# build: modules, tools, static test programs, debug kernel
-	make gcc libc6-dev bc flex bison libelf-dev libssl-dev xz-utils
+	make gcc gcc-multilib libc6-dev bc flex bison libelf-dev libssl-dev xz-utils
+	rsync
 	kmod cpio gzip sparse perl python3
 	# kernels: Debian's stock 6.1 (headers; its image is fetched into the
 	# cache, not installed) and the source for the debug kernel,

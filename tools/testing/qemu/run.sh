@@ -54,6 +54,7 @@ stock)
 	modroot=$kdir_cache/root
 	mem=512
 	boot_allowance=60
+	extra_append=
 	;;
 debug)
 	kdir_cache=$("$SCARD_TOP/tools/testing/debug-kernel.sh")
@@ -62,6 +63,8 @@ debug)
 	modroot=$kdir_cache/modules
 	mem=1024
 	boot_allowance=240
+	# allnoconfig leaves KUNIT_DEFAULT_ENABLED off
+	extra_append=kunit.enable=1
 	;;
 *) scard_die "unknown kernel $flavour" ;;
 esac
@@ -122,7 +125,7 @@ boot()
 	local rc=0
 	timeout -s KILL "$tmo" qemu-system-x86_64 -accel tcg -smp 1 -m "$mem" \
 		-nographic -no-reboot -net none -kernel "$vmlinux" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 loglevel=5 $append" "$@" \
+		-append "console=ttyS0 panic=-1 loglevel=5 $extra_append $append" "$@" \
 		</dev/null >"$log" 2>&1 || rc=$?
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 	return $rc
@@ -192,7 +195,7 @@ stimeout() { sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$scen_dir/$1.sh" | head 
 if [ $kunit = 1 ]; then
 	name=kunit
 	qrc=0
-	boot kunit $((boot_allowance + 600)) "kunit=1 kunit.enable=1" || qrc=$?
+	boot kunit $((boot_allowance + 600)) kunit=1 || qrc=$?
 	judge "$out/logs/kunit.log" $qrc
 	ktap=$out/logs/kunit.ktap
 	"$SCARD_TOP/tools/testing/qemu/ktap.sh" "$out/logs/kunit.log" "$ktap.counts" >"$ktap"

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scard: /dev/scardN file operations.
+ *
+ * A thin layer: it checks the ioctl command, copies the argument structure
+ * in and out and hands user buffers over as iov_iter; the requests
+ * themselves live in request.c, attr.c and tracking.c. Every open file
+ * holds a reference on its reader, so the reader outlives an unplug until
+ * the last close; after the unplug every operation but close fails with
+ * -ENODEV.
+ */
+
+#include <linux/errno.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/uio.h>
+#include <kunit/visibility.h>
+
+#include "scard_core.h"
+
+/**
+ * scard_client_open() - attach an opener to a reader
+ * @client: the opener's state, zeroed by the caller
+ * @reader: the reader
+ * @excl: exclusive use (O_EXCL)
+ *
+ * Takes a reference on @reader.
+ *
+ * Return: 0, -ENODEV (unregistered) or -EBUSY (the reader is held
+ * exclusively, or @excl and somebody has it open).
+ */
+int scard_client_open(struct scard_client *client,
+		      struct scard_reader *reader, bool excl)
+{
+	int ret = 0;
+
+	spin_lock_irq(&reader->state_lock);
+	if (reader->dead) {
+		ret = -ENODEV;
+	} else if (reader->exclusive || (excl && reader->open_count)) {
+		ret = -EBUSY;
+	} else {
+		reader->open_count++;
+		reader->exclusive = excl;
+		client->seen_events = reader->events;
+	}
+	spin_unlock_irq(&reader->state_lock);
+
+	if (ret)
+		return ret;
+
+	scard_reader_get(reader);
+	client->reader = reader;
+	client->excl = excl;
+
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(scard_client_open);
+
+/**
+ * scard_client_close() - detach an opener; drops its reader reference
+ * @client: the opener
+ */
+void scard_client_close(struct scard_client *client)
+{
+	struct scard_reader *reader = client->reader;
+
+	spin_lock_irq(&reader->state_lock);
+	reader->open_count--;
+	if (client->excl)
+		reader->exclusive = false;
+	spin_unlock_irq(&reader->state_lock);
+
+	scard_reader_put(reader);
+}
+EXPORT_SYMBOL_IF_KUNIT(scard_client_close);
+
+static int scard_open(struct inode *inode, struct file *file)
+{
+	/*
+	 * misc_open() set private_data and holds misc_mtx, which
+	 * misc_deregister() needs too: the reader cannot go away here.
+	 */
+	struct miscdevice *misc = file->private_data;
+	struct scard_reader *reader = container_of(misc, struct scard_reader,
+						   misc);
+	struct scard_client *client;
+	int ret;
+
+	client = kzalloc(sizeof(*client), GFP_KERNEL);
+	if (!client)
+		return -ENOMEM;
+
+	ret = scard_client_open(client, reader, file->f_flags & O_EXCL);
+	if (ret) {
+		kfree(client);
+		return ret;
+	}
+
+	file->private_data = client;
+
+	return stream_open(inode, file);
+}
+
+static int scard_release(struct inode *inode, struct file *file)
+{
+	struct scard_client *client = file->private_data;
+
+	scard_client_close(client);
+	kfree(client);
+
+	return 0;
+}
+
+static __poll_t scard_poll(struct file *file, poll_table *wait)
+{
+	struct scard_client *client = file->private_data;
+
+	poll_wait(file, &client->reader->event_wq, wait);
+
+	return scard_client_poll(client);
+}
+
+/* Copy the result structure out on success and on -ENOSPC. */
+static int scard_put_arg(void __user *argp, const void *arg, size_t size,
+			 int ret)
+{
+	if ((!ret || ret == -ENOSPC) && copy_to_user(argp, arg, size))
+		return -EFAULT;
+
+	return ret;
+}
+
+static int scard_ioctl_power(struct scard_reader *reader, void __user *argp)
+{
+	struct scard_power power;
+	int ret;
+
+	if (copy_from_user(&power, argp, sizeof(power)))
+		return -EFAULT;
+
+	ret = scard_power(reader, &power);
+
+	return scard_put_arg(argp, &power, sizeof(power), ret);
+}
+
+static int scard_ioctl_get_attr(struct scard_reader *reader,
+				void __user *argp)
+{
+	u8 value[SCARD_ATTR_VALUE_MAX];
+	struct scard_attr attr;
+	int ret;
+
+	if (copy_from_user(&attr, argp, sizeof(attr)))
+		return -EFAULT;
+
+	ret = scard_get_attribute(reader, &attr, value);
+	if (!ret && copy_to_user(u64_to_user_ptr(attr.data), value, attr.len))
+		return -EFAULT;
+
+	return scard_put_arg(argp, &attr, sizeof(attr), ret);
+}
+
+static int scard_ioctl_set_attr(struct scard_reader *reader,
+				void __user *argp)
+{
+	u8 value[SCARD_ATTR_VALUE_MAX];
+	struct scard_attr attr;
+
+	if (copy_from_user(&attr, argp, sizeof(attr)))
+		return -EFAULT;
+
+	/* A larger value is refused by scard_set_attribute(). */
+	if (attr.len <= sizeof(value) &&
+	    copy_from_user(value, u64_to_user_ptr(attr.data), attr.len))
+		return -EFAULT;
+
+	return scard_set_attribute(reader, &attr, value);
+}
+
+static int scard_ioctl_transmit(struct scard_reader *reader,
+				void __user *argp)
+{
+	struct iov_iter send, recv;
+	struct iovec siov, riov;
+	struct scard_transmit xfer;
+	int ret;
+
+	if (copy_from_user(&xfer, argp, sizeof(xfer)))
+		return -EFAULT;
+
+	if (import_single_range(ITER_SOURCE, u64_to_user_ptr(xfer.send_buf),
+				xfer.send_len, &siov, &send) ||
+	    import_single_range(ITER_DEST, u64_to_user_ptr(xfer.recv_buf),
+				xfer.recv_len, &riov, &recv))
+		return -EFAULT;
+
+	ret = scard_transmit(reader, &xfer, &send, &recv);
+
+	return scard_put_arg(argp, &xfer, sizeof(xfer), ret);
+}
+
+static int scard_ioctl_set_protocol(struct scard_reader *reader,
+				    void __user *argp)
+{
+	struct scard_protocol proto;
+	int ret;
+
+	if (copy_from_user(&proto, argp, sizeof(proto)))
+		return -EFAULT;
+
+	ret = scard_set_protocol(reader, &proto);
+
+	return scard_put_arg(argp, &proto, sizeof(proto), ret);
+}
+
+static int scard_ioctl_get_state(struct scard_client *client,
+				 void __user *argp)
+{
+	struct scard_state st;
+	int ret;
+
+	ret = scard_get_card_state(client, &st);
+
+	return scard_put_arg(argp, &st, sizeof(st), ret);
+}
+
+static int scard_ioctl_last_error(struct scard_reader *reader,
+				  void __user *argp)
+{
+	struct scard_last_error err;
+	int ret;
+
+	ret = scard_get_last_error(reader, &err);
+
+	return scard_put_arg(argp, &err, sizeof(err), ret);
+}
+
+static int scard_ioctl_perf(struct scard_reader *reader, void __user *argp)
+{
+	struct scard_perf perf;
+	int ret;
+
+	if (copy_from_user(&perf, argp, sizeof(perf)))
+		return -EFAULT;
+
+	ret = scard_get_perf(reader, &perf);
+
+	return scard_put_arg(argp, &perf, sizeof(perf), ret);
+}
+
+static int scard_ioctl_vendor(struct scard_reader *reader, void __user *argp)
+{
+	struct iov_iter in, out;
+	struct iovec iiov, oiov;
+	struct scard_vendor vendor;
+	int ret;
+
+	if (copy_from_user(&vendor, argp, sizeof(vendor)))
+		return -EFAULT;
+
+	if (import_single_range(ITER_SOURCE, u64_to_user_ptr(vendor.in_buf),
+				vendor.in_len, &iiov, &in) ||
+	    import_single_range(ITER_DEST, u64_to_user_ptr(vendor.out_buf),
+				vendor.out_len, &oiov, &out))
+		return -EFAULT;
+
+	ret = scard_vendor(reader, &vendor, &in, &out);
+
+	return scard_put_arg(argp, &vendor, sizeof(vendor), ret);
+}
+
+static long scard_ioctl(struct file *file, unsigned int cmd,
+			unsigned long arg)
+{
+	struct scard_client *client = file->private_data;
+	struct scard_reader *reader = client->reader;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case SCARD_IOC_POWER:
+		return scard_ioctl_power(reader, argp);
+	case SCARD_IOC_GET_ATTRIBUTE:
+		return scard_ioctl_get_attr(reader, argp);
+	case SCARD_IOC_SET_ATTRIBUTE:
+		return scard_ioctl_set_attr(reader, argp);
+	case SCARD_IOC_CONFISCATE:
+		return scard_mechanical(reader, SCARD_FN_CONFISCATE);
+	case SCARD_IOC_TRANSMIT:
+		return scard_ioctl_transmit(reader, argp);
+	case SCARD_IOC_EJECT:
+		return scard_mechanical(reader, SCARD_FN_EJECT);
+	case SCARD_IOC_SWALLOW:
+		return scard_mechanical(reader, SCARD_FN_SWALLOW);
+	case SCARD_IOC_IS_PRESENT:
+		return scard_wait_card(client, SCARD_FN_IS_PRESENT,
+				       file->f_flags & O_NONBLOCK);
+	case SCARD_IOC_IS_ABSENT:
+		return scard_wait_card(client, SCARD_FN_IS_ABSENT,
+				       file->f_flags & O_NONBLOCK);
+	case SCARD_IOC_SET_PROTOCOL:
+		return scard_ioctl_set_protocol(reader, argp);
+	case SCARD_IOC_GET_STATE:
+		return scard_ioctl_get_state(client, argp);
+	case SCARD_IOC_GET_LAST_ERROR:
+		return scard_ioctl_last_error(reader, argp);
+	case SCARD_IOC_GET_PERF_CNTR:
+		return scard_ioctl_perf(reader, argp);
+	case SCARD_IOC_VENDOR:
+		return scard_ioctl_vendor(reader, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+const struct file_operations scard_fops = {
+	.owner = THIS_MODULE,
+	.open = scard_open,
+	.release = scard_release,
+	.poll = scard_poll,
+	.unlocked_ioctl = scard_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = no_llseek,
+};

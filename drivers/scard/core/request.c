@@ -1,0 +1,759 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scard: request serialisation, the pending rule, and the requests that
+ * reach the driver (POWER, SET_PROTOCOL, TRANSMIT, EJECT, SWALLOW,
+ * CONFISCATE, vendor requests).
+ *
+ * A request runs between scard_request_begin() and scard_request_end(),
+ * holding ops_sem for reading (so that unregistering waits for it) and
+ * reader->lock (so that requests and callbacks never overlap). A callback
+ * may return SCARD_PENDING and finish later with scard_complete_request():
+ * the caller then sleeps without the locks, and until the driver completes
+ * the request every other request on the reader fails with -EBUSY. The
+ * request's data stay in reader->req and the reader's buffers, so a caller
+ * killed meanwhile leaves nothing dangling; async_work then does the
+ * library's part of the completion.
+ */
+
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/string.h>
+#include <linux/uio.h>
+#include <kunit/visibility.h>
+
+#include "scard_core.h"
+
+#define SCARD_PROTOCOL_ANY	(SCARD_PROTOCOL_TX | SCARD_PROTOCOL_RAW)
+#define SCARD_PROTOCOL_MASK	(SCARD_PROTOCOL_ANY | SCARD_PROTOCOL_DEFAULT)
+
+/**
+ * scard_request_begin() - start a request
+ * @reader: the reader
+ *
+ * Context: process context; takes ops_sem (read) and reader->lock, which
+ * scard_request_end() releases. Also brings the card data up to date with
+ * a removal reported meanwhile.
+ * Return: 0 (locks held), -ENODEV (unregistered), -EBUSY (a callback is
+ * pending), -ERESTARTSYS (signal).
+ */
+int scard_request_begin(struct scard_reader *reader)
+{
+	bool busy;
+
+	if (down_read_interruptible(&reader->ops_sem))
+		return -ERESTARTSYS;
+
+	if (reader->dead) {
+		up_read(&reader->ops_sem);
+		return -ENODEV;
+	}
+
+	if (mutex_lock_interruptible(&reader->lock)) {
+		up_read(&reader->ops_sem);
+		return -ERESTARTSYS;
+	}
+
+	spin_lock_irq(&reader->state_lock);
+	busy = reader->async != SCARD_ASYNC_IDLE;
+	spin_unlock_irq(&reader->state_lock);
+	if (busy) {
+		scard_request_end(reader);
+		return -EBUSY;
+	}
+
+	scard_card_sync(reader);
+
+	return 0;
+}
+
+/**
+ * scard_request_end() - end a request started by scard_request_begin()
+ * @reader: the reader
+ */
+void scard_request_end(struct scard_reader *reader)
+{
+	mutex_unlock(&reader->lock);
+	up_read(&reader->ops_sem);
+}
+
+/**
+ * scard_result() - account a request's result
+ * @reader: the reader
+ * @ret: 0 or negative errno
+ *
+ * Keeps the errno of the last failed request for GET_LAST_ERROR; an
+ * interrupted or non-blocking wait is not a failure.
+ *
+ * Return: @ret.
+ */
+int scard_result(struct scard_reader *reader, int ret)
+{
+	if (ret < 0 && ret != -EAGAIN && ret != -ERESTARTSYS &&
+	    ret != -EINTR) {
+		spin_lock_irq(&reader->state_lock);
+		reader->last_error = -ret;
+		spin_unlock_irq(&reader->state_lock);
+	}
+
+	return ret;
+}
+
+static void scard_req_init(struct scard_reader *reader, unsigned int major,
+			   u32 minor)
+{
+	memset(&reader->req, 0, sizeof(reader->req));
+	reader->req.major = major;
+	reader->req.minor = minor;
+}
+
+/*
+ * Parse the stored ATR into the card data. On failure the parser leaves an
+ * unknown card with the ATR as received.
+ */
+static int scard_card_parse(struct scard_reader *reader)
+{
+	struct scard_card_caps *card = &reader->card;
+
+	return scard_atr_parse(card, card->atr, card->atr_len);
+}
+
+static int scard_power_finish(struct scard_reader *reader, int ret)
+{
+	struct scard_card_caps *card = &reader->card;
+
+	if (ret) {
+		scard_card_demote(reader, SCARD_SWALLOWED);
+		return ret;
+	}
+
+	if (reader->req.minor == SCARD_POWER_DOWN) {
+		card->atr_len = 0;
+		scard_card_settle(reader, SCARD_SWALLOWED, 0);
+		return 0;
+	}
+
+	if (!card->atr_len) {
+		scard_warn_ratelimited(reader, "reset without an ATR\n");
+		scard_card_demote(reader, SCARD_SWALLOWED);
+		return -EIO;
+	}
+
+	if (scard_card_parse(reader)) {
+		/* The ATR stays readable; RDF_ATR_PARSE may know the card. */
+		scard_dbg(reader, "unparsable ATR %*ph\n", card->atr_len,
+			  card->atr);
+		scard_card_settle(reader, SCARD_POWERED, 0);
+		return 0;
+	}
+
+	scard_dbg(reader, "ATR %*ph\n", card->atr_len, card->atr);
+	if (card->specific)
+		scard_card_settle(reader, SCARD_SPECIFIC, card->selected);
+	else
+		scard_card_settle(reader, SCARD_NEGOTIABLE, 0);
+
+	return 0;
+}
+
+static int scard_protocol_finish(struct scard_reader *reader, int ret)
+{
+	if (ret) {
+		reader->card.selected = SCARD_PROTOCOL_UNDEFINED;
+		scard_card_demote(reader, SCARD_NEGOTIABLE);
+		return ret;
+	}
+
+	reader->card.selected = reader->req.minor;
+	scard_card_settle(reader, SCARD_SPECIFIC, reader->req.minor);
+	scard_dbg(reader, "protocol %#x\n", reader->req.minor);
+
+	return 0;
+}
+
+static int scard_transmit_finish(struct scard_reader *reader, int ret)
+{
+	u64 ns = ktime_get_ns() - reader->req_start_ns;
+	struct scard_request *req = &reader->req;
+
+	if (!ret && req->recv_len > req->recv_size) {
+		scard_warn_ratelimited(reader, "reply overflow (%zu bytes)\n",
+				       req->recv_len);
+		ret = -EIO;
+	}
+
+	spin_lock_irq(&reader->state_lock);
+	reader->perf_transmissions++;
+	reader->perf_transmit_ns += ns;
+	reader->perf_bytes_sent += req->send_len;
+	if (!ret)
+		reader->perf_bytes_received += req->recv_len;
+	spin_unlock_irq(&reader->state_lock);
+
+	return ret;
+}
+
+/* The library's part of a finished callback, with the caller or without. */
+static int scard_request_finish(struct scard_reader *reader, int ret)
+{
+	struct scard_request *req = &reader->req;
+
+	switch (reader->req_rdf) {
+	case RDF_CARD_POWER:
+		return scard_power_finish(reader, ret);
+	case RDF_SET_PROTOCOL:
+		return scard_protocol_finish(reader, ret);
+	case RDF_TRANSMIT:
+		return scard_transmit_finish(reader, ret);
+	case RDF_IOCTL_VENDOR:
+		if (!ret && req->recv_len > req->recv_size) {
+			scard_warn_ratelimited(reader, "vendor reply overflow\n");
+			ret = -EIO;
+		}
+		return ret;
+	default:
+		return ret;
+	}
+}
+
+static bool scard_async_settled(struct scard_reader *reader)
+{
+	bool settled;
+
+	spin_lock_irq(&reader->state_lock);
+	settled = reader->dead || reader->async == SCARD_ASYNC_DONE;
+	spin_unlock_irq(&reader->state_lock);
+
+	return settled;
+}
+
+/*
+ * Sleep until the driver completes the pending request, without the locks,
+ * so that other requests fail at once with -EBUSY and unregistering can
+ * proceed. The locks are taken back whatever happened; that never blocks
+ * for long, as nobody runs a callback while the reader is busy.
+ *
+ * Return: the driver's status with *@settled true; or *@settled false and
+ * -ENODEV (unregistered) or -EINTR (fatal signal: the request is orphaned
+ * and async_work finishes it when the driver completes it).
+ */
+static int scard_async_wait(struct scard_reader *reader, bool *settled)
+{
+	int ret;
+
+	mutex_unlock(&reader->lock);
+	up_read(&reader->ops_sem);
+
+	/* The result is read below, under the lock. */
+	(void)wait_event_killable(reader->async_wq,
+				  scard_async_settled(reader));
+
+	down_read(&reader->ops_sem);
+	mutex_lock(&reader->lock);
+
+	*settled = false;
+	spin_lock_irq(&reader->state_lock);
+	if (reader->dead) {
+		ret = -ENODEV;
+	} else if (reader->async == SCARD_ASYNC_DONE) {
+		ret = reader->async_status;
+		reader->async = SCARD_ASYNC_IDLE;
+		*settled = true;
+	} else {
+		reader->async = SCARD_ASYNC_ORPHAN;
+		ret = -EINTR;
+	}
+	spin_unlock_irq(&reader->state_lock);
+
+	return ret;
+}
+
+/**
+ * scard_call() - run a reader callback for the request in reader->req
+ * @reader: the reader, between scard_request_begin() and _end()
+ * @idx: the callback (non-NULL, not RDF_CARD_TRACKING)
+ *
+ * Waits for the completion of a callback that returns SCARD_PENDING, then
+ * does the library's part (state, ATR parsing, statistics).
+ *
+ * Return: 0 or negative errno; the locks are held on return.
+ */
+int scard_call(struct scard_reader *reader, enum scard_rdf idx)
+{
+	bool settled = true;
+	bool stray;
+	int ret;
+
+	reader->req_rdf = idx;
+	reader->req_start_ns = ktime_get_ns();
+	spin_lock_irq(&reader->state_lock);
+	reader->async = SCARD_ASYNC_CALLING;
+	spin_unlock_irq(&reader->state_lock);
+
+	ret = reader->reader_function[idx](reader, &reader->req);
+
+	spin_lock_irq(&reader->state_lock);
+	if (ret == SCARD_PENDING) {
+		if (reader->async == SCARD_ASYNC_CALLING)
+			reader->async = SCARD_ASYNC_WAITING;
+		spin_unlock_irq(&reader->state_lock);
+		ret = scard_async_wait(reader, &settled);
+	} else {
+		stray = reader->async != SCARD_ASYNC_CALLING;
+		reader->async = SCARD_ASYNC_IDLE;
+		spin_unlock_irq(&reader->state_lock);
+		if (stray || ret > 0) {
+			scard_warn_ratelimited(reader,
+					       "callback %u returned %d%s\n",
+					       idx, ret, stray ?
+					       " after completing" : "");
+			if (ret > 0)
+				ret = -EIO;
+		}
+	}
+
+	if (!settled)
+		return ret;
+
+	return scard_request_finish(reader, ret);
+}
+
+/* Finishes a request whose caller was killed, once the driver is done. */
+void scard_async_work(struct work_struct *work)
+{
+	struct scard_reader *reader = container_of(work, struct scard_reader,
+						   async_work);
+	int status;
+
+	down_read(&reader->ops_sem);
+	if (!reader->dead) {
+		mutex_lock(&reader->lock);
+		spin_lock_irq(&reader->state_lock);
+		status = reader->async_status;
+		reader->async = SCARD_ASYNC_IDLE;
+		spin_unlock_irq(&reader->state_lock);
+		scard_result(reader, scard_request_finish(reader, status));
+		mutex_unlock(&reader->lock);
+	}
+	up_read(&reader->ops_sem);
+}
+
+/**
+ * scard_complete_request() - finish a request a callback left pending
+ * @reader: the reader
+ * @status: 0 or negative errno, the result of the request
+ *
+ * For a callback that returned SCARD_PENDING: the request's buffers
+ * (reader->req) must be filled in before this call and must not be touched
+ * after it. May be called before the callback has returned. Does nothing
+ * once the reader is unregistered.
+ *
+ * Context: any context, including interrupt and URB completion.
+ */
+void scard_complete_request(struct scard_reader *reader, int status)
+{
+	unsigned long flags;
+	bool stray = false;
+
+	if (status > 0)
+		status = -EIO;
+
+	spin_lock_irqsave(&reader->state_lock, flags);
+	if (reader->dead)
+		goto out;
+
+	switch (reader->async) {
+	case SCARD_ASYNC_CALLING:
+	case SCARD_ASYNC_WAITING:
+		reader->async = SCARD_ASYNC_DONE;
+		reader->async_status = status;
+		wake_up(&reader->async_wq);
+		break;
+	case SCARD_ASYNC_ORPHAN:
+		reader->async = SCARD_ASYNC_ORPHAN_DONE;
+		reader->async_status = status;
+		schedule_work(&reader->async_work);
+		break;
+	default:
+		stray = true;
+		break;
+	}
+out:
+	spin_unlock_irqrestore(&reader->state_lock, flags);
+
+	if (stray)
+		scard_warn_ratelimited(reader, "no request pending\n");
+}
+EXPORT_SYMBOL_GPL(scard_complete_request);
+
+/* Copy the driver's reply out; -ENOSPC with the size needed in *@len. */
+static int scard_copy_reply(struct scard_reader *reader, u32 *len,
+			    struct iov_iter *out)
+{
+	size_t n = reader->req.recv_len;
+
+	if (n > *len) {
+		*len = n;
+		return -ENOSPC;
+	}
+
+	if (copy_to_iter(reader->recv_buf, n, out) != n)
+		return -EFAULT;
+
+	*len = n;
+	return 0;
+}
+
+static int scard_power_locked(struct scard_reader *reader,
+			      struct scard_power *power)
+{
+	struct scard_card_caps *card = &reader->card;
+	unsigned int state;
+	u32 protocol;
+	int ret;
+
+	if (!reader->reader_function[RDF_CARD_POWER])
+		return -EOPNOTSUPP;
+
+	scard_read_state(reader, &state, &protocol);
+	if (state <= SCARD_ABSENT)
+		return -ENOMEDIUM;
+
+	/* Whatever was known about the card is void from now on. */
+	scard_card_init(reader);
+	scard_card_demote(reader, SCARD_POWERED);
+
+	scard_req_init(reader, SCARD_FN_POWER, power->disposition);
+	ret = scard_call(reader, RDF_CARD_POWER);
+	if (ret)
+		return ret;
+
+	memset(power->atr, 0, sizeof(power->atr));
+	memcpy(power->atr, card->atr, card->atr_len);
+	power->atr_len = card->atr_len;
+
+	return 0;
+}
+
+/**
+ * scard_power() - SCARD_IOC_POWER: power the card down, or reset it
+ * @reader: the reader
+ * @power: disposition in, ATR out
+ *
+ * A reset that produced a parsable ATR leaves the card SCARD_NEGOTIABLE,
+ * or SCARD_SPECIFIC with TA2's protocol selected; an unparsable ATR
+ * leaves it SCARD_POWERED, with the ATR returned and readable (the
+ * driver's RDF_ATR_PARSE may handle it in SET_PROTOCOL). Power down
+ * leaves it SCARD_SWALLOWED.
+ *
+ * Return: 0; -EINVAL (bad disposition, reserved bytes), -ENODEV, -EBUSY,
+ * -ERESTARTSYS, -EOPNOTSUPP (no callback), -ENOMEDIUM (no card), -EIO
+ * (driver returned no ATR), or the driver's error (-ETIMEDOUT, -EPROTO, ...).
+ */
+int scard_power(struct scard_reader *reader, struct scard_power *power)
+{
+	int ret;
+
+	if (power->disposition > SCARD_WARM_RESET ||
+	    memchr_inv(power->reserved, 0, sizeof(power->reserved)))
+		return scard_result(reader, -EINVAL);
+
+	ret = scard_request_begin(reader);
+	if (ret)
+		return scard_result(reader, ret);
+
+	ret = scard_power_locked(reader, power);
+	scard_request_end(reader);
+
+	return scard_result(reader, ret);
+}
+EXPORT_SYMBOL_IF_KUNIT(scard_power);
+
+/*
+ * Make sure the card data come from the ATR: the library parses it when a
+ * T=0/T=1 protocol may be chosen, otherwise (raw only, or a card the parser
+ * does not understand) the driver's RDF_ATR_PARSE has to.
+ */
+static int scard_protocol_parse(struct scard_reader *reader, u32 mask)
+{
+	int ret;
+
+	if ((mask & SCARD_PROTOCOL_TX) && !scard_card_parse(reader))
+		goto parsed;
+
+	if (!reader->reader_function[RDF_ATR_PARSE])
+		return -EMEDIUMTYPE;
+
+	scard_req_init(reader, SCARD_FN_SET_PROTOCOL, mask);
+	ret = scard_call(reader, RDF_ATR_PARSE);
+	if (ret)
+		return ret;
+	reader->card.parsed = true;
+
+parsed:
+	if (scard_get_state(reader) < SCARD_NEGOTIABLE)
+		scard_card_settle(reader, SCARD_NEGOTIABLE, 0);
+
+	return 0;
+}
+
+static int scard_set_protocol_locked(struct scard_reader *reader,
+				     struct scard_protocol *proto)
+{
+	struct scard_card_caps *card = &reader->card;
+	u32 mask = proto->mask;
+	unsigned int state;
+	u32 avail, chosen;
+	int ret;
+
+	if (!reader->reader_function[RDF_SET_PROTOCOL])
+		return -EOPNOTSUPP;
+
+	scard_read_state(reader, &state, &chosen);
+	if (state <= SCARD_ABSENT)
+		return -ENOMEDIUM;
+
+	if (state == SCARD_SPECIFIC && (chosen & mask)) {
+		proto->selected = chosen;
+		return 0;
+	}
+
+	if (state < SCARD_POWERED || !card->atr_len)
+		return -EBADFD;
+
+	ret = scard_protocol_parse(reader, mask);
+	if (ret)
+		return ret;
+
+	avail = card->protocols & reader->caps.protocols & mask &
+		SCARD_PROTOCOL_ANY;
+	if (!avail) {
+		card->selected = SCARD_PROTOCOL_UNDEFINED;
+		scard_card_settle(reader, SCARD_NEGOTIABLE, 0);
+		return -EOPNOTSUPP;
+	}
+
+	if (avail & SCARD_PROTOCOL_T1)
+		chosen = SCARD_PROTOCOL_T1;
+	else if (avail & SCARD_PROTOCOL_T0)
+		chosen = SCARD_PROTOCOL_T0;
+	else
+		chosen = SCARD_PROTOCOL_RAW;
+
+	scard_req_init(reader, SCARD_FN_SET_PROTOCOL, chosen);
+	reader->req.flags = mask & SCARD_PROTOCOL_DEFAULT;
+	ret = scard_call(reader, RDF_SET_PROTOCOL);
+	if (ret)
+		return ret;
+
+	proto->selected = chosen;
+	return 0;
+}
+
+/**
+ * scard_set_protocol() - SCARD_IOC_SET_PROTOCOL: select the protocol
+ * @reader: the reader
+ * @proto: acceptable protocols in, the selected one out
+ *
+ * T=1 is preferred over T=0 when both are acceptable. The selected
+ * protocol is always written on success, also when it was selected before.
+ *
+ * Return: 0; -EINVAL (unknown bits, no protocol in the mask), -ENODEV,
+ * -EBUSY, -ERESTARTSYS, -ENOMEDIUM (no card), -EBADFD (card not reset),
+ * -EMEDIUMTYPE (ATR not understood), -EOPNOTSUPP (no protocol in common;
+ * the card goes back to SCARD_NEGOTIABLE), or the driver's error (-EPROTO
+ * when PPS failed, ...).
+ */
+int scard_set_protocol(struct scard_reader *reader,
+		       struct scard_protocol *proto)
+{
+	int ret;
+
+	if ((proto->mask & ~SCARD_PROTOCOL_MASK) ||
+	    !(proto->mask & SCARD_PROTOCOL_ANY))
+		return scard_result(reader, -EINVAL);
+
+	ret = scard_request_begin(reader);
+	if (ret)
+		return scard_result(reader, ret);
+
+	ret = scard_set_protocol_locked(reader, proto);
+	scard_request_end(reader);
+
+	return scard_result(reader, ret);
+}
+EXPORT_SYMBOL_IF_KUNIT(scard_set_protocol);
+
+static int scard_transmit_locked(struct scard_reader *reader,
+				 struct scard_transmit *xfer,
+				 struct iov_iter *send, struct iov_iter *recv)
+{
+	struct scard_request *req = &reader->req;
+	unsigned int state;
+	u32 protocol;
+	int ret;
+
+	if (!reader->reader_function[RDF_TRANSMIT])
+		return -EOPNOTSUPP;
+
+	scard_read_state(reader, &state, &protocol);
+	if (state <= SCARD_ABSENT)
+		return -ENOMEDIUM;
+	if (state != SCARD_SPECIFIC || xfer->protocol != protocol)
+		return -EBADFD;
+
+	if (!copy_from_iter_full(reader->send_buf, xfer->send_len, send))
+		return -EFAULT;
+
+	scard_req_init(reader, SCARD_FN_TRANSMIT, 0);
+	req->flags = xfer->flags;
+	req->nad = xfer->nad;
+	req->send = reader->send_buf;
+	req->send_len = xfer->send_len;
+	req->recv = reader->recv_buf;
+	req->recv_size = SCARD_MAX_RECV;
+	ret = scard_call(reader, RDF_TRANSMIT);
+	if (ret)
+		return ret;
+
+	xfer->nad = req->nad;
+	return scard_copy_reply(reader, &xfer->recv_len, recv);
+}
+
+/**
+ * scard_transmit() - SCARD_IOC_TRANSMIT: send a command to the card
+ * @reader: the reader
+ * @xfer: the request; recv_len is updated
+ * @send: the command, xfer->send_len bytes
+ * @recv: room for the response, xfer->recv_len bytes
+ *
+ * Return: 0; -EINVAL (bad flags, reserved bytes, empty command), -EMSGSIZE
+ * (command larger than SCARD_MAX_SEND), -ENODEV, -EBUSY, -ERESTARTSYS,
+ * -EOPNOTSUPP, -ENOMEDIUM (no card), -EBADFD (no protocol selected, or not
+ * xfer->protocol), -EFAULT, -ENOSPC (response larger than xfer->recv_len,
+ * which then holds the size needed; the response is lost), -EIO, or the
+ * driver's error (-ETIMEDOUT, -EPROTO, ...).
+ */
+int scard_transmit(struct scard_reader *reader, struct scard_transmit *xfer,
+		   struct iov_iter *send, struct iov_iter *recv)
+{
+	int ret;
+
+	if ((xfer->flags & ~SCARD_TRANSMIT_FLAGS) || !xfer->send_len ||
+	    memchr_inv(xfer->reserved, 0, sizeof(xfer->reserved)))
+		return scard_result(reader, -EINVAL);
+	if (xfer->send_len > SCARD_MAX_SEND)
+		return scard_result(reader, -EMSGSIZE);
+
+	ret = scard_request_begin(reader);
+	if (ret)
+		return scard_result(reader, ret);
+
+	ret = scard_transmit_locked(reader, xfer, send, recv);
+	scard_request_end(reader);
+
+	return scard_result(reader, ret);
+}
+EXPORT_SYMBOL_IF_KUNIT(scard_transmit);
+
+/**
+ * scard_mechanical() - SCARD_IOC_EJECT, _SWALLOW or _CONFISCATE
+ * @reader: the reader
+ * @fn: SCARD_FN_EJECT, SCARD_FN_SWALLOW or SCARD_FN_CONFISCATE
+ *
+ * Return: 0; -EINVAL (other @fn), -ENODEV, -EBUSY, -ERESTARTSYS,
+ * -EOPNOTSUPP (the reader cannot), or the driver's error.
+ */
+int scard_mechanical(struct scard_reader *reader, unsigned int fn)
+{
+	enum scard_rdf idx;
+	int ret;
+
+	switch (fn) {
+	case SCARD_FN_EJECT:
+		idx = RDF_CARD_EJECT;
+		break;
+	case SCARD_FN_SWALLOW:
+		idx = RDF_READER_SWALLOW;
+		break;
+	case SCARD_FN_CONFISCATE:
+		idx = RDF_CARD_CONFISCATE;
+		break;
+	default:
+		return scard_result(reader, -EINVAL);
+	}
+
+	ret = scard_request_begin(reader);
+	if (ret)
+		return scard_result(reader, ret);
+
+	if (reader->reader_function[idx]) {
+		scard_req_init(reader, fn, 0);
+		ret = scard_call(reader, idx);
+	} else {
+		ret = -EOPNOTSUPP;
+	}
+	scard_request_end(reader);
+
+	return scard_result(reader, ret);
+}
+EXPORT_SYMBOL_IF_KUNIT(scard_mechanical);
+
+static int scard_vendor_locked(struct scard_reader *reader,
+			       struct scard_vendor *vendor,
+			       struct iov_iter *in, struct iov_iter *out)
+{
+	struct scard_request *req = &reader->req;
+	int ret;
+
+	if (!reader->reader_function[RDF_IOCTL_VENDOR])
+		return -EOPNOTSUPP;
+
+	if (!copy_from_iter_full(reader->send_buf, vendor->in_len, in))
+		return -EFAULT;
+
+	scard_req_init(reader, SCARD_FN_VENDOR, vendor->code);
+	req->send = reader->send_buf;
+	req->send_len = vendor->in_len;
+	req->recv = reader->recv_buf;
+	req->recv_size = SCARD_VENDOR_MAX_BUF;
+	ret = scard_call(reader, RDF_IOCTL_VENDOR);
+	if (ret)
+		return ret;
+
+	return scard_copy_reply(reader, &vendor->out_len, out);
+}
+
+/**
+ * scard_vendor() - SCARD_IOC_VENDOR: a reader-specific request
+ * @reader: the reader
+ * @vendor: the request; out_len is updated
+ * @in: the input, vendor->in_len bytes
+ * @out: room for the output, vendor->out_len bytes
+ *
+ * Return: 0; -EINVAL (code outside SCARD_VENDOR_CODE_MIN..MAX, reserved
+ * field), -EMSGSIZE (input larger than SCARD_VENDOR_MAX_BUF), -ENODEV,
+ * -EBUSY, -ERESTARTSYS, -EOPNOTSUPP (no vendor callback), -EFAULT, -ENOSPC
+ * (out_len then holds the size needed), -EIO, or the driver's error.
+ */
+int scard_vendor(struct scard_reader *reader, struct scard_vendor *vendor,
+		 struct iov_iter *in, struct iov_iter *out)
+{
+	int ret;
+
+	if (vendor->code < SCARD_VENDOR_CODE_MIN ||
+	    vendor->code > SCARD_VENDOR_CODE_MAX || vendor->reserved)
+		return scard_result(reader, -EINVAL);
+	if (vendor->in_len > SCARD_VENDOR_MAX_BUF)
+		return scard_result(reader, -EMSGSIZE);
+
+	ret = scard_request_begin(reader);
+	if (ret)
+		return scard_result(reader, ret);
+
+	ret = scard_vendor_locked(reader, vendor, in, out);
+	scard_request_end(reader);
+
+	return scard_result(reader, ret);
+}
+EXPORT_SYMBOL_IF_KUNIT(scard_vendor);

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * scard: internal interfaces of the library core.
+ *
+ * The ioctl layer (dev.c) copies user memory in and out and calls the
+ * functions below, which take kernel structures (and iov_iter for bulk
+ * data). They are exported to the KUnit suite only.
+ *
+ * Locking, outermost first:
+ *	ops_sem (read)	held while a request may call a reader callback
+ *	lock		serialises requests, protects card and req
+ *	state_lock	spinlock, state/events/async/openers/statistics
+ */
+#ifndef _SCARD_CORE_H
+#define _SCARD_CORE_H
+
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/poll.h>
+#include <linux/scard.h>
+#include <linux/uio.h>
+
+/* Size of reader->send_buf and reader->recv_buf. */
+#define SCARD_BUF_SIZE		max3(SCARD_MAX_SEND, SCARD_MAX_RECV, \
+				     SCARD_VENDOR_MAX_BUF)
+
+/* Largest attribute value (the ATR). */
+#define SCARD_ATTR_VALUE_MAX	SCARD_ATR_MAX
+
+/* reader->async: the life of a request a callback left pending. */
+enum scard_async {
+	SCARD_ASYNC_IDLE,	/* no callback running or pending */
+	SCARD_ASYNC_CALLING,	/* callback running, caller holds the locks */
+	SCARD_ASYNC_WAITING,	/* SCARD_PENDING returned, caller sleeps */
+	SCARD_ASYNC_DONE,	/* driver completed it, caller to finish */
+	SCARD_ASYNC_ORPHAN,	/* caller killed, not completed yet */
+	SCARD_ASYNC_ORPHAN_DONE, /* caller killed, async_work to finish */
+};
+
+/* Messages name the reader after its parent device. */
+#define scard_dbg(reader, fmt, ...)					\
+do {									\
+	const struct scard_reader *__r = (reader);			\
+									\
+	dev_dbg(__r->parent, "%s: " fmt, __r->name, ##__VA_ARGS__);	\
+} while (0)
+
+#define scard_warn_ratelimited(reader, fmt, ...)			\
+do {									\
+	const struct scard_reader *__r = (reader);			\
+									\
+	dev_warn_ratelimited(__r->parent, "%s: " fmt, __r->name,	\
+			     ##__VA_ARGS__);				\
+} while (0)
+
+/* struct scard_client.flags bits */
+#define SCARD_CLIENT_WAITING	0	/* an IS_PRESENT/IS_ABSENT is waiting */
+
+/**
+ * struct scard_client - one opener of /dev/scardN
+ * @reader: the reader, referenced while the client is open
+ * @seen_events: reader->events when this client last read GET_STATE
+ * @flags: SCARD_CLIENT_* bits
+ * @excl: opened with O_EXCL
+ */
+struct scard_client {
+	struct scard_reader *reader;
+	u64 seen_events;
+	unsigned long flags;
+	bool excl;
+};
+
+/* reader.c */
+void scard_card_sync(struct scard_reader *reader);
+void scard_card_init(struct scard_reader *reader);
+void scard_card_settle(struct scard_reader *reader, unsigned int state,
+		       u32 protocol);
+void scard_card_demote(struct scard_reader *reader, unsigned int state);
+void scard_read_state(struct scard_reader *reader, unsigned int *state,
+		      u32 *protocol);
+
+/* request.c: serialisation and the pending rule */
+int scard_request_begin(struct scard_reader *reader);
+void scard_request_end(struct scard_reader *reader);
+int scard_call(struct scard_reader *reader, enum scard_rdf idx);
+int scard_result(struct scard_reader *reader, int ret);
+void scard_async_work(struct work_struct *work);
+
+/* request.c: requests that reach the driver */
+int scard_power(struct scard_reader *reader, struct scard_power *power);
+int scard_set_protocol(struct scard_reader *reader,
+		       struct scard_protocol *proto);
+int scard_transmit(struct scard_reader *reader, struct scard_transmit *xfer,
+		   struct iov_iter *send, struct iov_iter *recv);
+int scard_mechanical(struct scard_reader *reader, unsigned int fn);
+int scard_vendor(struct scard_reader *reader, struct scard_vendor *vendor,
+		 struct iov_iter *in, struct iov_iter *out);
+
+/* attr.c */
+int scard_get_attribute(struct scard_reader *reader, struct scard_attr *attr,
+			u8 *value);
+int scard_set_attribute(struct scard_reader *reader,
+			const struct scard_attr *attr, const u8 *value);
+int scard_get_last_error(struct scard_reader *reader,
+			 struct scard_last_error *err);
+int scard_get_perf(struct scard_reader *reader, struct scard_perf *perf);
+
+/* tracking.c */
+int scard_get_card_state(struct scard_client *client, struct scard_state *st);
+int scard_wait_card(struct scard_client *client, unsigned int fn,
+		    bool nonblock);
+__poll_t scard_client_poll(struct scard_client *client);
+
+/* dev.c */
+extern const struct file_operations scard_fops;
+int scard_client_open(struct scard_client *client,
+		      struct scard_reader *reader, bool excl);
+void scard_client_close(struct scard_client *client);
+
+/* sysfs.c */
+extern const struct attribute_group *scard_groups[];
+const char *scard_state_name(unsigned int state);
+void scard_uevent_work(struct work_struct *work);
+
+#endif /* _SCARD_CORE_H */
