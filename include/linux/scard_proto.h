@@ -7,6 +7,7 @@
 #ifndef _LINUX_SCARD_PROTO_H
 #define _LINUX_SCARD_PROTO_H
 
+#include <linux/scard_t1.h>
 #include <linux/types.h>
 #include <uapi/linux/scard.h>
 
@@ -21,9 +22,6 @@
 #define SCARD_ATR_DEFAULT_IFSD	32
 #define SCARD_ATR_DEFAULT_CWI	13
 #define SCARD_ATR_DEFAULT_BWI	4
-
-/* Largest T=1 information field size (IFSC, IFSD). */
-#define SCARD_T1_IFS_MAX	254
 
 /* Class indicator bits (UI, first TA for T=15). */
 #define SCARD_VCC_CLASS_A	0x01	/* 5 V */
