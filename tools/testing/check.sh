@@ -3,7 +3,8 @@
 #
 # Every test of the project (the README's "make check"):
 #   1. modules built with W=1 and sparse (C=1): no warning
-#   2. user-space programs built with -Wall -Wextra -Werror
+#   2. user-space programs built with -Wall -Wextra -Werror; the UAPI
+#      header alone, with the same struct layouts on 32 and 64 bit
 #   3. checkpatch --strict over the tree
 #   4. the KUnit suites, in QEMU on the debug kernel
 #   5. the QEMU scenarios on Debian's stock kernel
@@ -74,6 +75,10 @@ fi
 step "build: user-space programs"
 "$t/build-progs.sh" "$SCARD_OUT/progs"
 one $? "user-space build"
+
+step "UAPI header: alone, same layout on 32 and 64 bit"
+"$t/uapi-check.sh"
+one $? "uapi header"
 
 step "checkpatch --strict"
 "$t/checkpatch.sh"
