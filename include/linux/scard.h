@@ -150,6 +150,7 @@ struct scard_vendor_attr {
  * @max_ifsd: largest T=1 IFSD the reader accepts (1..254)
  * @mechanical: SCARD_READER_SWALLOWS / _EJECTS / _CONFISCATES
  * @power_mgmt: SCARD_ATTR_POWER_MGMT_SUPPORT value
+ * @level: what the reader exchanges with the card (enum scard_level)
  */
 struct scard_reader_caps {
 	u32 reader_type;
@@ -166,6 +167,58 @@ struct scard_reader_caps {
 	u32 max_ifsd;
 	u32 mechanical;
 	u32 power_mgmt;
+	unsigned int level;
+};
+
+/**
+ * enum scard_level - what a reader exchanges with the card
+ * @SCARD_LEVEL_APDU: the reader (or its firmware) runs the transmission
+ *	protocol; RDF_TRANSMIT receives whole APDUs
+ * @SCARD_LEVEL_TPDU: the reader moves T=0 TPDUs and T=1 blocks; the library
+ *	runs the protocols through &scard_io_ops.xfer
+ * @SCARD_LEVEL_CHAR: the reader moves characters; the library runs the
+ *	protocols through &scard_io_ops.send and &scard_io_ops.recv
+ *
+ * TPDU and character level readers set RDF_TRANSMIT to
+ * scard_proto_transmit() and RDF_SET_PROTOCOL to scard_proto_set_protocol()
+ * and fill in &scard_reader.io.
+ */
+enum scard_level {
+	SCARD_LEVEL_APDU = 0,
+	SCARD_LEVEL_TPDU = 1,
+	SCARD_LEVEL_CHAR = 2,
+};
+
+/* scard_io_ops.xfer kinds */
+#define SCARD_XFER_DATA		0	/* a T=0 TPDU or a T=1 block */
+#define SCARD_XFER_PPS		1	/* a PPS request */
+
+/**
+ * struct scard_io_ops - how the library's protocol engines reach the card
+ * @xfer: TPDU level: send @tx (a T=0 TPDU, a T=1 block or a PPS request, as
+ *	@kind says) and receive the card's answer into @rx (at most @rx_size
+ *	bytes, length in *@rx_len) within @timeout_ns. Returns 0, -ETIMEDOUT
+ *	(no answer), -EBADMSG (parity or framing error), -ENOMEDIUM, or
+ *	another negative errno (reader failure).
+ * @send: character level: send @len bytes to the card.
+ * @recv: character level: receive exactly @len bytes, waiting at most
+ *	@first_ns for the first one and @next_ns between the following ones;
+ *	-ETIMEDOUT when the card stays silent, *@got says how many arrived.
+ * @set_params: optional: program the transmission parameters the library
+ *	negotiated (protocol, Fi/Di indexes, clock in kHz) after PPS.
+ *
+ * Callbacks run in the context of a request, with the reader's requests
+ * serialised, and may sleep.
+ */
+struct scard_io_ops {
+	int (*xfer)(struct scard_reader *reader, unsigned int kind,
+		    const u8 *tx, size_t tx_len, u8 *rx, size_t rx_size,
+		    size_t *rx_len, u64 timeout_ns);
+	int (*send)(struct scard_reader *reader, const u8 *buf, size_t len);
+	int (*recv)(struct scard_reader *reader, u8 *buf, size_t len,
+		    size_t *got, u64 first_ns, u64 next_ns);
+	int (*set_params)(struct scard_reader *reader, u32 protocol, u8 fl,
+			  u8 dl, u32 clk_khz);
 };
 
 /**
@@ -174,6 +227,8 @@ struct scard_reader_caps {
  *	NULL optional entry makes its request fail with -EOPNOTSUPP
  * @caps: reader capabilities, filled in by the driver before registering
  * @vendor: vendor attributes, filled in by the driver before registering
+ * @io: TPDU and character level readers: how the protocol engines reach
+ *	the card
  * @card: card capabilities; written by the library while it serialises
  *	requests, readable by callbacks; the RDF_ATR_PARSE callback fills it
  *	in (at least @card.protocols) for a card the library cannot parse
@@ -185,6 +240,7 @@ struct scard_reader {
 					struct scard_request *req);
 	struct scard_reader_caps caps;
 	struct scard_vendor_attr vendor;
+	const struct scard_io_ops *io;
 	struct scard_card_caps card;
 
 	/* private: */
@@ -233,6 +289,14 @@ struct scard_reader {
 	unsigned int open_count;
 	bool exclusive;
 
+	/* Link to the card for TPDU and character level readers (proto.c). */
+	bool link_ready;
+	bool t1_ready;
+	u8 link_fl;
+	u8 link_dl;
+	u32 link_clk;
+	struct scard_t1 t1;
+
 	/* Statistics and errors. */
 	int last_error;
 	u64 perf_transmissions;
@@ -252,6 +316,11 @@ void scard_set_state(struct scard_reader *reader, unsigned int state);
 unsigned int scard_get_state(struct scard_reader *reader);
 int scard_set_atr(struct scard_reader *reader, const u8 *atr, size_t len);
 void scard_complete_request(struct scard_reader *reader, int status);
+
+int scard_proto_transmit(struct scard_reader *reader,
+			 struct scard_request *req);
+int scard_proto_set_protocol(struct scard_reader *reader,
+			     struct scard_request *req);
 
 static inline void scard_set_drvdata(struct scard_reader *reader, void *data)
 {

@@ -394,6 +394,8 @@ void scard_card_init(struct scard_reader *reader)
 	card->bwi = SCARD_ATR_DEFAULT_BWI;
 	card->classes = SCARD_VCC_CLASS_A;
 	reader->suppress_ifs_request = false;
+	reader->link_ready = false;
+	reader->t1_ready = false;
 
 	spin_lock_irq(&reader->state_lock);
 	reader->card_epoch = reader->removals;
