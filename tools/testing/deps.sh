@@ -18,6 +18,8 @@ pkgs=(
 	# the guest
 	qemu-system-x86 qemu-system-data seabios ipxe-qemu busybox-static
 	socat
+	# data: the ATR list of pcsc-tools for the ATR corpus test
+	pcsc-tools
 )
 
 missing=()
