@@ -22,7 +22,10 @@ modules:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run $(TESTING)/deps.sh or set KDIR" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+TOOLS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
+
 tools:
+	for t in $(TOOLS); do $(MAKE) -C $$t all || exit 1; done
 	$(TESTING)/build-progs.sh $(CURDIR)/build/progs
 
 run:
@@ -44,6 +47,7 @@ install:
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	for t in $(TOOLS); do $(MAKE) -C $$t clean; done
 	rm -rf build
 
 help:
