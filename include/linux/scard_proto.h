@@ -7,7 +7,10 @@
 #ifndef _LINUX_SCARD_PROTO_H
 #define _LINUX_SCARD_PROTO_H
 
+#include <linux/scard_pps.h>
+#include <linux/scard_t0.h>
 #include <linux/scard_t1.h>
+#include <linux/scard_timing.h>
 #include <linux/types.h>
 #include <uapi/linux/scard.h>
 
