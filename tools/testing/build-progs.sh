@@ -15,8 +15,13 @@ cflags=(-static -O2 -Wall -Wextra -Werror -I"$SCARD_TOP/include/uapi")
 # stale OUT SRC: OUT is missing or older than SRC or the UAPI header
 stale()
 {
-	[ ! -x "$1" ] || [ "$2" -nt "$1" ] ||
-		[ "$SCARD_TOP/include/uapi/linux/scard.h" -nt "$1" ]
+	local h
+
+	[ -x "$1" ] && [ ! "$2" -nt "$1" ] || return 0
+	for h in "$SCARD_TOP"/include/uapi/linux/*.h; do
+		[ "$h" -nt "$1" ] && return 0
+	done
+	return 1
 }
 
 for c in "$SCARD_TOP"/tools/testing/progs/*.c; do

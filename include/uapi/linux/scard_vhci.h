@@ -12,21 +12,31 @@
  * followed by exactly hdr.len payload bytes. Each write() carries one whole
  * message (its length must be sizeof(header) + len); each read() returns
  * one whole message (the buffer must hold it, else -ENOSPC and the message
- * stays queued). poll() reports POLLIN when a message can be read.
+ * stays queued; a blocking read() waits for a message, O_NONBLOCK gives
+ * -EAGAIN). poll() reports POLLIN when a message can be read.
  *
  * Messages from user space (type, what the payload holds):
  *   SCARD_VHCI_CREATE   struct scard_vhci_create; @reader is the index the
  *                       process chooses (0..15). The kernel queues
- *                       SCARD_VHCI_EV_CREATED with @arg = N of /dev/scardN.
- *   SCARD_VHCI_DESTROY  none: the reader is unplugged.
- *   SCARD_VHCI_INSERT   the card's ATR (2..SCARD_ATR_MAX bytes).
- *   SCARD_VHCI_REMOVE   none.
+ *                       SCARD_VHCI_EV_CREATED with @arg = N of /dev/scardN,
+ *                       ahead of any request of the reader.
+ *   SCARD_VHCI_DESTROY  none: the reader is unplugged; its messages not
+ *                       read yet are dropped.
+ *   SCARD_VHCI_INSERT   the card's ATR (2..SCARD_ATR_MAX bytes); a card
+ *                       present is removed first.
+ *   SCARD_VHCI_REMOVE   none (nothing happens without a card). Fails the
+ *                       outstanding POWER, PROTOCOL or XFER request with
+ *                       -ENOMEDIUM.
  *   SCARD_VHCI_ANSWER   the answer to the request @id: @status 0 or a
  *                       negative errno, the payload as described below.
+ * Fields a message does not use must be zero; an ANSWER may keep the
+ * request's @arg and @timeout_ms.
  *
  * Requests from the kernel (answered with SCARD_VHCI_ANSWER, same @reader
  * and @id; @timeout_ms says how long the library waits for the answer;
- * after that the request fails with -ETIMEDOUT and its answer is refused):
+ * after that the request fails with -ETIMEDOUT and its answer is refused;
+ * a reader has at most one request outstanding; an answer longer than the
+ * request can take fails the request with -EIO):
  *   SCARD_VHCI_REQ_POWER     @arg: SCARD_POWER_DOWN / _COLD_RESET /
  *                            _WARM_RESET. Answer: the ATR after a reset
  *                            (empty: the ATR given at INSERT), -ETIMEDOUT
@@ -40,15 +50,19 @@
  *                            Character level: bytes sent to the card (maybe
  *                            none) and @arg = how many bytes the reader
  *                            reads back; answer: those bytes (fewer with
- *                            -ETIMEDOUT: the card stayed silent).
- *   SCARD_VHCI_REQ_EJECT, _SWALLOW, _CONFISCATE: answer with a status.
+ *                            -ETIMEDOUT: the card stayed silent). The bytes
+ *                            are those sent since the previous request;
+ *                            bytes sent last come with @arg 0.
+ *   SCARD_VHCI_REQ_EJECT, _SWALLOW, _CONFISCATE: answer with a status
+ *                            (after an EJECT, report the removal).
  *   SCARD_VHCI_REQ_VENDOR    @arg: vendor code; payload in and out.
  *
  * Errors on write(): -EINVAL for a malformed message (bad length, unknown
- * type, non-zero reserved field, answer to no pending request, ATR longer
- * than SCARD_ATR_MAX, unknown reader), -EEXIST for CREATE of an index in
- * use, -EMSGSIZE for a payload over SCARD_VHCI_MAX_PAYLOAD. The readers keep
- * working after a rejected message.
+ * type, non-zero reserved or unused field, bad CREATE payload, answer to no
+ * pending request, answer status not 0 or -1..-511, ATR not 2..SCARD_ATR_MAX
+ * bytes, unknown reader), -EEXIST for CREATE of an index in use, -EMSGSIZE
+ * for a payload over SCARD_VHCI_MAX_PAYLOAD. The readers keep working after
+ * a rejected message.
  */
 #ifndef _UAPI_LINUX_SCARD_VHCI_H
 #define _UAPI_LINUX_SCARD_VHCI_H
@@ -113,7 +127,7 @@ struct scard_vhci_msg {
  * @ifd_type: SCARD_ATTR_VENDOR_IFD_TYPE, NUL-padded
  * @ifd_serial: SCARD_ATTR_VENDOR_IFD_SERIAL_NO, NUL-padded, may be empty
  * @level: SCARD_VHCI_LEVEL_APDU, _TPDU or _CHAR
- * @protocols: SCARD_PROTOCOL_T0 / _T1 the reader runs
+ * @protocols: SCARD_PROTOCOL_T0 / _T1 the reader runs (at least one)
  * @clk_default: default clock, kHz (0: 3580)
  * @clk_max: maximum clock, kHz (0: the default)
  * @rate_default: default data rate, bit/s (0: 9600)
