@@ -5,6 +5,7 @@
 #   make               modules (for KDIR) and user-space tools
 #   make run           the demo in QEMU (installs its dependencies)
 #   make check         every test (installs its dependencies)
+#   make bench         the benchmarks in QEMU (not pass/fail)
 #   make checkpatch    scripts/checkpatch.pl --strict over the tree
 #   make install       install the modules for KDIR's kernel, run depmod
 #   make W=1 / C=1     extra warnings / sparse, passed on to Kbuild
@@ -35,6 +36,10 @@ run:
 check:
 	$(TESTING)/deps.sh
 	$(TESTING)/check.sh
+
+bench:
+	$(TESTING)/deps.sh
+	$(TESTING)/qemu/run.sh --kernel stock --bench
 
 checkpatch:
 	$(TESTING)/checkpatch.sh

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkinitramfs.sh OUT MODROOT KVER MODDIR PROGDIR [KMOD...]
+# env: SCARD_SCENARIOS (scenario directory), SCARD_FILES (host files to
+# copy to the same path in the guest)
 #
 # Builds the test guest's initramfs: busybox, /init, the scenario library
 # and scripts, the static test programs (PROGDIR/*, into /usr/bin), the
@@ -24,7 +26,12 @@ cp /bin/busybox "$r/bin/"
 ln -s busybox "$r/bin/sh"
 install -m755 "$here/init" "$r/init"
 cp "$here/lib.sh" "$r/lib/scard-test/"
-cp "$top"/tools/testing/scenarios/*.sh "$r/scenarios/" 2>/dev/null || true
+cp "${SCARD_SCENARIOS:-$top/tools/testing/scenarios}"/*.sh "$r/scenarios/" \
+	2>/dev/null || true
+for f in ${SCARD_FILES:-}; do
+	mkdir -p "$r$(dirname "$f")"
+	cp "$f" "$r$f"
+done
 [ -d "$progdir" ] && find "$progdir" -maxdepth 1 -type f -perm -u+x \
 	-exec cp {} "$r/usr/bin/" \;
 cp "$moddir"/*.ko "$r/lib/scard/"

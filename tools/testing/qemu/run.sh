@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [--kernel stock|debug] [--kunit] [SCENARIO...]
+# run.sh [--kernel stock|debug] [--kunit] [--bench] [SCENARIO...]
 #
 # Builds the project's modules for the chosen kernel (in a private copy of
 # the sources under build/<kernel>/), the static test programs and an
 # initramfs, then boots QEMU (TCG) and runs the scenarios of
 # tools/testing/scenarios (all of them by default). Scenarios without
 # "# qemu:"/"# host:" lines share one boot; the others get their own.
-# With --kunit it runs the KUnit test modules instead (debug kernel).
+# With --kunit it runs the KUnit test modules instead (debug kernel); with
+# --bench the benchmarks of tools/testing/bench.
 #
 # A scenario fails on a "not ok" line, a non-zero exit status, a timeout
 # (the guest is killed) or a kernel report (Oops, BUG, WARNING, KASAN,
@@ -20,16 +21,17 @@ set -euo pipefail
 
 flavour=stock
 kunit=0
+scen_dir=$SCARD_TOP/tools/testing/scenarios
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) flavour=$2; shift 2 ;;
 	--kunit) kunit=1; flavour=debug; shift ;;
+	--bench) scen_dir=$SCARD_TOP/tools/testing/bench; shift ;;
 	-*) scard_die "unknown option $1" ;;
 	*) break ;;
 	esac
 done
 
-scen_dir=$SCARD_TOP/tools/testing/scenarios
 if [ $kunit = 0 ]; then
 	if [ $# -gt 0 ]; then
 		scenarios=("$@")
@@ -102,8 +104,20 @@ if [ $kunit = 0 ]; then
 		done
 	done
 fi
+# Host files the scenarios ask for ("# files: HOSTPATH..."), copied to the
+# same path in the guest.
+files=()
+if [ $kunit = 0 ]; then
+	for s in "${scenarios[@]}"; do
+		for f in $(sed -n 's/^# files: *//p' "$scen_dir/$s.sh"); do
+			[ -f "$f" ] || scard_die "$s needs $f (run tools/testing/deps.sh)"
+			files+=("$f")
+		done
+	done
+fi
 initrd=$out/initramfs.cpio.gz
-"$SCARD_TOP/tools/testing/qemu/mkinitramfs.sh" "$initrd" "$modroot" "$kver" \
+SCARD_SCENARIOS=$scen_dir SCARD_FILES="${files[*]+${files[*]}}" \
+	"$SCARD_TOP/tools/testing/qemu/mkinitramfs.sh" "$initrd" "$modroot" "$kver" \
 	"$out/mods" "$progs" ${kmods[@]+"${kmods[@]}"}
 
 passed=0
@@ -151,6 +165,7 @@ judge()
 			fail "$s" "not run: the guest stopped before it (see $log)"
 			continue
 		fi
+		grep -E '^BENCH ' <<<"$win" || true
 		n_ok=$(grep -cE '^ok( |$)' <<<"$win" || true)
 		n_fail=$(grep -cE '^not ok( |$)' <<<"$win" || true)
 		passed=$((passed + n_ok))
