@@ -1,21 +1,67 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The "make run" demo: load the library and a reader, show the device node.
-# timeout: 60
+# The "make run" demo: a card emulator behind a virtual reader, driven by
+# scardctl. The reader moves T=1 blocks; the library runs the protocol.
+# timeout: 120
 
 . /lib/scard-test/lib.sh
 
-diag "kernel $(uname -r)"
-scard_load scard_test_reader.ko readers=1
-diag "modules loaded:"
-grep scard /proc/modules | while read -r m _; do diag "  $m"; done
-check "reader device node /dev/scard0" test -c /dev/scard0
-diag "$(ls -l /dev/scard0)"
-for a in reader_name state; do
-	[ -r /sys/class/misc/scard0/$a ] &&
-		diag "$a: $(cat /sys/class/misc/scard0/$a)"
-done
-is "no card in the reader" "$(cat /sys/class/misc/scard0/state)" "absent"
+AID=F0736361726465 # scard-emu's application: F0 "scardemu"
+AID=${AID}6D75
+step() { echo; echo "### $*"; }
+run() { echo "\$ $*"; "$@"; }
+
+scard_load scard_vhci.ko
+
+step "a virtual reader, its card process waiting for commands"
+mkfifo /tmp/emu.cmd
+scard-emu --level tpdu --protocol t1 --no-card --events \
+	--ready-file /tmp/emu.ready </tmp/emu.cmd >/tmp/emu.log 2>&1 &
+emu=$!
+exec 3>/tmp/emu.cmd
+wait_for "scard-emu ready" 10 test -s /tmp/emu.ready
+dev=$(head -n 1 /tmp/emu.ready)
+r=${dev#/dev/scard}
+run scardctl list
+check "the reader is listed" sh -c "scardctl -m list | grep -q 'dev=$dev .*state=absent'"
+
+step "insert the card, seen by a monitor and a waiter"
+scardctl -r "$r" -m monitor 2 --timeout 20 >/tmp/monitor.out &
+mon=$!
+scardctl -r "$r" wait insert 10 >/tmp/wait.out &
+waiter=$!
+sleep 1
+echo insert >&3
+check "scardctl wait insert woke up" wait "$waiter"
+cat /tmp/wait.out
+
+step "power the card: its ATR, decoded"
+run scardctl -r "$r" power cold
+check "ATR decoded" sh -c "scardctl -r $r -m power cold | grep -q 'decode=ok.*protocols=t1'"
+
+step "negotiate T=1"
+run scardctl -r "$r" protocol t1
+is "T=1 selected" "$(scardctl -r "$r" -m protocol t1)" "protocol=t1"
+run scardctl -r "$r" attr current_protocol_type current_ifsc current_bwt
+
+step "SELECT the application, READ BINARY"
+run scardctl -r "$r" transmit "00A4040009$AID" "00B0810010"
+out=$(scardctl -r "$r" -m transmit "00A4040009$AID" "00B0810010")
+echo "$out" | grep -q 'sw=9000' && echo "$out" | tail -n 1 | grep -q 'sw=9000'
+check "SELECT and READ BINARY answered 9000" test $? = 0
+
+step "remove the card"
+scardctl -r "$r" wait remove 10 >/tmp/wait.out &
+waiter=$!
+sleep 1
+echo remove >&3
+check "scardctl wait remove woke up" wait "$waiter"
+cat /tmp/wait.out
+check "the monitor saw both events" wait "$mon"
+cat /tmp/monitor.out
+
+echo quit >&3
+exec 3>&-
+check "scard-emu exits" wait "$emu"
 scard_unload
-check "device node gone after unload" test ! -e /dev/scard0
 done_testing
