@@ -295,6 +295,8 @@ struct scard_reader {
 	u8 link_fl;
 	u8 link_dl;
 	u32 link_clk;
+	u32 link_protocol;
+	struct scard_timing link_timing;
 	struct scard_t1 t1;
 
 	/* Statistics and errors. */
