@@ -113,8 +113,15 @@ static int scard_attr_card(struct scard_reader *reader, u32 tag, u8 *value,
 			   unsigned int state)
 {
 	const struct scard_card_caps *card = &reader->card;
-	unsigned int f = scard_fi_value(card->fl);
-	unsigned int d = scard_di_value(card->dl);
+	/*
+	 * The parameters in force: what the library negotiated for a TPDU or
+	 * character level reader, else the ATR's (smclib always reported the
+	 * ATR's, even after PPS chose others).
+	 */
+	u8 fl = reader->link_ready ? reader->link_fl : card->fl;
+	u8 dl = reader->link_ready ? reader->link_dl : card->dl;
+	unsigned int f = scard_fi_value(fl);
+	unsigned int d = scard_di_value(dl);
 	int ret;
 
 	switch (tag) {
@@ -122,8 +129,8 @@ static int scard_attr_card(struct scard_reader *reader, u32 tag, u8 *value,
 		ret = scard_attr_u32(value, card->selected);
 		break;
 	case SCARD_ATTR_CURRENT_CLK:
-		/* The library does not track a negotiated clock. */
-		ret = scard_attr_u32(value, reader->caps.clk_default);
+		ret = scard_attr_u32(value, reader->link_ready ?
+				     reader->link_clk : reader->caps.clk_default);
 		break;
 	case SCARD_ATTR_CURRENT_F:
 		ret = f ? scard_attr_u32(value, f) : -EMEDIUMTYPE;
