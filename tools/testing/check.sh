@@ -60,8 +60,9 @@ step "build: modules with W=1 C=1 (sparse)"
 kdir=/usr/src/linux-headers-$(scard_stock_kver)
 lint=$SCARD_OUT/lint
 mkdir -p "$lint"
-rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
-	--exclude '*.mod*' --exclude 'modules.order' --exclude 'Module.symvers' \
+rsync -rlpD --checksum --delete --exclude '*.o' --exclude '*.ko' \
+	--exclude '.*.cmd' --exclude '*.mod*' --exclude 'modules.order' \
+	--exclude 'Module.symvers' \
 	"$SCARD_TOP/Kbuild" "$SCARD_TOP/drivers" "$SCARD_TOP/include" "$lint/"
 find "$lint" -name '*.o' -delete
 if make -s -C "$kdir" M="$lint" W=1 C=1 modules >"$lint.log" 2>&1 &&

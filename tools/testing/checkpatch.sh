@@ -8,16 +8,24 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-cp=$(scard_kernel_src)/scripts/checkpatch.pl
+src=$(scard_kernel_src)
+cp=$src/scripts/checkpatch.pl
 cd "$SCARD_TOP"
 files=$(find drivers include tools kunit -name '*.[ch]' -not -path './build/*' \
 	-not -name '*.mod.c' 2>/dev/null | sort)
+# Run from a scratch directory with the kernel tree as root: checkpatch then
+# learns the kernel's CamelCase names (USB descriptor fields such as
+# bLength) and writes its cache there, not into this tree.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 n=0
 bad=0
 for f in $files; do
 	n=$((n + 1))
-	if ! out=$(perl "$cp" --strict --no-tree --quiet --show-types \
-			--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f "$f" 2>&1) ||
+	if ! out=$(cd "$scratch" && GIT_DIR=/nonexistent perl "$cp" --strict \
+			--no-tree --root="$src" --quiet --show-types \
+			--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES \
+			-f "$SCARD_TOP/$f" 2>&1) ||
 	   [ -n "$out" ]; then
 		bad=$((bad + 1))
 		echo "$out"

@@ -20,6 +20,8 @@ pkgs=(
 	socat
 	# data: the ATR list of pcsc-tools for the ATR corpus test
 	pcsc-tools
+	# certutil, for the NSS database of QEMU's emulated CAC card
+	libnss3-tools
 )
 
 missing=()

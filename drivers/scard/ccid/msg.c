@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scard CCID: the message layer (USB CCID 1.1 chapter 6).
+ *
+ * One command at a time per device (io_lock): the PC_to_RDR message gets
+ * the next bSeq and goes out whole through the transport's send; then
+ * bulk-in transfers are read until the reply arrives or the time is up.
+ * A transfer is the reply when its bSlot and bSeq are the command's; the
+ * others are left behind by earlier commands (a reply that came after its
+ * command timed out, the answer to an abort) and are skipped, and so are
+ * zero-length transfers. Nothing is ever matched by position: on QEMU's
+ * xHCI a message that ends on a full packet is followed by a phantom
+ * zero-length transfer, which a reader of "the next transfer" would take
+ * for the reply of the next command, shifting every later reply by one.
+ *
+ * The reply is then checked: a header of 10 bytes, dwLength within what
+ * arrived, the message type that answers the command. bStatus says
+ * whether the card is there (bmICCStatus) and how the command went
+ * (bmCommandStatus): a failed command maps bError to an errno
+ * (ccid_errno()), and a time extension restarts the wait for
+ * max(bError * ext_ms, timeout_ms), up to CCID_TIME_EXT_MAX times.
+ *
+ * When the reply does not come in time (or the time extensions run out)
+ * the command is aborted as the specification wants: the class-specific
+ * ABORT request through the transport, then PC_to_RDR_Abort with the same
+ * bSlot and bSeq, whose reply is awaited for CCID_ABORT_TIMEOUT_MS; the
+ * command fails with -ETIMEDOUT. Every wait is bounded by
+ * CCID_WAIT_MAX_MS, and a device marked gone fails at once with -ENODEV.
+ *
+ * The interrupt endpoint's messages come through ccid_notify().
+ */
+
+#include <kunit/visibility.h>
+#include <linux/bitfield.h>
+#include <linux/device.h>
+#include <linux/errno.h>
+#include <linux/jiffies.h>
+#include <linux/minmax.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include <asm/unaligned.h>
+
+#include "msg.h"
+
+/* ccid_status(): a time extension, not an errno */
+#define CCID_STATUS_TIME_EXT	1
+
+static unsigned int timeout_ms = CCID_TIMEOUT_DEFAULT_MS;
+module_param(timeout_ms, uint, 0644);
+MODULE_PARM_DESC(timeout_ms,
+		 "bound of a CCID command without card timing, ms (default 3000)");
+
+/**
+ * ccid_default_timeout_ms() - bound of a command without card timing
+ *
+ * Return: the timeout_ms module parameter, within 100 ms and
+ * CCID_WAIT_MAX_MS.
+ */
+unsigned int ccid_default_timeout_ms(void)
+{
+	return clamp_t(unsigned int, READ_ONCE(timeout_ms), 100,
+		       CCID_WAIT_MAX_MS);
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_default_timeout_ms);
+
+/**
+ * ccid_msg_init() - set up the message layer of a device
+ * @dev: the device, with a checked descriptor
+ *
+ * Allocates the message buffers, sized from dwMaxCCIDMessageLength (at
+ * most CCID_MAX_MSG_LEN).
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int ccid_msg_init(struct ccid_dev *dev)
+{
+	dev->buf_size = clamp_t(size_t, dev->desc.max_msg_len,
+				CCID_HDR_LEN + 1, CCID_MAX_MSG_LEN);
+	dev->msg_buf = kvmalloc(dev->buf_size, GFP_KERNEL);
+	dev->rsp_buf = kvmalloc(dev->buf_size, GFP_KERNEL);
+	if (!dev->msg_buf || !dev->rsp_buf) {
+		kvfree(dev->msg_buf);
+		kvfree(dev->rsp_buf);
+		dev->msg_buf = NULL;
+		dev->rsp_buf = NULL;
+		return -ENOMEM;
+	}
+
+	mutex_init(&dev->io_lock);
+	spin_lock_init(&dev->slot_lock);
+	INIT_WORK(&dev->poll_work, ccid_poll_work);
+	dev->poll_mask = 0;
+	dev->ready = false;
+	dev->seq = 0;
+	dev->gone = false;
+
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_msg_init);
+
+/**
+ * ccid_notify_start() - let ccid_notify() act on the slots
+ * @dev: the device, its slots set up
+ *
+ * Context: process context.
+ */
+void ccid_notify_start(struct ccid_dev *dev)
+{
+	spin_lock_irq(&dev->slot_lock);
+	/* Pairs with ccid_notify_slots(). */
+	smp_store_release(&dev->ready, true);
+	spin_unlock_irq(&dev->slot_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_notify_start);
+
+/**
+ * ccid_notify_stop() - ignore notifications, wait for the slot polls
+ * @dev: the device
+ *
+ * Context: process context; may sleep.
+ */
+void ccid_notify_stop(struct ccid_dev *dev)
+{
+	spin_lock_irq(&dev->slot_lock);
+	dev->ready = false;
+	dev->poll_mask = 0;
+	spin_unlock_irq(&dev->slot_lock);
+	cancel_work_sync(&dev->poll_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_notify_stop);
+
+/**
+ * ccid_msg_exit() - free what ccid_msg_init() allocated
+ * @dev: the device, with no command running
+ *
+ * Context: process context; may sleep.
+ */
+void ccid_msg_exit(struct ccid_dev *dev)
+{
+	ccid_notify_stop(dev);
+	kvfree(dev->msg_buf);
+	kvfree(dev->rsp_buf);
+	dev->msg_buf = NULL;
+	dev->rsp_buf = NULL;
+	mutex_destroy(&dev->io_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_msg_exit);
+
+/**
+ * ccid_reply_type() - the RDR_to_PC message that answers a command
+ * @type: a PC_to_RDR message type
+ *
+ * Return: CCID_RDR_DATA_BLOCK, _PARAMETERS, _ESCAPE, _RATE_CLOCK, or
+ * CCID_RDR_SLOT_STATUS for the other commands.
+ */
+u8 ccid_reply_type(u8 type)
+{
+	switch (type) {
+	case CCID_PC_ICC_POWER_ON:
+	case CCID_PC_XFR_BLOCK:
+	case CCID_PC_SECURE:
+		return CCID_RDR_DATA_BLOCK;
+	case CCID_PC_GET_PARAMETERS:
+	case CCID_PC_RESET_PARAMETERS:
+	case CCID_PC_SET_PARAMETERS:
+		return CCID_RDR_PARAMETERS;
+	case CCID_PC_ESCAPE:
+		return CCID_RDR_ESCAPE;
+	case CCID_PC_SET_RATE_CLOCK:
+		return CCID_RDR_RATE_CLOCK;
+	default:
+		return CCID_RDR_SLOT_STATUS;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_reply_type);
+
+/**
+ * ccid_errno() - the errno of a failed command
+ * @error: bError of the reply
+ *
+ * Return: -ETIMEDOUT (ICC_MUTE), -EBADMSG (XFR_PARITY_ERROR), -EIO
+ * (XFR_OVERRUN, HW_ERROR), -EMEDIUMTYPE (BAD_ATR_TS, BAD_ATR_TCK), -EPROTO
+ * (ICC_PROTOCOL_NOT_SUPPORTED, ICC_CLASS_NOT_SUPPORTED,
+ * PROCEDURE_BYTE_CONFLICT, DEACTIVATED_PROTOCOL), -EBUSY
+ * (BUSY_WITH_AUTO_SEQUENCE, PIN_TIMEOUT, CMD_SLOT_BUSY), -ECANCELED
+ * (CMD_ABORTED, PIN_CANCELLED), -EOPNOTSUPP (command not supported), -EIO
+ * for the others (a bad parameter, vendor codes).
+ */
+int ccid_errno(u8 error)
+{
+	switch (error) {
+	case CCID_ERR_ICC_MUTE:
+		return -ETIMEDOUT;
+	case CCID_ERR_XFR_PARITY:
+		return -EBADMSG;
+	case CCID_ERR_BAD_ATR_TS:
+	case CCID_ERR_BAD_ATR_TCK:
+		return -EMEDIUMTYPE;
+	case CCID_ERR_PROTOCOL_NOT_SUPP:
+	case CCID_ERR_CLASS_NOT_SUPP:
+	case CCID_ERR_PROC_BYTE_CONFLICT:
+	case CCID_ERR_DEACTIVATED_PROTOCOL:
+		return -EPROTO;
+	case CCID_ERR_BUSY_AUTO_SEQ:
+	case CCID_ERR_PIN_TIMEOUT:
+	case CCID_ERR_CMD_SLOT_BUSY:
+		return -EBUSY;
+	case CCID_ERR_CMD_ABORTED:
+	case CCID_ERR_PIN_CANCELLED:
+		return -ECANCELED;
+	case CCID_ERR_CMD_NOT_SUPPORTED:
+		return -EOPNOTSUPP;
+	default:
+		return -EIO;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_errno);
+
+/**
+ * ccid_build() - write a PC_to_RDR message
+ * @buf: room for CCID_HDR_LEN + @m->len bytes
+ * @m: the command
+ * @seq: its bSeq
+ *
+ * Return: the length of the message.
+ */
+size_t ccid_build(u8 *buf, const struct ccid_msg *m, u8 seq)
+{
+	buf[CCID_OFF_TYPE] = m->type;
+	put_unaligned_le32(m->len, buf + CCID_OFF_LEN);
+	buf[CCID_OFF_SLOT] = m->slot;
+	buf[CCID_OFF_SEQ] = seq;
+	memcpy(buf + CCID_OFF_P1, m->param, sizeof(m->param));
+	if (m->len)
+		memcpy(buf + CCID_HDR_LEN, m->data, m->len);
+
+	return CCID_HDR_LEN + m->len;
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_build);
+
+/* One bulk-in transfer into rsp_buf, waiting until @deadline at most. */
+static int ccid_recv(struct ccid_dev *dev, unsigned long deadline,
+		     size_t *len)
+{
+	long left = (long)(deadline - jiffies);
+	int ret;
+
+	*len = 0;
+	if (READ_ONCE(dev->gone))
+		return -ENODEV;
+	if (left <= 0)
+		return -ETIMEDOUT;
+
+	ret = dev->ops->recv(dev, dev->rsp_buf, dev->buf_size, len,
+			     jiffies_to_msecs(left));
+	if (ret) {
+		*len = 0;
+		return ret;
+	}
+	if (*len > dev->buf_size) {
+		dev_warn_ratelimited(dev->parent,
+				     "transport overran the buffer\n");
+		*len = 0;
+		return -EIO;
+	}
+
+	return 0;
+}
+
+/*
+ * Is the transfer in rsp_buf (@len bytes) the reply to @m sent with @seq?
+ * 1: no, skip it; 0: yes, and well formed; or the error that ends @m.
+ */
+static int ccid_match(struct ccid_dev *dev, const struct ccid_msg *m,
+		      u8 seq, size_t len)
+{
+	const u8 *rsp = dev->rsp_buf;
+	u32 dlen;
+
+	if (!len) {
+		dev_dbg_ratelimited(dev->parent, "zero-length transfer\n");
+		return 1;
+	}
+	if (len < CCID_HDR_LEN) {
+		dev_dbg_ratelimited(dev->parent, "truncated reply (%zu bytes)\n",
+				    len);
+		return -EPROTO;
+	}
+	if (rsp[CCID_OFF_SLOT] != m->slot || rsp[CCID_OFF_SEQ] != seq) {
+		dev_dbg_ratelimited(dev->parent,
+				    "skipping %#x slot %u seq %u, waiting for slot %u seq %u\n",
+				    rsp[CCID_OFF_TYPE], rsp[CCID_OFF_SLOT],
+				    rsp[CCID_OFF_SEQ], m->slot, seq);
+		return 1;
+	}
+
+	dlen = get_unaligned_le32(rsp + CCID_OFF_LEN);
+	if (dlen > len - CCID_HDR_LEN || dlen > dev->buf_size - CCID_HDR_LEN) {
+		dev_dbg_ratelimited(dev->parent,
+				    "reply announces %u bytes, %zu arrived\n",
+				    dlen, len - CCID_HDR_LEN);
+		return -EPROTO;
+	}
+	if (rsp[CCID_OFF_TYPE] != ccid_reply_type(m->type)) {
+		dev_dbg_ratelimited(dev->parent, "reply %#x to command %#x\n",
+				    rsp[CCID_OFF_TYPE], m->type);
+		return -EPROTO;
+	}
+
+	return 0;
+}
+
+/* 0, CCID_STATUS_TIME_EXT, or the errno of a failed command. */
+static int ccid_status(u8 status, u8 error)
+{
+	unsigned int icc = FIELD_GET(CCID_ICC_STATUS, status);
+
+	switch (FIELD_GET(CCID_CMD_STATUS, status)) {
+	case CCID_CMD_OK:
+		return icc > CCID_ICC_ABSENT ? -EPROTO : 0;
+	case CCID_CMD_FAILED:
+		return icc == CCID_ICC_ABSENT ? -ENOMEDIUM : ccid_errno(error);
+	case CCID_CMD_TIME_EXT:
+		return CCID_STATUS_TIME_EXT;
+	default:
+		return -EPROTO;
+	}
+}
+
+/* How long a time extension of @mult lasts. */
+static unsigned int ccid_ext_ms(const struct ccid_msg *m, u8 mult)
+{
+	u64 ms = (u64)max_t(u8, mult, 1) * m->ext_ms;
+
+	return min_t(u64, max_t(u64, ms, m->timeout_ms), CCID_WAIT_MAX_MS);
+}
+
+/*
+ * The command on @slot timed out: the class-specific ABORT request, then
+ * PC_to_RDR_Abort with the same bSeq, and its reply (or the time is up).
+ * The reply to the aborted command, if it comes, is skipped here or by
+ * the next command.
+ */
+static void ccid_abort_locked(struct ccid_dev *dev, u8 slot)
+{
+	struct ccid_msg m = { .type = CCID_PC_ABORT, .slot = slot };
+	const u8 *rsp = dev->rsp_buf;
+	unsigned long deadline;
+	u8 seq = dev->seq++;
+	size_t len;
+	int ret;
+
+	if (READ_ONCE(dev->gone))
+		return;
+
+	if (dev->ops->abort) {
+		ret = dev->ops->abort(dev, slot, seq);
+		if (ret)
+			dev_dbg(dev->parent, "slot %u: ABORT request: %d\n",
+				slot, ret);
+	}
+
+	len = ccid_build(dev->msg_buf, &m, seq);
+	ret = dev->ops->send(dev, dev->msg_buf, len);
+	if (ret) {
+		dev_dbg(dev->parent, "slot %u: PC_to_RDR_Abort: %d\n", slot,
+			ret);
+		return;
+	}
+
+	deadline = jiffies + msecs_to_jiffies(CCID_ABORT_TIMEOUT_MS);
+	while (!ccid_recv(dev, deadline, &len)) {
+		if (len >= CCID_HDR_LEN &&
+		    rsp[CCID_OFF_TYPE] == CCID_RDR_SLOT_STATUS &&
+		    rsp[CCID_OFF_SLOT] == slot && rsp[CCID_OFF_SEQ] == seq)
+			return;
+	}
+	dev_dbg(dev->parent, "slot %u: no answer to PC_to_RDR_Abort\n", slot);
+}
+
+/**
+ * ccid_cmd_locked() - one command and its reply
+ * @dev: the device
+ * @m: the command; its reply in the out fields
+ *
+ * Sends @m with the next bSeq and waits for its reply as the top of this
+ * file says. abData of the reply goes to @m->rsp, also for a failed
+ * command when it fits (character level: what the card sent before it
+ * stopped).
+ *
+ * Context: process context, dev->io_lock held.
+ * Return: 0; -ENODEV (device gone), -EMSGSIZE (@m too long for the
+ * reader, or abData of the reply longer than @m->rsp_size), -ETIMEDOUT
+ * (no reply: the command was aborted; or ICC_MUTE), -EPROTO (malformed
+ * reply), -ENOMEDIUM (the command failed, no card), the errno of bError
+ * (ccid_errno()), or the transport's error.
+ */
+int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
+{
+	const u8 *rsp = dev->rsp_buf;
+	unsigned long deadline;
+	unsigned int ext = 0;
+	size_t len;
+	u32 dlen;
+	u8 seq;
+	int ret;
+
+	lockdep_assert_held(&dev->io_lock);
+
+	m->rsp_len = 0;
+	m->status = 0;
+	m->error = 0;
+	m->rsp_param = 0;
+	if (READ_ONCE(dev->gone))
+		return -ENODEV;
+	if (m->len > dev->buf_size - CCID_HDR_LEN)
+		return -EMSGSIZE;
+
+	seq = dev->seq++;
+	len = ccid_build(dev->msg_buf, m, seq);
+	ret = dev->ops->send(dev, dev->msg_buf, len);
+	if (ret)
+		goto fail;
+
+	deadline = jiffies + msecs_to_jiffies(clamp_t(unsigned int,
+						      m->timeout_ms, 1,
+						      CCID_WAIT_MAX_MS));
+	for (;;) {
+		ret = ccid_recv(dev, deadline, &len);
+		if (ret)
+			goto fail;
+		ret = ccid_match(dev, m, seq, len);
+		if (ret > 0)
+			continue;
+		if (ret)
+			return ret;
+
+		m->status = rsp[CCID_OFF_P1];
+		m->error = rsp[CCID_OFF_P2];
+		m->rsp_param = rsp[CCID_OFF_P3];
+		ret = ccid_status(m->status, m->error);
+		if (ret != CCID_STATUS_TIME_EXT)
+			break;
+		if (++ext > CCID_TIME_EXT_MAX) {
+			dev_dbg_ratelimited(dev->parent,
+					    "slot %u: too many time extensions\n",
+					    m->slot);
+			ret = -ETIMEDOUT;
+			goto fail;
+		}
+		deadline = jiffies +
+			msecs_to_jiffies(ccid_ext_ms(m, m->error));
+	}
+
+	dlen = get_unaligned_le32(rsp + CCID_OFF_LEN);
+	if (!dlen)
+		return ret;
+	if (!m->rsp || dlen > m->rsp_size)
+		return ret ?: -EMSGSIZE;
+	memcpy(m->rsp, rsp + CCID_HDR_LEN, dlen);
+	m->rsp_len = dlen;
+
+	return ret;
+
+fail:
+	if (ret == -ETIMEDOUT)
+		ccid_abort_locked(dev, m->slot);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_cmd_locked);
+
+/**
+ * ccid_cmd() - one command and its reply, device locked meanwhile
+ * @dev: the device
+ * @m: the command; its reply in the out fields
+ *
+ * Context: process context.
+ * Return: see ccid_cmd_locked().
+ */
+int ccid_cmd(struct ccid_dev *dev, struct ccid_msg *m)
+{
+	int ret;
+
+	mutex_lock(&dev->io_lock);
+	ret = ccid_cmd_locked(dev, m);
+	mutex_unlock(&dev->io_lock);
+
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_cmd);
+
+/* NotifySlotChange: bmSlotICCState, 2 bits per slot from bit 0. */
+static void ccid_notify_slots(struct ccid_dev *dev, const u8 *bits,
+			      size_t n)
+{
+	unsigned long flags;
+	unsigned int i;
+	u8 b;
+
+	/* Pairs with ccid_notify_start(): the lock is set up. */
+	if (!smp_load_acquire(&dev->ready))
+		return;
+
+	spin_lock_irqsave(&dev->slot_lock, flags);
+	if (dev->ready) {
+		for (i = 0; i < dev->num_slots && i / 4 < n; i++) {
+			b = bits[i / 4] >> (2 * (i % 4));
+			ccid_slot_notify(&dev->slots[i], b & BIT(0),
+					 b & BIT(1));
+		}
+		if (dev->poll_mask)
+			queue_work(system_long_wq, &dev->poll_work);
+	}
+	spin_unlock_irqrestore(&dev->slot_lock, flags);
+}
+
+/**
+ * ccid_notify() - a message from the interrupt endpoint
+ * @dev: the device
+ * @msg: the message
+ * @len: its length
+ *
+ * RDR_to_PC_NotifySlotChange reports each slot's card: its insertion or
+ * removal goes to the slot's reader with scard_card_event() (a slot that
+ * changed twice, out and in, gets both events), and a slot that changed is
+ * asked for its card (GetSlotStatus) from a work item, which corrects the
+ * state if the notification was stale; bits of slots the device does not
+ * have, and slots the message is too short for, are ignored.
+ * RDR_to_PC_HardwareError is logged. The transport may call this at any
+ * time until ccid_dev_unregister() has returned (before ccid_dev_register()
+ * the message is dropped: the slots are polled at registration).
+ *
+ * Context: any context (URB completion).
+ */
+void ccid_notify(struct ccid_dev *dev, const u8 *msg, size_t len)
+{
+	if (!len)
+		return;
+
+	switch (msg[0]) {
+	case CCID_RDR_NOTIFY_SLOT_CHANGE:
+		ccid_notify_slots(dev, msg + 1, len - 1);
+		break;
+	case CCID_RDR_HARDWARE_ERROR:
+		if (len >= 4)
+			dev_warn_ratelimited(dev->parent,
+					     "slot %u: hardware error %#x (seq %u)\n",
+					     msg[1], msg[3], msg[2]);
+		break;
+	default:
+		dev_dbg_ratelimited(dev->parent,
+				    "interrupt message %#x ignored\n", msg[0]);
+		break;
+	}
+}
+EXPORT_SYMBOL_GPL(ccid_notify);

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * scard CCID: the message layer, private to scard_ccid (and its KUnit
+ * suite). msg.c builds the PC_to_RDR messages, runs one command and its
+ * reply at a time over the transport and decodes the RDR_to_PC header;
+ * reader.c turns the scard requests into commands.
+ */
+#ifndef _SCARD_CCID_MSG_H
+#define _SCARD_CCID_MSG_H
+
+#include <linux/bits.h>
+#include <linux/types.h>
+
+#include "ccid.h"
+
+/* Header offsets, both directions. */
+#define CCID_OFF_TYPE			0
+#define CCID_OFF_LEN			1	/* dwLength, little endian */
+#define CCID_OFF_SLOT			5
+#define CCID_OFF_SEQ			6
+#define CCID_OFF_P1			7	/* bStatus in replies */
+#define CCID_OFF_P2			8	/* bError in replies */
+#define CCID_OFF_P3			9
+
+/* bStatus of a reply */
+#define CCID_ICC_STATUS			GENMASK(1, 0)
+#define CCID_ICC_ACTIVE			0
+#define CCID_ICC_INACTIVE		1
+#define CCID_ICC_ABSENT			2
+#define CCID_CMD_STATUS			GENMASK(7, 6)
+#define CCID_CMD_OK			0
+#define CCID_CMD_FAILED			1
+#define CCID_CMD_TIME_EXT		2
+
+/* bError of a failed command (slot error register) */
+#define CCID_ERR_CMD_ABORTED		0xff
+#define CCID_ERR_ICC_MUTE		0xfe
+#define CCID_ERR_XFR_PARITY		0xfd
+#define CCID_ERR_XFR_OVERRUN		0xfc
+#define CCID_ERR_HW_ERROR		0xfb
+#define CCID_ERR_BAD_ATR_TS		0xf8
+#define CCID_ERR_BAD_ATR_TCK		0xf7
+#define CCID_ERR_PROTOCOL_NOT_SUPP	0xf6
+#define CCID_ERR_CLASS_NOT_SUPP		0xf5
+#define CCID_ERR_PROC_BYTE_CONFLICT	0xf4
+#define CCID_ERR_DEACTIVATED_PROTOCOL	0xf3
+#define CCID_ERR_BUSY_AUTO_SEQ		0xf2
+#define CCID_ERR_PIN_TIMEOUT		0xf0
+#define CCID_ERR_PIN_CANCELLED		0xef
+#define CCID_ERR_CMD_SLOT_BUSY		0xe0
+#define CCID_ERR_CMD_NOT_SUPPORTED	0x00
+
+/* dwProtocols of the class descriptor */
+#define CCID_PROTOCOL_T0		BIT(0)
+#define CCID_PROTOCOL_T1		BIT(1)
+
+/* bPowerSelect of PC_to_RDR_IccPowerOn */
+#define CCID_POWER_AUTO			0
+#define CCID_POWER_5V			1
+#define CCID_POWER_3V			2
+#define CCID_POWER_1V8			3
+
+/* bVoltageSupport of the class descriptor */
+#define CCID_VOLTAGE_5V			BIT(0)
+#define CCID_VOLTAGE_3V			BIT(1)
+#define CCID_VOLTAGE_1V8		BIT(2)
+
+/* dwMechanical of the class descriptor */
+#define CCID_MECH_CAN_ACCEPT		BIT(0)
+#define CCID_MECH_CAN_EJECT		BIT(1)
+#define CCID_MECH_CAN_CAPTURE		BIT(2)
+
+/* bFunction of PC_to_RDR_Mechanical */
+#define CCID_MECH_ACCEPT		1
+#define CCID_MECH_EJECT			2
+#define CCID_MECH_CAPTURE		3
+#define CCID_MECH_LOCK			4
+#define CCID_MECH_UNLOCK		5
+
+/*
+ * Extended APDU level: wLevelParameter of PC_to_RDR_XfrBlock and
+ * bChainParameter of RDR_to_PC_DataBlock.
+ */
+#define CCID_CHAIN_NONE			0x00	/* begins and ends here */
+#define CCID_CHAIN_BEGIN		0x01	/* begins, continues */
+#define CCID_CHAIN_END			0x02	/* continues, ends */
+#define CCID_CHAIN_MIDDLE		0x03	/* continues, continues */
+#define CCID_CHAIN_MORE			0x10	/* empty: next part, please */
+
+/* bProtocolNum and abProtocolDataStructure sizes */
+#define CCID_PROTO_T0			0
+#define CCID_PROTO_T1			1
+#define CCID_T0_PARAMS_LEN		5
+#define CCID_T1_PARAMS_LEN		7
+#define CCID_PARAMS_MAX			CCID_T1_PARAMS_LEN
+
+/* Default bound of a command without card timing, ms (module parameter). */
+#define CCID_TIMEOUT_DEFAULT_MS		3000
+/* Longest single wait, whatever the card or the reader asks. */
+#define CCID_WAIT_MAX_MS		60000
+/* Time extensions one command may get before it is aborted. */
+#define CCID_TIME_EXT_MAX		64
+/* Wait for the reply to PC_to_RDR_Abort. */
+#define CCID_ABORT_TIMEOUT_MS		1000
+
+/**
+ * struct ccid_msg - one command and its reply
+ * @type: PC_to_RDR message type (CCID_PC_*)
+ * @slot: bSlot
+ * @param: the three message-specific header bytes (7 to 9)
+ * @data: abData, or NULL
+ * @len: length of @data
+ * @timeout_ms: how long to wait for the reply
+ * @ext_ms: a time extension of bError lasts bError * @ext_ms; 0: each
+ *	extension lasts @timeout_ms
+ * @rsp: where abData of the reply goes, or NULL
+ * @rsp_size: size of @rsp
+ * @rsp_len: out: bytes of abData copied to @rsp
+ * @status: out: bStatus of the reply
+ * @error: out: bError of the reply
+ * @rsp_param: out: the third header byte of the reply (bChainParameter,
+ *	bClockStatus, bProtocolNum)
+ */
+struct ccid_msg {
+	u8 type;
+	u8 slot;
+	u8 param[3];
+	const u8 *data;
+	size_t len;
+	unsigned int timeout_ms;
+	unsigned int ext_ms;
+	u8 *rsp;
+	size_t rsp_size;
+	size_t rsp_len;
+	u8 status;
+	u8 error;
+	u8 rsp_param;
+};
+
+/**
+ * struct ccid_wait - bounds of a command that depends on the card
+ * @timeout_ms: how long to wait for the reply
+ * @ext_ms: unit of a time extension (BWT or WT), 0 for @timeout_ms
+ */
+struct ccid_wait {
+	unsigned int timeout_ms;
+	unsigned int ext_ms;
+};
+
+int ccid_msg_init(struct ccid_dev *dev);
+void ccid_msg_exit(struct ccid_dev *dev);
+void ccid_notify_start(struct ccid_dev *dev);
+void ccid_notify_stop(struct ccid_dev *dev);
+unsigned int ccid_default_timeout_ms(void);
+
+u8 ccid_reply_type(u8 type);
+int ccid_errno(u8 error);
+size_t ccid_build(u8 *buf, const struct ccid_msg *m, u8 seq);
+int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m);
+int ccid_cmd(struct ccid_dev *dev, struct ccid_msg *m);
+
+int ccid_power_on(struct ccid_dev *dev, u8 slot, u8 power_select, u8 *atr,
+		  size_t size, size_t *len);
+int ccid_power_off(struct ccid_dev *dev, u8 slot);
+int ccid_slot_status(struct ccid_dev *dev, u8 slot, u8 *icc);
+int ccid_xfr_block(struct ccid_dev *dev, u8 slot, u8 bwi, u16 level,
+		   const u8 *tx, size_t tx_len, u8 *rx, size_t rx_size,
+		   size_t *rx_len, const struct ccid_wait *wait);
+int ccid_xfr_apdu(struct ccid_dev *dev, u8 slot, const u8 *tx,
+		  size_t tx_len, u8 *rx, size_t rx_size, size_t *rx_len,
+		  const struct ccid_wait *wait);
+int ccid_get_params(struct ccid_dev *dev, u8 slot, u8 *proto, u8 *params,
+		    size_t *len);
+int ccid_set_params(struct ccid_dev *dev, u8 slot, u8 proto,
+		    const u8 *params, size_t len);
+int ccid_reset_params(struct ccid_dev *dev, u8 slot, u8 *proto, u8 *params,
+		      size_t *len);
+int ccid_escape(struct ccid_dev *dev, u8 slot, const u8 *in, size_t in_len,
+		u8 *out, size_t out_size, size_t *out_len);
+int ccid_set_rate_clock(struct ccid_dev *dev, u8 slot, u32 *clk_khz,
+			u32 *rate_bps);
+int ccid_mechanical(struct ccid_dev *dev, u8 slot, u8 function);
+
+/* dev.c: a slot's presence from NotifySlotChange, and the polls after */
+void ccid_slot_notify(struct ccid_slot *slot, bool present, bool changed);
+void ccid_poll_work(struct work_struct *work);
+
+/* reader.c */
+int ccid_reader_init(struct ccid_slot *slot, struct scard_reader *reader);
+
+#endif /* _SCARD_CCID_MSG_H */

@@ -1,0 +1,669 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scard CCID: the USB transport for USB CCID readers (interface class 0x0B,
+ * protocol 0: bulk-OUT commands, bulk-IN replies, interrupt-IN slot change
+ * notifications). The message layer (msg.c, reader.c) does the rest.
+ *
+ * Binding is opt-in. pcscd with libccid claims every CCID interface from
+ * user space through usbfs; a kernel driver bound to the interface makes
+ * that claim fail, so installing this module must not take working readers
+ * away from pcscd. The device table matches every CCID interface (so the
+ * module is loaded when one is plugged in), but probe() declines devices
+ * matched by that table unless the parameter bind_all is set:
+ *
+ *   all readers:  modprobe scard_ccid_usb bind_all=1
+ *                 (or "options scard_ccid_usb bind_all=1" in modprobe.d;
+ *                 the parameter is also writable in /sys/module/...)
+ *   one model:    echo VID PID > /sys/bus/usb/drivers/scard_ccid_usb/new_id
+ *                 (dynamic IDs always bind)
+ *   one device:   echo 1 > /sys/module/scard_ccid_usb/parameters/bind_all
+ *                 echo 1-1:1.0 > /sys/bus/usb/drivers/scard_ccid_usb/bind
+ *                 echo 0 > /sys/module/scard_ccid_usb/parameters/bind_all
+ *
+ * An interface pcscd holds is bound to the usbfs driver: stop pcscd first
+ * (or unbind it from /sys/bus/usb/drivers/usbfs).
+ *
+ * The interrupt-IN endpoint is optional in CCID. Without it the reader
+ * works, but card insertion and removal are not reported: the message
+ * layer asks the slots at registration only, and a command to a card that
+ * went away fails.
+ *
+ * Power management: no autosuspend (a reader waiting for a card must keep
+ * its interrupt URB queued). System suspend kills every URB; a command in
+ * flight fails. After a resume that reset the device the cards have lost
+ * power: reset_resume() reports a synthetic NotifySlotChange in which each
+ * slot known to hold a card is "changed" and present, which the message
+ * layer turns into a removal and an insertion, then asks the slot again.
+ * There are no pre_reset/post_reset handlers: a reset of the device by
+ * another driver or usbfs unbinds and binds the reader again.
+ */
+
+#include <linux/completion.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/usb.h>
+#include <linux/workqueue.h>
+
+#include "ccid.h"
+
+#define CCID_USB_DESC_TYPE	0x21	/* the CCID class descriptor */
+#define CCID_USB_DESC_LEN	54
+#define CCID_USB_SEND_MS	5000	/* bulk-OUT of one message */
+#define CCID_USB_CTRL_MS	1000	/* class requests */
+#define CCID_USB_INT_RETRY_MS	100	/* before resubmitting a failed int URB */
+#define CCID_USB_MIN_MSG_LEN	(CCID_HDR_LEN + 261)
+
+static bool bind_all;
+module_param(bind_all, bool, 0644);
+MODULE_PARM_DESC(bind_all,
+		 "Bind every CCID interface (default: only IDs added through new_id, so that pcscd keeps its readers)");
+
+/**
+ * struct ccid_usb_pipe - one bulk URB and its completion
+ * @urb: the URB, filled in at probe time
+ * @done: completed by the URB's completion handler
+ */
+struct ccid_usb_pipe {
+	struct urb *urb;
+	struct completion done;
+};
+
+/**
+ * struct ccid_usb - a USB CCID reader
+ * @ccid: the message layer's device
+ * @udev: the USB device (referenced)
+ * @intf: the CCID interface
+ * @ifnum: its bInterfaceNumber, for class requests
+ * @gone: set at disconnect; the transport ops then fail with -ENODEV
+ * @anchor: every URB in flight; poisoned at disconnect
+ * @buf: DMA-able buffer for one message, shared by @in and @out (the
+ *	message layer serialises the transport calls)
+ * @buf_size: its size, a multiple of the bulk-IN packet size
+ * @in: bulk-IN
+ * @out: bulk-OUT
+ * @int_urb: interrupt-IN, NULL if the interface has no such endpoint
+ * @int_buf: its buffer
+ * @int_lock: protects @int_stopped against the completion handler
+ * @int_stopped: no resubmission (suspend, disconnect)
+ * @int_status: status of the last failed interrupt URB
+ * @int_retry: resubmits the interrupt URB after an error
+ */
+struct ccid_usb {
+	struct ccid_dev ccid;
+	struct usb_device *udev;
+	struct usb_interface *intf;
+	u8 ifnum;
+	bool gone;
+	struct usb_anchor anchor;
+	u8 *buf;
+	size_t buf_size;
+	struct ccid_usb_pipe in;
+	struct ccid_usb_pipe out;
+	struct urb *int_urb;
+	u8 *int_buf;
+	spinlock_t int_lock;		/* int_stopped, int_status */
+	bool int_stopped;
+	int int_status;
+	struct delayed_work int_retry;
+};
+
+static struct ccid_usb *to_ccid_usb(struct ccid_dev *dev)
+{
+	return container_of(dev, struct ccid_usb, ccid);
+}
+
+/* ---- bulk transfers ---- */
+
+static void ccid_usb_bulk_complete(struct urb *urb)
+{
+	struct ccid_usb_pipe *pipe = urb->context;
+
+	complete(&pipe->done);
+}
+
+/*
+ * Runs @pipe's URB and waits at most @timeout_ms for it. Once the device is
+ * gone the anchor is poisoned: a submission fails and a URB in flight is
+ * killed, so the caller learns it at once.
+ */
+static int ccid_usb_transfer(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
+			     unsigned int timeout_ms)
+{
+	struct urb *urb = pipe->urb;
+	long left;
+	int ret;
+
+	if (READ_ONCE(cu->gone))
+		return -ENODEV;
+
+	reinit_completion(&pipe->done);
+	usb_anchor_urb(urb, &cu->anchor);
+	ret = usb_submit_urb(urb, GFP_KERNEL);
+	if (ret) {
+		usb_unanchor_urb(urb);
+		if (ret == -EPERM || ret == -ENODEV || READ_ONCE(cu->gone))
+			return -ENODEV;
+		return ret;
+	}
+
+	left = wait_for_completion_killable_timeout(&pipe->done,
+						    msecs_to_jiffies(timeout_ms));
+	if (left <= 0)
+		usb_kill_urb(urb);	/* it may still have completed */
+
+	ret = urb->status;
+	if (!ret)
+		return 0;
+	if (READ_ONCE(cu->gone))
+		return -ENODEV;
+	if (left == 0)
+		return -ETIMEDOUT;
+	if (left < 0)
+		return -EINTR;
+
+	switch (ret) {
+	case -EPIPE:
+		/* Halted endpoint: clear it for the next message. */
+		usb_clear_halt(cu->udev, urb->pipe);
+		return -EPIPE;
+	case -EOVERFLOW:
+		return -EMSGSIZE;
+	case -ENOENT:
+	case -ECONNRESET:
+		/* Killed by suspend. */
+		return -EIO;
+	case -ENODEV:
+	case -ESHUTDOWN:
+		return -ENODEV;
+	default:
+		return -EIO;
+	}
+}
+
+static int ccid_usb_send(struct ccid_dev *dev, const u8 *msg, size_t len)
+{
+	struct ccid_usb *cu = to_ccid_usb(dev);
+	struct urb *urb = cu->out.urb;
+	int ret;
+
+	if (!len || len > cu->buf_size)
+		return -EMSGSIZE;
+
+	memcpy(cu->buf, msg, len);
+	urb->transfer_buffer_length = len;
+	ret = ccid_usb_transfer(cu, &cu->out, CCID_USB_SEND_MS);
+	if (!ret && urb->actual_length != len)
+		ret = -EIO;
+	return ret;
+}
+
+/*
+ * Reads with the whole buffer, whatever @size: a stale reply longer than
+ * the one expected must not overflow the URB (the message layer skips it).
+ */
+static int ccid_usb_recv(struct ccid_dev *dev, u8 *buf, size_t size,
+			 size_t *len, unsigned int timeout_ms)
+{
+	struct ccid_usb *cu = to_ccid_usb(dev);
+	struct urb *urb = cu->in.urb;
+	int ret;
+
+	*len = 0;
+	ret = ccid_usb_transfer(cu, &cu->in, timeout_ms);
+	if (ret)
+		return ret;
+	if (urb->actual_length > size)
+		return -EMSGSIZE;
+
+	memcpy(buf, cu->buf, urb->actual_length);
+	*len = urb->actual_length;
+	return 0;
+}
+
+static int ccid_usb_abort(struct ccid_dev *dev, u8 slot, u8 seq)
+{
+	struct ccid_usb *cu = to_ccid_usb(dev);
+	int ret;
+
+	if (READ_ONCE(cu->gone))
+		return -ENODEV;
+
+	ret = usb_control_msg(cu->udev, usb_sndctrlpipe(cu->udev, 0),
+			      CCID_REQ_ABORT,
+			      USB_DIR_OUT | USB_TYPE_CLASS | USB_RECIP_INTERFACE,
+			      seq << 8 | slot, cu->ifnum, NULL, 0,
+			      CCID_USB_CTRL_MS);
+	return ret < 0 ? ret : 0;
+}
+
+static const struct ccid_transport_ops ccid_usb_ops = {
+	.send = ccid_usb_send,
+	.recv = ccid_usb_recv,
+	.abort = ccid_usb_abort,
+};
+
+/* ---- interrupt-IN: slot change notifications ---- */
+
+/* Called with int_lock held. */
+static int ccid_usb_int_submit(struct ccid_usb *cu)
+{
+	int ret;
+
+	usb_anchor_urb(cu->int_urb, &cu->anchor);
+	ret = usb_submit_urb(cu->int_urb, GFP_ATOMIC);
+	if (ret)
+		usb_unanchor_urb(cu->int_urb);
+	return ret;
+}
+
+static void ccid_usb_int_complete(struct urb *urb)
+{
+	struct ccid_usb *cu = urb->context;
+	struct device *dev = &cu->intf->dev;
+	unsigned long flags;
+	int status = urb->status;
+	int ret;
+
+	switch (status) {
+	case 0:
+		if (urb->actual_length)
+			ccid_notify(&cu->ccid, urb->transfer_buffer,
+				    urb->actual_length);
+		break;
+	case -ENOENT:
+	case -ECONNRESET:
+	case -ESHUTDOWN:
+		return;
+	default:
+		/*
+		 * A halted or failing endpoint would complete again at once:
+		 * retry later, from process context.
+		 */
+		dev_dbg(dev, "interrupt URB failed: %d\n", status);
+		spin_lock_irqsave(&cu->int_lock, flags);
+		cu->int_status = status;
+		if (!cu->int_stopped)
+			schedule_delayed_work(&cu->int_retry,
+					      msecs_to_jiffies(CCID_USB_INT_RETRY_MS));
+		spin_unlock_irqrestore(&cu->int_lock, flags);
+		return;
+	}
+
+	spin_lock_irqsave(&cu->int_lock, flags);
+	ret = cu->int_stopped ? 0 : ccid_usb_int_submit(cu);
+	spin_unlock_irqrestore(&cu->int_lock, flags);
+	if (ret && ret != -EPERM && ret != -ENODEV)
+		dev_err(dev, "cannot resubmit the interrupt URB: %d\n", ret);
+}
+
+static void ccid_usb_int_retry(struct work_struct *work)
+{
+	struct ccid_usb *cu = container_of(to_delayed_work(work),
+					   struct ccid_usb, int_retry);
+	int status, ret;
+
+	spin_lock_irq(&cu->int_lock);
+	status = cu->int_status;
+	spin_unlock_irq(&cu->int_lock);
+	if (status == -EPIPE)
+		usb_clear_halt(cu->udev, cu->int_urb->pipe);
+
+	spin_lock_irq(&cu->int_lock);
+	ret = cu->int_stopped ? 0 : ccid_usb_int_submit(cu);
+	spin_unlock_irq(&cu->int_lock);
+	if (ret && ret != -EPERM && ret != -ENODEV)
+		dev_err(&cu->intf->dev, "cannot resubmit the interrupt URB: %d\n",
+			ret);
+}
+
+static int ccid_usb_int_start(struct ccid_usb *cu)
+{
+	int ret;
+
+	if (!cu->int_urb)
+		return 0;
+
+	spin_lock_irq(&cu->int_lock);
+	cu->int_stopped = false;
+	ret = ccid_usb_int_submit(cu);
+	if (ret)
+		cu->int_stopped = true;
+	spin_unlock_irq(&cu->int_lock);
+	return ret;
+}
+
+static void ccid_usb_int_stop(struct ccid_usb *cu)
+{
+	if (!cu->int_urb)
+		return;
+
+	spin_lock_irq(&cu->int_lock);
+	cu->int_stopped = true;
+	spin_unlock_irq(&cu->int_lock);
+	cancel_delayed_work_sync(&cu->int_retry);
+	usb_kill_urb(cu->int_urb);
+}
+
+/* ---- probe and disconnect ---- */
+
+/*
+ * The class descriptor follows the interface descriptor; a few readers put
+ * it after an endpoint descriptor instead.
+ */
+static const u8 *ccid_usb_find_desc(struct usb_host_interface *alt,
+				    size_t *len)
+{
+	struct usb_descriptor_header *hdr;
+	unsigned int i;
+
+	if (!__usb_get_extra_descriptor(alt->extra, alt->extralen,
+					CCID_USB_DESC_TYPE, (void **)&hdr,
+					CCID_USB_DESC_LEN))
+		goto found;
+
+	for (i = 0; i < alt->desc.bNumEndpoints; i++) {
+		struct usb_host_endpoint *ep = &alt->endpoint[i];
+
+		if (!__usb_get_extra_descriptor(ep->extra, ep->extralen,
+						CCID_USB_DESC_TYPE,
+						(void **)&hdr,
+						CCID_USB_DESC_LEN))
+			goto found;
+	}
+	return NULL;
+
+found:
+	*len = hdr->bLength;
+	return (const u8 *)hdr;
+}
+
+/*
+ * GET_CLOCK_FREQUENCIES or GET_DATA_RATES: a list of @count little-endian
+ * u32. Optional: many readers (and QEMU) stall these requests.
+ */
+static u32 *ccid_usb_get_list(struct ccid_usb *cu, u8 request,
+			      unsigned int count, unsigned int *got)
+{
+	size_t size = count * sizeof(__le32);
+	unsigned int i, n;
+	__le32 *raw;
+	u32 *list = NULL;
+	int ret;
+
+	*got = 0;
+	raw = kmalloc(size, GFP_KERNEL);
+	if (!raw)
+		return NULL;
+
+	ret = usb_control_msg(cu->udev, usb_rcvctrlpipe(cu->udev, 0), request,
+			      USB_DIR_IN | USB_TYPE_CLASS | USB_RECIP_INTERFACE,
+			      0, cu->ifnum, raw, size, CCID_USB_CTRL_MS);
+	if (ret < (int)sizeof(__le32)) {
+		dev_dbg(&cu->intf->dev, "class request %u: %d\n", request,
+			ret);
+		goto out;
+	}
+
+	n = ret / sizeof(__le32);
+	list = kcalloc(n, sizeof(*list), GFP_KERNEL);
+	if (!list)
+		goto out;
+	for (i = 0; i < n; i++)
+		list[i] = le32_to_cpu(raw[i]);
+	*got = n;
+out:
+	kfree(raw);
+	return list;
+}
+
+static void ccid_usb_set_strings(struct ccid_usb *cu)
+{
+	struct usb_device *udev = cu->udev;
+	struct ccid_dev *dev = &cu->ccid;
+
+	if (udev->manufacturer)
+		strscpy(dev->vendor_name, udev->manufacturer,
+			sizeof(dev->vendor_name));
+	if (udev->product)
+		strscpy(dev->ifd_type, udev->product, sizeof(dev->ifd_type));
+	if (udev->serial)
+		strscpy(dev->serial, udev->serial, sizeof(dev->serial));
+	/* 0xMMmmbbbb: bcdDevice is major.minor */
+	dev->ifd_version = le16_to_cpu(udev->descriptor.bcdDevice) << 16;
+	dev->channel = udev->bus->busnum << 8 | udev->devnum;
+	dev->reader_type = SCARD_READER_TYPE_USB;
+}
+
+static void ccid_usb_free(struct ccid_usb *cu)
+{
+	usb_free_urb(cu->int_urb);
+	usb_free_urb(cu->in.urb);
+	usb_free_urb(cu->out.urb);
+	kfree(cu->int_buf);
+	kfree(cu->buf);
+	kfree(cu->ccid.clocks);
+	kfree(cu->ccid.rates);
+	usb_put_dev(cu->udev);
+	kfree(cu);
+}
+
+static int ccid_usb_setup_urbs(struct ccid_usb *cu,
+			       struct usb_endpoint_descriptor *bulk_in,
+			       struct usb_endpoint_descriptor *bulk_out,
+			       struct usb_endpoint_descriptor *int_in)
+{
+	struct usb_device *udev = cu->udev;
+	size_t size;
+
+	size = clamp_t(size_t, cu->ccid.desc.max_msg_len,
+		       CCID_USB_MIN_MSG_LEN, CCID_MAX_MSG_LEN);
+	cu->buf_size = roundup(size, usb_endpoint_maxp(bulk_in));
+	cu->buf = kmalloc(cu->buf_size, GFP_KERNEL);
+	cu->in.urb = usb_alloc_urb(0, GFP_KERNEL);
+	cu->out.urb = usb_alloc_urb(0, GFP_KERNEL);
+	if (!cu->buf || !cu->in.urb || !cu->out.urb)
+		return -ENOMEM;
+
+	init_completion(&cu->in.done);
+	init_completion(&cu->out.done);
+	usb_fill_bulk_urb(cu->in.urb, udev,
+			  usb_rcvbulkpipe(udev, usb_endpoint_num(bulk_in)),
+			  cu->buf, cu->buf_size, ccid_usb_bulk_complete,
+			  &cu->in);
+	usb_fill_bulk_urb(cu->out.urb, udev,
+			  usb_sndbulkpipe(udev, usb_endpoint_num(bulk_out)),
+			  cu->buf, 0, ccid_usb_bulk_complete, &cu->out);
+
+	if (!int_in) {
+		dev_info(&cu->intf->dev,
+			 "no interrupt endpoint: card insertion and removal are not reported\n");
+		return 0;
+	}
+
+	size = usb_endpoint_maxp(int_in);
+	cu->int_buf = kmalloc(size, GFP_KERNEL);
+	cu->int_urb = usb_alloc_urb(0, GFP_KERNEL);
+	if (!cu->int_buf || !cu->int_urb)
+		return -ENOMEM;
+
+	usb_fill_int_urb(cu->int_urb, udev,
+			 usb_rcvintpipe(udev, usb_endpoint_num(int_in)),
+			 cu->int_buf, size, ccid_usb_int_complete, cu,
+			 int_in->bInterval);
+	return 0;
+}
+
+static const struct usb_device_id ccid_usb_ids[] = {
+	{ USB_INTERFACE_INFO(USB_CLASS_CSCID, 0, 0) },
+	{ }
+};
+MODULE_DEVICE_TABLE(usb, ccid_usb_ids);
+
+/* IDs added through new_id live outside the table and always bind. */
+static bool ccid_usb_id_is_static(const struct usb_device_id *id)
+{
+	return id >= ccid_usb_ids && id < ccid_usb_ids + ARRAY_SIZE(ccid_usb_ids);
+}
+
+static int ccid_usb_probe(struct usb_interface *intf,
+			  const struct usb_device_id *id)
+{
+	struct usb_host_interface *alt = intf->cur_altsetting;
+	struct usb_endpoint_descriptor *bulk_in, *bulk_out, *int_in;
+	struct device *dev = &intf->dev;
+	struct ccid_usb *cu;
+	const u8 *desc;
+	size_t desc_len;
+	int ret;
+
+	if (!bind_all && ccid_usb_id_is_static(id))
+		return -ENODEV;
+
+	desc = ccid_usb_find_desc(alt, &desc_len);
+	if (!desc) {
+		dev_dbg(dev, "no CCID class descriptor\n");
+		return -ENODEV;
+	}
+	if (usb_find_common_endpoints(alt, &bulk_in, &bulk_out, NULL, NULL)) {
+		dev_err(dev, "no bulk-IN and bulk-OUT endpoints\n");
+		return -ENODEV;
+	}
+	if (usb_find_int_in_endpoint(alt, &int_in))
+		int_in = NULL;
+
+	cu = kzalloc(sizeof(*cu), GFP_KERNEL);
+	if (!cu)
+		return -ENOMEM;
+	cu->udev = usb_get_dev(interface_to_usbdev(intf));
+	cu->intf = intf;
+	cu->ifnum = alt->desc.bInterfaceNumber;
+	init_usb_anchor(&cu->anchor);
+	spin_lock_init(&cu->int_lock);
+	cu->int_stopped = true;
+	INIT_DELAYED_WORK(&cu->int_retry, ccid_usb_int_retry);
+
+	ret = ccid_desc_parse(&cu->ccid.desc, desc, desc_len);
+	if (!ret)
+		ret = ccid_desc_check(&cu->ccid.desc);
+	if (ret) {
+		dev_err(dev, "unusable CCID class descriptor: %d\n", ret);
+		ret = -ENODEV;
+		goto err_free;
+	}
+
+	ret = ccid_usb_setup_urbs(cu, bulk_in, bulk_out, int_in);
+	if (ret)
+		goto err_free;
+
+	if (cu->ccid.desc.num_clock_supported)
+		cu->ccid.clocks =
+			ccid_usb_get_list(cu, CCID_REQ_GET_CLOCK_FREQUENCIES,
+					  cu->ccid.desc.num_clock_supported,
+					  &cu->ccid.num_clocks);
+	if (cu->ccid.desc.num_data_rates_supported)
+		cu->ccid.rates =
+			ccid_usb_get_list(cu, CCID_REQ_GET_DATA_RATES,
+					  cu->ccid.desc.num_data_rates_supported,
+					  &cu->ccid.num_rates);
+
+	ccid_usb_set_strings(cu);
+	cu->ccid.parent = dev;
+	cu->ccid.ops = &ccid_usb_ops;
+	cu->ccid.priv = cu;
+	usb_set_intfdata(intf, cu);
+
+	/*
+	 * The interrupt URB goes first: the message layer drops what comes
+	 * before it is ready, then asks each slot, and a notification that
+	 * arrives meanwhile wins over the answer.
+	 */
+	ret = ccid_usb_int_start(cu);
+	if (ret)
+		dev_warn(dev, "cannot submit the interrupt URB: %d\n", ret);
+
+	ret = ccid_dev_register(&cu->ccid);
+	if (ret)
+		goto err_stop;
+	return 0;
+
+err_stop:
+	ccid_usb_int_stop(cu);
+	usb_set_intfdata(intf, NULL);
+err_free:
+	ccid_usb_free(cu);
+	return ret;
+}
+
+static void ccid_usb_disconnect(struct usb_interface *intf)
+{
+	struct ccid_usb *cu = usb_get_intfdata(intf);
+
+	/* Fail new transfers, end the ones in flight, stop notifications. */
+	WRITE_ONCE(cu->gone, true);
+	ccid_usb_int_stop(cu);
+	usb_poison_anchored_urbs(&cu->anchor);
+
+	/* Waits for the callbacks in progress; none runs afterwards. */
+	ccid_dev_unregister(&cu->ccid);
+
+	usb_set_intfdata(intf, NULL);
+	ccid_usb_free(cu);
+}
+
+/* ---- power management ---- */
+
+static int ccid_usb_suspend(struct usb_interface *intf, pm_message_t message)
+{
+	struct ccid_usb *cu = usb_get_intfdata(intf);
+
+	ccid_usb_int_stop(cu);
+	usb_kill_anchored_urbs(&cu->anchor);
+	return 0;
+}
+
+static int ccid_usb_resume(struct usb_interface *intf)
+{
+	struct ccid_usb *cu = usb_get_intfdata(intf);
+
+	return ccid_usb_int_start(cu);
+}
+
+/*
+ * The device was reset and its cards lost power: each card the message
+ * layer knew of is reported as gone and back (a NotifySlotChange with the
+ * slot "changed" and still present), so that its state starts over.
+ */
+static int ccid_usb_reset_resume(struct usb_interface *intf)
+{
+	struct ccid_usb *cu = usb_get_intfdata(intf);
+	struct ccid_dev *dev = &cu->ccid;
+	u8 msg[1 + CCID_MAX_SLOTS / 4] = { CCID_RDR_NOTIFY_SLOT_CHANGE };
+	unsigned int i;
+
+	spin_lock_irq(&dev->slot_lock);
+	for (i = 0; i < dev->num_slots; i++)
+		if (dev->slots[i].present)
+			msg[1 + i / 4] |= 3 << (i % 4 * 2);
+	spin_unlock_irq(&dev->slot_lock);
+	ccid_notify(dev, msg, sizeof(msg));
+
+	return ccid_usb_resume(intf);
+}
+
+static struct usb_driver ccid_usb_driver = {
+	.name = "scard_ccid_usb",
+	.probe = ccid_usb_probe,
+	.disconnect = ccid_usb_disconnect,
+	.suspend = ccid_usb_suspend,
+	.resume = ccid_usb_resume,
+	.reset_resume = ccid_usb_reset_resume,
+	.id_table = ccid_usb_ids,
+};
+module_usb_driver(ccid_usb_driver);
+
+MODULE_DESCRIPTION("USB transport of the scard CCID reader driver");
+MODULE_LICENSE("GPL");

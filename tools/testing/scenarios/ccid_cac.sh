@@ -1,0 +1,62 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# USB CCID reader on QEMU's usb-ccid with libcacard's emulated CAC card
+# (ccid-card-emulated over an NSS database of three self-signed
+# certificates that vsc-card --emulated creates and plugs in through the
+# QEMU monitor): power, ATR, SELECT of the PKI applet (61 0D), GET
+# RESPONSE, GET PROPERTIES and the certificate read end to end with READ
+# BUFFER; the card removed and plugged in again.
+# timeout: 120
+# kmods: xhci-pci
+# qemu: -device qemu-xhci,id=xhci -device usb-ccid,id=ccid,bus=xhci.0
+# qemu: -serial mon:stdio -serial unix:$SCARD_RUNDIR/ctl.sock,server=on,wait=off
+# qemu: -monitor unix:$SCARD_RUNDIR/mon.sock,server=on,wait=off
+# host: tools/testing/ccid/vsc-card --emulated $SCARD_RUNDIR
+
+. /lib/scard-test/lib.sh
+
+INTF=1-1:1.0
+ATR=3b7a18000073667465206364313434
+
+# vsc CMD...: a command to vsc-card through ttyS1; succeeds on "ok"
+exec 3<>/dev/ttyS1
+stty raw -echo <&3
+vsc()
+{
+	echo "$*" >&3
+	if ! read -t 20 -r _vsc_reply <&3; then
+		diag "vsc-card: no answer to $*"
+		return 1
+	fi
+	case $_vsc_reply in
+	ok*) return 0 ;;
+	esac
+	diag "vsc-card: $*: $_vsc_reply"
+	return 1
+}
+
+reader() { ls "/sys/bus/usb/devices/$1/misc" 2>/dev/null | head -n 1; }
+has_reader() { [ -n "$(reader "$1")" ]; }
+in_state() { [ "$(cat "/sys/class/misc/$R/state")" = "$1" ]; }
+
+scard_load scard_ccid.ko
+scard_load scard_ccid_usb.ko bind_all=1
+wait_for "reader" 10 has_reader "$INTF"
+R=$(reader "$INTF")
+D=/dev/$R
+# vsc-card creates the NSS database first, then plugs the card in.
+wait_for "CAC card inserted" 60 in_state present
+
+ccid_test "$D" cac
+is "ATR" "$(cat /sys/class/misc/$R/atr)" $ATR
+check "scardctl: SELECT with the APDU transport" \
+	scardctl -d "$D" transmit --apdu 00A4040007A000000079010000
+
+check "remove the card (device_del)" vsc remove
+wait_for "absent" 10 in_state absent
+check "plug the card in again (device_add)" vsc insert
+wait_for "present again" 10 in_state present
+ccid_test "$D" cac
+
+scard_unload
+done_testing

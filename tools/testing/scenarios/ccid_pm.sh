@@ -1,0 +1,118 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# USB CCID readers across system suspend (suspend-to-idle at the PM core's
+# "devices" test level: the devices suspend and resume, nothing sleeps).
+# Reader A is on QEMU's xHCI, reader B on UHCI; both controllers lose
+# their state and are reinitialised on resume, so the readers go through
+# reset_resume: their interrupt URBs are killed and submitted again, their
+# cards lost power and are reported removed and inserted again, and card
+# events still arrive afterwards. (A plain resume, with the controller
+# keeping its state, cannot be had from QEMU.) B also answers every
+# response length on UHCI, where QEMU ends 64-byte multiples with a real
+# zero-length packet. Needs suspend-to-idle and CONFIG_PM_DEBUG (the stock
+# kernel); skipped elsewhere.
+# timeout: 120
+# kmods: xhci-pci uhci-hcd
+# qemu: -device qemu-xhci,id=xhci -device usb-ccid,id=ccid,bus=xhci.0
+# qemu: -device piix3-usb-uhci,id=uhci -device usb-ccid,id=ccid2,bus=uhci.0
+# qemu: -chardev socket,id=vsc,path=$SCARD_RUNDIR/vsc.sock,server=on,wait=off
+# qemu: -chardev socket,id=vsc2,path=$SCARD_RUNDIR/vsc2.sock,server=on,wait=off
+# qemu: -device ccid-card-passthru,chardev=vsc,id=card0,bus=ccid.0
+# qemu: -device ccid-card-passthru,chardev=vsc2,id=card1,bus=ccid2.0
+# qemu: -serial mon:stdio -serial unix:$SCARD_RUNDIR/ctl.sock,server=on,wait=off
+# qemu: -serial unix:$SCARD_RUNDIR/ctl2.sock,server=on,wait=off
+# host: tools/testing/ccid/vsc-card $SCARD_RUNDIR
+# host: tools/testing/ccid/vsc-card --vsc vsc2.sock --ctl ctl2.sock $SCARD_RUNDIR
+
+. /lib/scard-test/lib.sh
+
+# Both kernels have suspend-to-idle and pm_test (CONFIG_PM_DEBUG).
+if ! grep -qw freeze /sys/power/state 2>/dev/null ||
+   [ ! -e /sys/power/pm_test ]; then
+	echo "not ok 1 - the kernel has suspend-to-idle and pm_test"
+	exit 1
+fi
+
+# vsc FD CMD...: a command to the vsc-card on FD; succeeds on "ok"
+exec 3<>/dev/ttyS1 5<>/dev/ttyS2
+stty raw -echo <&3
+stty raw -echo <&5
+vsc()
+{
+	_fd=$1
+	shift
+	echo "$*" >&"$_fd"
+	if ! read -t 20 -r _vsc_reply <&"$_fd"; then
+		diag "vsc-card: no answer to $*"
+		return 1
+	fi
+	case $_vsc_reply in
+	ok*) return 0 ;;
+	esac
+	diag "vsc-card: $*: $_vsc_reply"
+	return 1
+}
+
+# reader USBDEV: the /dev/scardN of interface 0 of a USB device
+reader() { ls "/sys/bus/usb/devices/$1:1.0/misc" 2>/dev/null | head -n 1; }
+has_reader() { [ -n "$(reader "$1")" ]; }
+state() { cat "/sys/class/misc/$1/state"; }
+in_state() { [ "$(state "$1")" = "$2" ]; }
+events() { cat "/sys/class/misc/$1/events"; }
+
+# suspend: devices suspended and resumed (pm_test), 1 s in between
+suspend()
+{
+	echo 1 > /sys/module/suspend/parameters/pm_test_delay 2>/dev/null
+	echo devices > /sys/power/pm_test &&
+		echo freeze > /sys/power/state
+}
+
+# card_cycle NAME FD READER: its card removed and inserted, both seen
+card_cycle()
+{
+	check "$1: remove the card" vsc "$2" remove
+	wait_for "$1: removal seen" 10 in_state "$3" absent
+	check "$1: insert the card" vsc "$2" insert
+	wait_for "$1: insertion seen" 10 in_state "$3" present
+}
+
+scard_load scard_ccid.ko
+scard_load scard_ccid_usb.ko bind_all=1
+# The readers are on port 1 of the xHCI high-speed root hub (480) and of
+# the UHCI one (12).
+for d in /sys/bus/usb/devices/usb*; do
+	case $(cat "$d/speed") in
+	480) UA=${d##*/usb}-1 ;;
+	12) UB=${d##*/usb}-1 ;;
+	esac
+done
+diag "xHCI reader $UA, UHCI reader $UB"
+wait_for "reader A (xHCI)" 10 has_reader "$UA"
+wait_for "reader B (UHCI)" 10 has_reader "$UB"
+A=$(reader "$UA")
+B=$(reader "$UB")
+wait_for "A: card present" 10 in_state "$A" present
+wait_for "B: card present" 10 in_state "$B" present
+check "A: power cold, T=0" ccid_test "/dev/$A" connect
+check "B: power cold, T=0" ccid_test "/dev/$B" connect
+ea=$(events "$A")
+eb=$(events "$B")
+
+check "suspend and resume" suspend
+for r in "A $UA $A $ea" "B $UB $B $eb"; do
+	set -- $r
+	check "$1 was reset on resume" \
+		sh -c "dmesg | grep -q 'usb $2: reset full-speed USB device'"
+	wait_for "$1: its card reported removed and inserted" 10 \
+		sh -c "[ \$(cat /sys/class/misc/$3/events) -ge $(($4 + 2)) ]"
+	is "$1: card present, no longer powered" "$(state "$3")" present
+done
+ccid_test "/dev/$A" xfer ok 0 5000 8010000104 010203049000
+ccid_test "/dev/$B" xfer ok 0 5000 8010000004 000102039000
+ccid_test "/dev/$B" lengths
+card_cycle A 3 "$A"
+card_cycle B 5 "$B"
+
+scard_unload
+done_testing
