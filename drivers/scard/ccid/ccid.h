@@ -157,6 +157,7 @@ struct ccid_slot {
 
 	/* private: */
 	u32 events;			/* notifications, under slot_lock */
+	bool notified;			/* a notification came since probe */
 	u32 protocol;			/* of the last SetParameters, or 0 */
 	bool timed;			/* @timing is valid */
 	struct scard_timing timing;	/* of the card, for the timeouts */

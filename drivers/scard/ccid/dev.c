@@ -125,16 +125,25 @@ static void ccid_slot_event(struct ccid_slot *slot, bool present)
  * went) in between: both events are reported. A slot that changed is
  * polled afterwards (ccid_poll_work()).
  *
+ * Except in the first notification after the probe: readers latch the
+ * change that happened before the host was there (a card in the reader at
+ * plug-in), and the probe's GetSlotStatus already reported that card. A
+ * removal and insertion made up from it would reset a card a program may
+ * already be using.
+ *
  * Context: any context, dev->slot_lock held.
  */
 void ccid_slot_notify(struct ccid_slot *slot, bool present, bool changed)
 {
+	bool first = !slot->notified;
+
 	lockdep_assert_held(&slot->dev->slot_lock);
 
 	slot->events++;
+	slot->notified = true;
 	if (changed)
 		slot->dev->poll_mask |= BIT(slot->index);
-	if (present == slot->present && !changed)
+	if (present == slot->present && (!changed || first))
 		return;
 
 	if (present == slot->present)

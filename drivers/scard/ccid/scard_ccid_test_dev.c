@@ -177,6 +177,34 @@ static void ccid_test_register(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scard_get_state(r1), SCARD_PRESENT);
 }
 
+/* The first notification after the probe may carry a latched change. */
+static void ccid_test_latched_change(struct kunit *test)
+{
+	struct ccid_fake *f = test->priv;
+	u8 msg[2] = { 0x50, 0x03 };	/* slot 0: in, changed */
+	struct scard_reader *r0;
+	u64 events;
+
+	fake_register(test, f, NULL);
+	r0 = f->dev.slots[0].reader;
+	KUNIT_ASSERT_NOT_NULL(test, r0);
+	events = r0->events;
+
+	/* What the probe's GetSlotStatus already reported: nothing new. */
+	fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x01, 0, 0, NULL, 0);
+	ccid_notify(&f->dev, msg, sizeof(msg));
+	flush_work(&f->dev.poll_work);
+	KUNIT_EXPECT_EQ(test, r0->events, events);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_PRESENT);
+
+	/* Later the same bits mean the card went and came back. */
+	fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 3, 0x01, 0, 0, NULL, 0);
+	ccid_notify(&f->dev, msg, sizeof(msg));
+	flush_work(&f->dev.poll_work);
+	KUNIT_EXPECT_EQ(test, r0->events, events + 2);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_PRESENT);
+}
+
 static void ccid_test_power_and_pps(struct kunit *test)
 {
 	struct ccid_fake *f = test->priv;
@@ -327,6 +355,7 @@ static struct kunit_case ccid_dev_test_cases[] = {
 	KUNIT_CASE_PARAM(ccid_test_desc_check, desc_gen_params),
 	KUNIT_CASE(ccid_test_desc_parse),
 	KUNIT_CASE(ccid_test_register),
+	KUNIT_CASE(ccid_test_latched_change),
 	KUNIT_CASE(ccid_test_power_and_pps),
 	KUNIT_CASE(ccid_test_set_protocol),
 	KUNIT_CASE(ccid_test_char_level),

@@ -99,6 +99,13 @@ check "B: power cold, T=0" ccid_test "/dev/$B" connect
 ea=$(events "$A")
 eb=$(events "$B")
 
+# USB persist keeps a device across the reset the controllers do on resume
+# (reset_resume); Debian enables it by default (USB_DEFAULT_PERSIST), the
+# debug kernel's configuration does not, so ask for it.
+for u in "$UA" "$UB"; do
+	check "$u: USB persist on" \
+		sh -c "echo 1 > /sys/bus/usb/devices/$u/power/persist"
+done
 check "suspend and resume" suspend
 for r in "A $UA $A $ea" "B $UB $B $eb"; do
 	set -- $r
