@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # build-progs.sh OUTDIR: build the user-space programs the guest needs as
-# static binaries (tools/testing/progs/*.c and the tools with a Makefile
+# static binaries (tools/testing/progs/*.c, tools/testing/progs/NAME/*.c,
+# and the tools with a Makefile
 # target "static") into OUTDIR. Test programs are also built for 32-bit x86
 # as <name>32, to test the ioctls through the compat path.
 
@@ -33,6 +34,21 @@ for c in "$SCARD_TOP"/tools/testing/progs/*.c; do
 	if stale "$outdir/${n}32" "$c"; then
 		gcc -m32 "${cflags[@]}" -o "$outdir/${n}32" "$c"
 	fi
+done
+# A program in several files: tools/testing/progs/NAME/*.c (and *.h).
+for d in "$SCARD_TOP"/tools/testing/progs/*/; do
+	[ -d "$d" ] || continue
+	n=$(basename "$d")
+	srcs=("$d"*.c)
+	for f in "$d"*.c "$d"*.h; do
+		[ -e "$f" ] || continue
+		if stale "$outdir/$n" "$f" || stale "$outdir/${n}32" "$f"; then
+			gcc "${cflags[@]}" -I"$d" -o "$outdir/$n" "${srcs[@]}"
+			gcc -m32 "${cflags[@]}" -I"$d" -o "$outdir/${n}32" \
+				"${srcs[@]}"
+			break
+		fi
+	done
 done
 for mk in "$SCARD_TOP"/tools/*/Makefile; do
 	[ -e "$mk" ] || continue
