@@ -38,7 +38,7 @@ check:
 	$(TESTING)/check.sh
 
 bench:
-	$(TESTING)/deps.sh
+	$(TESTING)/deps.sh --bench
 	$(TESTING)/qemu/run.sh --kernel stock --bench
 
 checkpatch:

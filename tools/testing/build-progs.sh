@@ -6,6 +6,9 @@
 # and the tools with a Makefile
 # target "static") into OUTDIR. Test programs are also built for 32-bit x86
 # as <name>32, to test the ioctls through the compat path.
+# With libpcsclite's headers on the host, the PC/SC benchmark client
+# (tools/testing/bench/pcsc_bench.c) is built too, dynamically linked, into
+# OUTDIR/host: the guest runs it in a chroot of the host's root.
 
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -56,3 +59,18 @@ for mk in "$SCARD_TOP"/tools/*/Makefile; do
 	grep -q '^static:' "$mk" || continue
 	make -s -C "$d" static STATIC_OUT="$outdir"
 done
+
+# The PC/SC peer of the CCID benchmark: linked against the host's
+# libpcsclite, next to the pcscd the guest runs from the host's root.
+pcsc=$SCARD_TOP/tools/testing/bench/pcsc_bench.c
+common=$SCARD_TOP/tools/testing/progs/ccid_bench/common.c
+if [ -e /usr/include/PCSC/winscard.h ]; then
+	mkdir -p "$outdir/host"
+	if stale "$outdir/host/pcsc_bench" "$pcsc" ||
+	   stale "$outdir/host/pcsc_bench" "$common"; then
+		gcc -O2 -Wall -Wextra -Werror -I/usr/include/PCSC \
+			-I"$SCARD_TOP/tools/testing/progs/ccid_bench" \
+			-o "$outdir/host/pcsc_bench" "$pcsc" "$common" \
+			-pthread -lpcsclite
+	fi
+fi

@@ -1,7 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install everything the build, the demo and the tests need (Debian 12).
+# Install everything the build, the demo and the tests need (Debian 12);
+# with --bench also what "make bench" compares with: pcscd, libccid and
+# libpcsclite's headers (for the PC/SC client). pcscd's service is not
+# started by this script; the benchmark runs its own pcscd in the guest.
 # Idempotent: when every package is present it only checks and returns.
 
 set -euo pipefail
@@ -23,6 +26,9 @@ pkgs=(
 	# certutil, for the NSS database of QEMU's emulated CAC card
 	libnss3-tools
 )
+if [ "${1:-}" = --bench ]; then
+	pkgs+=(pcscd libccid libpcsclite-dev)
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do

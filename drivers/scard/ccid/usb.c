@@ -80,10 +80,13 @@ struct ccid_usb_pipe {
  * @ifnum: its bInterfaceNumber, for class requests
  * @gone: set at disconnect; the transport ops then fail with -ENODEV
  * @anchor: every URB in flight; poisoned at disconnect
- * @buf: DMA-able buffer for one message, shared by @in and @out (the
- *	message layer serialises the transport calls)
- * @buf_size: its size, a multiple of the bulk-IN packet size
+ * @in_buf: DMA-able buffer of @in, one reply
+ * @out_buf: DMA-able buffer of @out, one command
+ * @buf_size: their size, a multiple of the bulk-IN packet size
  * @in: bulk-IN
+ * @in_queued: @in was submitted with the last command and its completion
+ *	was not consumed yet (the message layer serialises the transport
+ *	calls, so no lock)
  * @out: bulk-OUT
  * @int_urb: interrupt-IN, NULL if the interface has no such endpoint
  * @int_buf: its buffer
@@ -99,9 +102,11 @@ struct ccid_usb {
 	u8 ifnum;
 	bool gone;
 	struct usb_anchor anchor;
-	u8 *buf;
+	u8 *in_buf;
+	u8 *out_buf;
 	size_t buf_size;
 	struct ccid_usb_pipe in;
+	bool in_queued;
 	struct ccid_usb_pipe out;
 	struct urb *int_urb;
 	u8 *int_buf;
@@ -125,16 +130,10 @@ static void ccid_usb_bulk_complete(struct urb *urb)
 	complete(&pipe->done);
 }
 
-/*
- * Runs @pipe's URB and waits at most @timeout_ms for it. Once the device is
- * gone the anchor is poisoned: a submission fails and a URB in flight is
- * killed, so the caller learns it at once.
- */
-static int ccid_usb_transfer(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
-			     unsigned int timeout_ms)
+/* Submits @pipe's URB, anchored; a gone device gives -ENODEV. */
+static int ccid_usb_submit(struct ccid_usb *cu, struct ccid_usb_pipe *pipe)
 {
 	struct urb *urb = pipe->urb;
-	long left;
 	int ret;
 
 	if (READ_ONCE(cu->gone))
@@ -147,8 +146,21 @@ static int ccid_usb_transfer(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 		usb_unanchor_urb(urb);
 		if (ret == -EPERM || ret == -ENODEV || READ_ONCE(cu->gone))
 			return -ENODEV;
-		return ret;
 	}
+	return ret;
+}
+
+/*
+ * Waits at most @timeout_ms for @pipe's URB, submitted before. Once the
+ * device is gone the anchor is poisoned: a URB in flight is killed, so the
+ * caller learns it at once.
+ */
+static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
+			 unsigned int timeout_ms)
+{
+	struct urb *urb = pipe->urb;
+	long left;
+	int ret;
 
 	left = wait_for_completion_killable_timeout(&pipe->done,
 						    msecs_to_jiffies(timeout_ms));
@@ -184,6 +196,25 @@ static int ccid_usb_transfer(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 	}
 }
 
+/* Queues the bulk-IN read of the next reply, unless it is queued. */
+static int ccid_usb_queue_in(struct ccid_usb *cu)
+{
+	int ret;
+
+	if (cu->in_queued)
+		return 0;
+	ret = ccid_usb_submit(cu, &cu->in);
+	if (!ret)
+		cu->in_queued = true;
+	return ret;
+}
+
+/*
+ * The bulk-IN read of the reply is queued before the command goes out: the
+ * reply completes it as soon as it arrives, without a second submission
+ * after the command's completion (one wake-up per exchange, not two). A
+ * command that fails takes its read back.
+ */
 static int ccid_usb_send(struct ccid_dev *dev, const u8 *msg, size_t len)
 {
 	struct ccid_usb *cu = to_ccid_usb(dev);
@@ -193,11 +224,21 @@ static int ccid_usb_send(struct ccid_dev *dev, const u8 *msg, size_t len)
 	if (!len || len > cu->buf_size)
 		return -EMSGSIZE;
 
-	memcpy(cu->buf, msg, len);
+	ret = ccid_usb_queue_in(cu);
+	if (ret)
+		return ret;
+
+	memcpy(cu->out_buf, msg, len);
 	urb->transfer_buffer_length = len;
-	ret = ccid_usb_transfer(cu, &cu->out, CCID_USB_SEND_MS);
+	ret = ccid_usb_submit(cu, &cu->out);
+	if (!ret)
+		ret = ccid_usb_wait(cu, &cu->out, CCID_USB_SEND_MS);
 	if (!ret && urb->actual_length != len)
 		ret = -EIO;
+	if (ret) {
+		usb_kill_urb(cu->in.urb);
+		cu->in_queued = false;
+	}
 	return ret;
 }
 
@@ -213,13 +254,17 @@ static int ccid_usb_recv(struct ccid_dev *dev, u8 *buf, size_t size,
 	int ret;
 
 	*len = 0;
-	ret = ccid_usb_transfer(cu, &cu->in, timeout_ms);
+	ret = ccid_usb_queue_in(cu);
+	if (ret)
+		return ret;
+	ret = ccid_usb_wait(cu, &cu->in, timeout_ms);
+	cu->in_queued = false;
 	if (ret)
 		return ret;
 	if (urb->actual_length > size)
 		return -EMSGSIZE;
 
-	memcpy(buf, cu->buf, urb->actual_length);
+	memcpy(buf, cu->in_buf, urb->actual_length);
 	*len = urb->actual_length;
 	return 0;
 }
@@ -444,7 +489,8 @@ static void ccid_usb_free(struct ccid_usb *cu)
 	usb_free_urb(cu->in.urb);
 	usb_free_urb(cu->out.urb);
 	kfree(cu->int_buf);
-	kfree(cu->buf);
+	kfree(cu->in_buf);
+	kfree(cu->out_buf);
 	kfree(cu->ccid.clocks);
 	kfree(cu->ccid.rates);
 	usb_put_dev(cu->udev);
@@ -462,21 +508,22 @@ static int ccid_usb_setup_urbs(struct ccid_usb *cu,
 	size = clamp_t(size_t, cu->ccid.desc.max_msg_len,
 		       CCID_USB_MIN_MSG_LEN, CCID_MAX_MSG_LEN);
 	cu->buf_size = roundup(size, usb_endpoint_maxp(bulk_in));
-	cu->buf = kmalloc(cu->buf_size, GFP_KERNEL);
+	cu->in_buf = kmalloc(cu->buf_size, GFP_KERNEL);
+	cu->out_buf = kmalloc(cu->buf_size, GFP_KERNEL);
 	cu->in.urb = usb_alloc_urb(0, GFP_KERNEL);
 	cu->out.urb = usb_alloc_urb(0, GFP_KERNEL);
-	if (!cu->buf || !cu->in.urb || !cu->out.urb)
+	if (!cu->in_buf || !cu->out_buf || !cu->in.urb || !cu->out.urb)
 		return -ENOMEM;
 
 	init_completion(&cu->in.done);
 	init_completion(&cu->out.done);
 	usb_fill_bulk_urb(cu->in.urb, udev,
 			  usb_rcvbulkpipe(udev, usb_endpoint_num(bulk_in)),
-			  cu->buf, cu->buf_size, ccid_usb_bulk_complete,
+			  cu->in_buf, cu->buf_size, ccid_usb_bulk_complete,
 			  &cu->in);
 	usb_fill_bulk_urb(cu->out.urb, udev,
 			  usb_sndbulkpipe(udev, usb_endpoint_num(bulk_out)),
-			  cu->buf, 0, ccid_usb_bulk_complete, &cu->out);
+			  cu->out_buf, 0, ccid_usb_bulk_complete, &cu->out);
 
 	if (!int_in) {
 		dev_info(&cu->intf->dev,

@@ -15,6 +15,8 @@
 # (the guest is killed) or a kernel report (Oops, BUG, WARNING, KASAN,
 # lockdep, kmemleak, hung task) printed while it ran. Guest logs stay in
 # build/<kernel>/logs/. The last line is "TOTAL <passed> <failed>".
+# SCARD_APPEND adds kernel parameters; the guest's scenarios see the
+# name=value ones as variables (e.g. SCARD_APPEND="bench_rounds=5").
 
 set -euo pipefail
 . "$(dirname "$0")/../common.sh"
@@ -141,7 +143,7 @@ boot()
 	local rc=0
 	timeout -s KILL "$tmo" qemu-system-x86_64 -accel tcg -smp 1 -m "$mem" \
 		-nographic -no-reboot -net none -kernel "$vmlinux" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 loglevel=5 $extra_append $append" "$@" \
+		-append "console=ttyS0 panic=-1 loglevel=5 $extra_append $append ${SCARD_APPEND:-}" "$@" \
 		</dev/null >"$log" 2>&1 || rc=$?
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 	return $rc
@@ -264,6 +266,7 @@ for s in ${single[@]+"${single[@]}"}; do
 	export SCARD_RUNDIR=$rundir
 	qargs=$(sed -n 's/^# qemu: *//p' "$scen_dir/$s.sh" | tr '\n' ' ')
 	qargs=${qargs//\$SCARD_RUNDIR/$rundir}
+	qargs=${qargs//\$SCARD_PROGS/$progs}
 	hpids=()
 	while IFS= read -r h; do
 		[ -n "$h" ] || continue

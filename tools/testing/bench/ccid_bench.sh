@@ -1,0 +1,168 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Benchmarks of the USB CCID reader (not pass/fail; "BENCH" lines), in one
+# guest run on QEMU's usb-ccid behind xHCI with the scripted T=0 card of
+# tools/testing/ccid/vsc-card, three paths to the same reader and card:
+#   floor: CCID spoken over usbfs by ccid_bench, no driver logic at all;
+#   peer:  pcscd + libccid of the host (Debian's), run in a chroot of the
+#          host's root (9p, read-only) with pcsc_bench as the client;
+#   ours:  /dev/scardN of scard_ccid_usb.
+# The paths take turns, ROUNDS times, and each figure is pooled over the
+# rounds (machines are noisy). Round trips: p50 and p99 of the case 2
+# command 80 10 00 00 10 (16 bytes and 90 00). Insertion: from the write of "insert" to vsc-card's serial
+# port to the waiter's return (IS_PRESENT, SCardGetStatusChange, the
+# interrupt URB's completion). Prints "BENCH NAME ours=.. peer=.. ratio=.."
+# and "BENCH NAME ours=.. floor=.. ratio=.." (milliseconds; ratio < 1:
+# faster than the other). pcscd is skipped if the host has no pcscd,
+# libccid or libpcsclite headers (make bench installs them).
+# timeout: 600
+# kmods: xhci-pci 9p 9pnet_virtio virtio_pci
+# qemu: -device qemu-xhci,id=xhci -device usb-ccid,id=ccid,bus=xhci.0
+# qemu: -chardev socket,id=vsc,path=$SCARD_RUNDIR/vsc.sock,server=on,wait=off
+# qemu: -device ccid-card-passthru,chardev=vsc,id=card0
+# qemu: -serial mon:stdio -serial unix:$SCARD_RUNDIR/ctl.sock,server=on,wait=off
+# qemu: -monitor unix:$SCARD_RUNDIR/mon.sock,server=on,wait=off
+# qemu: -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+# qemu: -virtfs local,path=$SCARD_PROGS,mount_tag=progs,security_model=none,readonly=on,multidevs=remap
+# host: tools/testing/ccid/vsc-card $SCARD_RUNDIR
+
+. /lib/scard-test/lib.sh
+
+ROUNDS=${bench_rounds:-3}
+N=${bench_n:-200}	# round trips per path and round
+K=${bench_k:-15}	# insertions per path and round
+TTY=/dev/ttyS1
+INTF=1-1:1.0
+DRV=/sys/bus/usb/drivers/scard_ccid_usb
+S=/tmp/samples		# pooled samples, one file per figure
+
+reader() { ls "/sys/bus/usb/devices/$1/misc" 2>/dev/null | head -n 1; }
+has_reader() { [ -n "$(reader "$1")" ]; }
+
+# measure NAME CMD...: run a benchmark program, pooling its samples in
+# $S/NAME (in the chroot /tmp is the host root's /tmp, our /host/tmp)
+measure()
+{
+	_n=$1
+	shift
+	BENCH_SAMPLES=$S/$_n "$@" >/tmp/measure.out 2>&1
+	_rc=$?
+	cat /tmp/measure.out
+	is "$_n: $* exits 0" $_rc 0
+}
+
+# pct NAME P: the P-th percentile of the pooled samples NAME, in ms
+pct()
+{
+	[ -s "$S/$1" ] || return 0
+	sort -n "$S/$1" | awk -v p="$2" '{ v[NR] = $1 }
+		END { r = int((NR * p + 99) / 100); if (r < 1) r = 1
+		      printf "%.3f\n", v[r] / 1e6 }'
+}
+
+# bench NAME OURS OTHER KIND: a BENCH line (KIND: peer or floor)
+bench()
+{
+	if [ -z "$2" ] || [ -z "$3" ]; then
+		diag "$1: no $4 figure"
+		return
+	fi
+	awk -v n="$1" -v o="$2" -v t="$3" -v k="$4" 'BEGIN {
+		printf "BENCH %s ours=%.3fms %s=%.3fms ratio=%.2f\n",
+			n, o, k, t, o / t }'
+}
+
+# The peer's root: the host's, read-only, with our /dev, /proc, /sys, a
+# tmpfs /tmp and /run, and the PC/SC client in /tmp/progs.
+peer_setup()
+{
+	mkdir -p /host
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro hostroot /host &&
+	[ -x /host/usr/sbin/pcscd ] &&
+	[ -e /host/usr/lib/pcsc/drivers/ifd-ccid.bundle ] &&
+	mount -t tmpfs tmp /host/tmp && mount -t tmpfs run /host/run &&
+	mkdir /host/tmp/progs /host/tmp/samples &&
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro progs /host/tmp/progs &&
+	[ -x /host/tmp/progs/host/pcsc_bench ] &&
+	mount -o bind /dev /host/dev &&
+	mount -t proc proc /host/proc &&
+	mount -t sysfs sys /host/sys
+}
+
+hostrun() { chroot /host env -i PATH=/usr/sbin:/usr/bin HOME=/tmp "$@"; }
+
+usbfs_free()
+{
+	! ls -l /proc/[0-9]*/fd 2>/dev/null | grep -q bus/usb
+}
+
+round_raw()
+{
+	measure raw_apdu ccid_bench raw apdu "$N"
+	measure raw_insert ccid_bench raw insert "$K" $TTY
+}
+
+round_peer()
+{
+	chroot /host env -i PATH=/usr/sbin:/usr/bin HOME=/tmp pcscd -f \
+		>>/tmp/pcscd.log 2>&1 &
+	_pid=$!
+	measure pcsc_apdu hostrun env BENCH_SAMPLES=/tmp/samples/pcsc_apdu \
+		/tmp/progs/host/pcsc_bench apdu "$N"
+	measure pcsc_insert hostrun env BENCH_SAMPLES=/tmp/samples/pcsc_insert \
+		/tmp/progs/host/pcsc_bench insert "$K" $TTY
+	kill "$_pid"
+	wait "$_pid"
+	wait_for "pcscd released the interface" 10 usbfs_free
+}
+
+round_ours()
+{
+	echo $INTF >$DRV/bind
+	wait_for "reader" 10 has_reader $INTF
+	R=$(reader $INTF)
+	measure scard_apdu ccid_bench scard apdu "$N" "/dev/$R"
+	measure scard_insert ccid_bench scard insert "$K" $TTY "/dev/$R"
+	echo $INTF >$DRV/unbind
+}
+
+mkdir -p $S
+wait_for "CCID interface" 20 test -e /sys/bus/usb/devices/$INTF
+scard_load scard_ccid.ko
+scard_load scard_ccid_usb.ko
+echo 1 >/sys/module/scard_ccid_usb/parameters/bind_all
+peer=0
+if peer_setup; then
+	peer=1
+	diag "$(hostrun pcscd --version | head -n 1)"
+else
+	diag "no pcscd, libccid or pcsc_bench on the host: no peer figures"
+fi
+
+i=0
+while [ $i -lt "$ROUNDS" ]; do
+	i=$((i + 1))
+	diag "round $i of $ROUNDS"
+	round_raw
+	[ $peer = 0 ] || round_peer
+	round_ours
+done
+if [ $peer = 1 ]; then
+	sed 's/^/# pcscd: /' /tmp/pcscd.log | tail -n 20
+	mv /host/tmp/samples/* $S/
+	umount /host/sys /host/proc /host/dev /host/tmp/progs /host/tmp \
+		/host/run /host
+fi
+scard_unload
+
+for n in raw_apdu pcsc_apdu scard_apdu raw_insert pcsc_insert scard_insert; do
+	[ -s "$S/$n" ] && diag "$n: $(wc -l <"$S/$n") samples," \
+		"p50 $(pct $n 50) ms, p99 $(pct $n 99) ms"
+done
+for p in 50 99; do
+	bench "ccid_apdu_p$p" "$(pct scard_apdu $p)" "$(pct pcsc_apdu $p)" peer
+	bench "ccid_apdu_p$p" "$(pct scard_apdu $p)" "$(pct raw_apdu $p)" floor
+	bench "ccid_insert_p$p" "$(pct scard_insert $p)" "$(pct pcsc_insert $p)" peer
+	bench "ccid_insert_p$p" "$(pct scard_insert $p)" "$(pct raw_insert $p)" floor
+done
+done_testing
