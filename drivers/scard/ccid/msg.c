@@ -5,13 +5,19 @@
  * One command at a time per device (io_lock): the PC_to_RDR message gets
  * the next bSeq and goes out whole through the transport's send; then
  * bulk-in transfers are read until the reply arrives or the time is up.
- * A transfer is the reply when its bSlot and bSeq are the command's; the
- * others are left behind by earlier commands (a reply that came after its
- * command timed out, the answer to an abort) and are skipped, and so are
- * zero-length transfers. Nothing is ever matched by position: on QEMU's
- * xHCI a message that ends on a full packet is followed by a phantom
- * zero-length transfer, which a reader of "the next transfer" would take
- * for the reply of the next command, shifting every later reply by one.
+ * A transfer is the reply when its bSlot and bSeq are the command's.
+ * Zero-length transfers are skipped, and so are the replies that earlier
+ * commands left unread: each command that ends without its reply (timed
+ * out, aborted, answered by something else) leaves its bSeq in the
+ * orphans, and one transfer with that bSeq is skipped later (the late
+ * reply, the answer to an abort). Any other transfer with a wrong bSeq or
+ * bSlot fails the command with -EPROTO, and the reader stays usable:
+ * that command's own reply, if it still comes, is an orphan. Until the
+ * first reply matched, what a previous user of the reader left unread is
+ * skipped too. Nothing is ever matched by position: on QEMU's xHCI a
+ * message that ends on a full packet is followed by a phantom zero-length
+ * transfer, which a reader of "the next transfer" would take for the
+ * reply of the next command, shifting every later reply by one.
  *
  * The reply is then checked: a header of 10 bytes, dwLength within what
  * arrived, the message type that answers the command. bStatus says
@@ -32,6 +38,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/bitfield.h>
+#include <linux/bitmap.h>
 #include <linux/device.h>
 #include <linux/errno.h>
 #include <linux/jiffies.h>
@@ -97,6 +104,8 @@ int ccid_msg_init(struct ccid_dev *dev)
 	dev->poll_mask = 0;
 	dev->ready = false;
 	dev->seq = 0;
+	dev->synced = false;
+	bitmap_zero(dev->orphans, 256);
 	dev->gone = false;
 
 	return 0;
@@ -289,15 +298,29 @@ static int ccid_match(struct ccid_dev *dev, const struct ccid_msg *m,
 	if (len < CCID_HDR_LEN) {
 		dev_dbg_ratelimited(dev->parent, "truncated reply (%zu bytes)\n",
 				    len);
+		__set_bit(seq, dev->orphans);	/* was it the reply? */
 		return -EPROTO;
 	}
 	if (rsp[CCID_OFF_SLOT] != m->slot || rsp[CCID_OFF_SEQ] != seq) {
+		u8 rseq = rsp[CCID_OFF_SEQ];
+
+		if (rseq != seq &&
+		    (!dev->synced || __test_and_clear_bit(rseq, dev->orphans))) {
+			dev_dbg_ratelimited(dev->parent,
+					    "skipping %#x slot %u seq %u, waiting for slot %u seq %u\n",
+					    rsp[CCID_OFF_TYPE],
+					    rsp[CCID_OFF_SLOT], rseq, m->slot,
+					    seq);
+			return 1;
+		}
 		dev_dbg_ratelimited(dev->parent,
-				    "skipping %#x slot %u seq %u, waiting for slot %u seq %u\n",
+				    "unexpected %#x slot %u seq %u, waiting for slot %u seq %u\n",
 				    rsp[CCID_OFF_TYPE], rsp[CCID_OFF_SLOT],
-				    rsp[CCID_OFF_SEQ], m->slot, seq);
-		return 1;
+				    rseq, m->slot, seq);
+		__set_bit(seq, dev->orphans);
+		return -EPROTO;
 	}
+	dev->synced = true;
 
 	dlen = get_unaligned_le32(rsp + CCID_OFF_LEN);
 	if (dlen > len - CCID_HDR_LEN || dlen > dev->buf_size - CCID_HDR_LEN) {
@@ -358,6 +381,7 @@ static void ccid_abort_locked(struct ccid_dev *dev, u8 slot)
 	if (READ_ONCE(dev->gone))
 		return;
 
+	__clear_bit(seq, dev->orphans);
 	if (dev->ops->abort) {
 		ret = dev->ops->abort(dev, slot, seq);
 		if (ret)
@@ -375,12 +399,16 @@ static void ccid_abort_locked(struct ccid_dev *dev, u8 slot)
 
 	deadline = jiffies + msecs_to_jiffies(CCID_ABORT_TIMEOUT_MS);
 	while (!ccid_recv(dev, deadline, &len)) {
-		if (len >= CCID_HDR_LEN &&
-		    rsp[CCID_OFF_TYPE] == CCID_RDR_SLOT_STATUS &&
+		if (len < CCID_HDR_LEN)
+			continue;
+		if (rsp[CCID_OFF_TYPE] == CCID_RDR_SLOT_STATUS &&
 		    rsp[CCID_OFF_SLOT] == slot && rsp[CCID_OFF_SEQ] == seq)
 			return;
+		/* The aborted command's late reply, most likely. */
+		__clear_bit(rsp[CCID_OFF_SEQ], dev->orphans);
 	}
 	dev_dbg(dev->parent, "slot %u: no answer to PC_to_RDR_Abort\n", slot);
+	__set_bit(seq, dev->orphans);
 }
 
 /**
@@ -422,6 +450,7 @@ int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 		return -EMSGSIZE;
 
 	seq = dev->seq++;
+	__clear_bit(seq, dev->orphans);	/* a reply with it is ours now */
 	len = ccid_build(dev->msg_buf, m, seq);
 	ret = dev->ops->send(dev, dev->msg_buf, len);
 	if (ret)
@@ -468,6 +497,8 @@ int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 	return ret;
 
 fail:
+	/* No reply was read: it may still come. */
+	__set_bit(seq, dev->orphans);
 	if (ret == -ETIMEDOUT)
 		ccid_abort_locked(dev, m->slot);
 	return ret;
@@ -531,7 +562,7 @@ static void ccid_notify_slots(struct ccid_dev *dev, const u8 *bits,
  * asked for its card (GetSlotStatus) from a work item, which corrects the
  * state if the notification was stale; bits of slots the device does not
  * have, and slots the message is too short for, are ignored.
- * RDR_to_PC_HardwareError is logged. The transport may call this at any
+ * RDR_to_PC_HardwareError is logged (for a slot that exists). The transport may call this at any
  * time until ccid_dev_unregister() has returned (before ccid_dev_register()
  * the message is dropped: the slots are polled at registration).
  *
@@ -547,7 +578,13 @@ void ccid_notify(struct ccid_dev *dev, const u8 *msg, size_t len)
 		ccid_notify_slots(dev, msg + 1, len - 1);
 		break;
 	case CCID_RDR_HARDWARE_ERROR:
-		if (len >= 4)
+		if (len < 4)
+			break;
+		if (msg[1] >= dev->num_slots)
+			dev_dbg_ratelimited(dev->parent,
+					    "hardware error for slot %u, which does not exist\n",
+					    msg[1]);
+		else
 			dev_warn_ratelimited(dev->parent,
 					     "slot %u: hardware error %#x (seq %u)\n",
 					     msg[1], msg[3], msg[2]);

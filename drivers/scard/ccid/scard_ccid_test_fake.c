@@ -115,7 +115,11 @@ void fake_block(struct ccid_fake *f, u8 seq, u8 chain, const u8 *data,
 		   dlen);
 }
 
-/* A device with @slots slots, its message layer up, next bSeq FAKE_SEQ. */
+/*
+ * A device with @slots slots, its message layer up, next bSeq FAKE_SEQ, in
+ * step with the reader (a reply matched before: a transfer with a wrong
+ * bSeq fails the command unless its bSeq is an orphan).
+ */
 struct ccid_fake *fake_dev(struct kunit *test, u32 features, u32 max_msg_len,
 			   unsigned int slots)
 {
@@ -129,6 +133,7 @@ struct ccid_fake *fake_dev(struct kunit *test, u32 features, u32 max_msg_len,
 	KUNIT_ASSERT_EQ(test, ccid_msg_init(&f->dev), 0);
 	f->msg_init = true;
 	f->dev.seq = FAKE_SEQ;
+	f->dev.synced = true;
 	f->dev.num_slots = slots;
 	for (i = 0; i < slots; i++)
 		f->dev.slots[i] = (struct ccid_slot){ .dev = &f->dev, .index = i };

@@ -194,8 +194,11 @@ static void ccid_test_status(struct kunit *test)
 
 /* Malformed and stale bulk-in transfers */
 
+/* The bSeq of an earlier command whose reply was not read (an orphan). */
+#define ORPHAN_SEQ	(FAKE_SEQ - 2)
+
 enum xfer_kind {
-	X_END, X_GOOD, X_SEQ, X_SLOT, X_ZLP, X_TRUNC, X_SHORT_DATA,
+	X_END, X_GOOD, X_SEQ, X_SLOT, X_ORPHAN, X_ZLP, X_TRUNC, X_SHORT_DATA,
 	X_HUGE_LEN, X_TYPE, X_OVERRUN, X_BIG_DATA, X_TIMEOUT,
 };
 
@@ -207,17 +210,19 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
 	{ "good", { X_GOOD }, 0 },
-	{ "wrong bSeq skipped", { X_SEQ, X_SEQ, X_GOOD }, 0 },
-	{ "wrong slot skipped", { X_SLOT, X_GOOD }, 0 },
+	{ "wrong bSeq", { X_SEQ, X_GOOD }, -EPROTO },
+	{ "wrong slot", { X_SLOT, X_GOOD }, -EPROTO },
+	{ "orphaned reply skipped", { X_ORPHAN, X_GOOD }, 0 },
+	{ "an orphan is skipped once", { X_ORPHAN, X_ORPHAN, X_GOOD }, -EPROTO },
 	{ "zero-length transfers skipped", { X_ZLP, X_ZLP, X_GOOD }, 0 },
-	{ "stale then ZLP then reply", { X_SEQ, X_ZLP, X_GOOD }, 0 },
+	{ "orphan then ZLP then reply", { X_ORPHAN, X_ZLP, X_GOOD }, 0 },
 	{ "truncated header", { X_TRUNC, X_GOOD }, -EPROTO },
 	{ "dwLength beyond the transfer", { X_SHORT_DATA }, -EPROTO },
 	{ "dwLength beyond the buffer", { X_HUGE_LEN }, -EPROTO },
 	{ "wrong message type", { X_TYPE }, -EPROTO },
 	{ "transport overrun", { X_OVERRUN }, -EIO },
 	{ "abData larger than the caller's", { X_BIG_DATA }, -EMSGSIZE },
-	{ "only stale replies", { X_SEQ, X_SLOT }, -ETIMEDOUT },
+	{ "only an orphaned reply", { X_ORPHAN }, -ETIMEDOUT },
 	{ "transport error", { X_TIMEOUT }, -ETIMEDOUT },
 };
 
@@ -239,6 +244,9 @@ static void fake_push_kind(struct ccid_fake *f, enum xfer_kind kind)
 	switch (kind) {
 	case X_SEQ:
 		buf[CCID_OFF_SEQ]--;
+		break;
+	case X_ORPHAN:
+		buf[CCID_OFF_SEQ] = ORPHAN_SEQ;
 		break;
 	case X_SLOT:
 		buf[CCID_OFF_SLOT] = 0;
@@ -281,6 +289,7 @@ static void ccid_test_bad_reply(struct kunit *test)
 	size_t len;
 	int i;
 
+	__set_bit(ORPHAN_SEQ, f->dev.orphans);
 	for (i = 0; i < ARRAY_SIZE(c->script) && c->script[i] != X_END; i++)
 		fake_push_kind(f, c->script[i]);
 	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
@@ -323,6 +332,65 @@ static void ccid_test_phantom_zlp(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, len, sizeof(good_data));
 	EXPECT_BYTES(test, rx, good_data, sizeof(good_data));
 	KUNIT_EXPECT_EQ(test, f->pos, 3U);
+}
+
+/*
+ * A reply nobody waits for fails the command with -EPROTO; the reader stays
+ * usable, and the command's own reply, coming late, is skipped by the next.
+ */
+static void ccid_test_unexpected_seq(struct kunit *test)
+{
+	struct ccid_fake *f = fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	static const u8 late[] = { 0x6a, 0x82 };
+	u8 rx[8];
+	size_t len;
+
+	fake_block(f, 0x10, 0, late, sizeof(late));
+	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
+					     0, rx, sizeof(rx), &len,
+					     &wait_3s), -EPROTO);
+	KUNIT_EXPECT_EQ(test, f->n_abort, 0U);
+
+	fake_block(f, FAKE_SEQ, 0, late, sizeof(late));
+	fake_block(f, FAKE_SEQ + 1, 0, good_data, sizeof(good_data));
+	KUNIT_ASSERT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
+					     0, rx, sizeof(rx), &len,
+					     &wait_3s), 0);
+	KUNIT_EXPECT_EQ(test, len, sizeof(good_data));
+	EXPECT_BYTES(test, rx, good_data, sizeof(good_data));
+
+	/* Skipped once only: now the late reply is unexpected again. */
+	fake_block(f, FAKE_SEQ, 0, late, sizeof(late));
+	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
+					     0, rx, sizeof(rx), &len,
+					     &wait_3s), -EPROTO);
+}
+
+/*
+ * Before the first reply matched, transfers with another bSeq are what a
+ * previous user of the reader left (pcscd, a reader reset): skipped.
+ */
+static void ccid_test_unsynced(struct kunit *test)
+{
+	struct ccid_fake *f = fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	static const u8 old[] = { 0x6a, 0x82 };
+	u8 rx[8];
+	size_t len;
+
+	f->dev.synced = false;
+	fake_block(f, 0x10, 0, old, sizeof(old));
+	fake_block(f, 0x11, 0, old, sizeof(old));
+	fake_block(f, FAKE_SEQ, 0, good_data, sizeof(good_data));
+	KUNIT_ASSERT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
+					     0, rx, sizeof(rx), &len,
+					     &wait_3s), 0);
+	EXPECT_BYTES(test, rx, good_data, sizeof(good_data));
+	KUNIT_EXPECT_TRUE(test, f->dev.synced);
+
+	fake_block(f, 0x12, 0, old, sizeof(old));
+	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
+					     0, rx, sizeof(rx), &len,
+					     &wait_3s), -EPROTO);
 }
 
 /*
@@ -636,6 +704,8 @@ static struct kunit_case ccid_msg_test_cases[] = {
 	KUNIT_CASE_PARAM(ccid_test_status, status_gen_params),
 	KUNIT_CASE_PARAM(ccid_test_bad_reply, bad_gen_params),
 	KUNIT_CASE(ccid_test_phantom_zlp),
+	KUNIT_CASE(ccid_test_unexpected_seq),
+	KUNIT_CASE(ccid_test_unsynced),
 	KUNIT_CASE(ccid_test_timeout),
 	KUNIT_CASE(ccid_test_gone),
 	KUNIT_CASE(ccid_test_too_long),

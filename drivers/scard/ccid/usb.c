@@ -183,7 +183,8 @@ static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 		usb_clear_halt(cu->udev, urb->pipe);
 		return -EPIPE;
 	case -EOVERFLOW:
-		return -EMSGSIZE;
+		/* Babble: more than the buffer, dwMaxCCIDMessageLength. */
+		return -EPROTO;
 	case -ENOENT:
 	case -ECONNRESET:
 		/* Killed by suspend. */
@@ -262,7 +263,7 @@ static int ccid_usb_recv(struct ccid_dev *dev, u8 *buf, size_t size,
 	if (ret)
 		return ret;
 	if (urb->actual_length > size)
-		return -EMSGSIZE;
+		return -EPROTO;	/* longer than dwMaxCCIDMessageLength */
 
 	memcpy(buf, cu->in_buf, urb->actual_length);
 	*len = urb->actual_length;

@@ -3,7 +3,9 @@
 #
 # mkinitramfs.sh OUT MODROOT KVER MODDIR PROGDIR [KMOD...]
 # env: SCARD_SCENARIOS (scenario directory), SCARD_FILES (host files to
-# copy to the same path in the guest)
+# copy to the same path in the guest), SCARD_KMODS (lines "SCENARIO
+# KMOD...": kernel modules the guest loads only for boots that run
+# SCENARIO, listed in /etc/kmods/SCENARIO.order)
 #
 # Builds the test guest's initramfs: busybox, /init, the scenario library
 # and scripts, the static test programs (PROGDIR/*, into /usr/bin), the
@@ -43,16 +45,30 @@ for ko in "$moddir"/*.ko; do
 		[ -e "$moddir/$d.ko" ] || want+=("$d")
 	done
 done
-for m in "${want[@]}"; do
-	modprobe -d "$modroot" -S "$kver" --show-depends "$m" 2>/dev/null |
-		awk '$1 == "insmod" { print $2 }' || true
-done | awk '!seen[$0]++' > "$r/etc/kmods.order.host"
-while read -r ko; do
-	g=/lib/kmods/${ko##*/}
-	mkdir -p "$r/lib/kmods"
-	cp "$ko" "$r$g"
-	echo "$g"
-done < "$r/etc/kmods.order.host" > "$r/etc/kmods.order"
-rm "$r/etc/kmods.order.host"
+# resolve ORDER KMOD...: copy KMOD... and their dependencies into the
+# image, list them in load order in ORDER
+resolve()
+{
+	local order=$1 m ko g
+	shift
+	for m in "$@"; do
+		modprobe -d "$modroot" -S "$kver" --show-depends "$m" 2>/dev/null |
+			awk '$1 == "insmod" { print $2 }' || true
+	done | awk '!seen[$0]++' > "$order.host"
+	while read -r ko; do
+		g=/lib/kmods/${ko##*/}
+		mkdir -p "$r/lib/kmods"
+		cp "$ko" "$r$g"
+		echo "$g"
+	done < "$order.host" > "$order"
+	rm "$order.host"
+}
+resolve "$r/etc/kmods.order" ${want[@]+"${want[@]}"}
+mkdir -p "$r/etc/kmods"
+while read -r s mods; do
+	[ -n "$s" ] || continue
+	# shellcheck disable=SC2086
+	resolve "$r/etc/kmods/$s.order" $mods
+done <<<"${SCARD_KMODS:-}"
 
 (cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"

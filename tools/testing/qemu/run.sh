@@ -99,13 +99,12 @@ fi
 progs=$SCARD_OUT/progs
 "$SCARD_TOP/tools/testing/build-progs.sh" "$progs"
 
-# Kernel modules the scenarios ask for.
-kmods=()
+# Kernel modules the scenarios ask for, loaded only in their boots.
+kmods=
 if [ $kunit = 0 ]; then
 	for s in "${scenarios[@]}"; do
-		for m in $(sed -n 's/^# kmods: *//p' "$scen_dir/$s.sh"); do
-			kmods+=("$m")
-		done
+		m=$(sed -n 's/^# kmods: *//p' "$scen_dir/$s.sh" | tr '\n' ' ')
+		[ -z "$m" ] || kmods+="$s $m"$'\n'
 	done
 fi
 # Host files the scenarios ask for ("# files: HOSTPATH..."), copied to the
@@ -121,8 +120,9 @@ if [ $kunit = 0 ]; then
 fi
 initrd=$out/initramfs.cpio.gz
 SCARD_SCENARIOS=$scen_dir SCARD_FILES="${files[*]+${files[*]}}" \
+	SCARD_KMODS=$kmods \
 	"$SCARD_TOP/tools/testing/qemu/mkinitramfs.sh" "$initrd" "$modroot" "$kver" \
-	"$out/mods" "$progs" ${kmods[@]+"${kmods[@]}"}
+	"$out/mods" "$progs"
 
 passed=0
 failed=0
@@ -236,7 +236,7 @@ fi
 shared=()
 single=()
 for s in "${scenarios[@]}"; do
-	if grep -qE '^# (qemu|host):' "$scen_dir/$s.sh"; then
+	if grep -qE '^# (qemu|host|boot):' "$scen_dir/$s.sh"; then
 		single+=("$s")
 	else
 		shared+=("$s")

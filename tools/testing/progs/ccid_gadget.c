@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ccid_gadget - a hostile USB CCID reader for the scard tests: a
+ * FunctionFS function that dummy_hcd plugs into the same guest, so that
+ * scard_ccid_usb meets, through the real USB stack, the faults QEMU's
+ * usb-ccid cannot make (tools/testing/scenarios/ccid_gadget.sh).
+ *
+ *	ccid_gadget FFS_DIR READY_FILE [OPTION...]
+ *
+ * Writes the descriptors to FFS_DIR/ep0, creates READY_FILE (the gadget
+ * can then be bound to a UDC) and serves until killed. Options bend the
+ * descriptors:
+ *
+ *	--max-msg N     dwMaxCCIDMessageLength (default 271)
+ *	--max-slot N    bMaxSlotIndex (default 0)
+ *	--no-bulk-in    no bulk-IN endpoint
+ *	--no-int        no interrupt-IN endpoint
+ *	--no-class      no CCID class descriptor
+ *
+ * The reader is a short-APDU level reader with a T=0 card in slot 0 (the
+ * other slots are empty). APDUs 80 Ex .. choose a fault in the reply:
+ *
+ *	80 E0  a reply with another bSeq          80 E6  no reply; at the
+ *	80 E1  a reply for another slot                  abort, the late reply
+ *	80 E2  dwLength beyond what arrives              then the abort's
+ *	80 E3  dwLength of 4 GB                   80 E7  NotifySlotChange and
+ *	80 E4  a truncated header (6 bytes)              HardwareError for
+ *	80 E5  no reply; the late reply comes            slots that do not
+ *	       before the next command's reply           exist, then 90 00
+ *	80 E8  a reply longer than dwMaxCCIDMessageLength
+ *	80 E9  a SlotStatus instead of a DataBlock
+ *	80 EA  three time extensions, then 90 00
+ *	80 EB  a zero-length packet, then 90 00
+ *	other  90 00
+ *
+ * Every handled message and fault is logged on stdout.
+ */
+#define _GNU_SOURCE
+#include <endian.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/usb/ch9.h>
+#include <linux/usb/functionfs.h>
+
+#define HDR		10
+#define BUF_SIZE	4096
+#define CCID_DT		0x21
+#define CCID_DESC_LEN	54
+#define REQ_ABORT	0x01
+
+static const unsigned char atr[] = {
+	0x3b, 0x7a, 0x18, 0x00, 0x00, 0x73, 0x66, 0x74, 0x65, 0x20, 0x63,
+	0x64, 0x31, 0x34, 0x34,
+};
+
+static struct {
+	unsigned int max_msg;
+	unsigned int max_slot;
+	int bulk_in, intr, class_desc;
+} opt = { 271, 0, 1, 1, 1 };
+
+static int ep_in = -1, ep_out = -1, ep_int = -1;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static int enabled;
+static int powered;
+static int late_seq = -1;	/* a reply held back */
+static int late_at_abort;	/* send it at the abort, not before the next */
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("ccid_gadget: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void die(const char *what)
+{
+	say("%s: %s", what, strerror(errno));
+	exit(1);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+/* ---- descriptors ---- */
+
+static size_t put_class_desc(unsigned char *p)
+{
+	memset(p, 0, CCID_DESC_LEN);
+	p[0] = CCID_DESC_LEN;
+	p[1] = CCID_DT;
+	p[2] = 0x10;			/* bcdCCID 1.10 */
+	p[3] = 0x01;
+	p[4] = opt.max_slot;
+	p[5] = 0x07;			/* 5 V, 3 V, 1.8 V */
+	put32(p + 6, 1);		/* dwProtocols: T=0 */
+	put32(p + 10, 3580);		/* dwDefaultClock, kHz */
+	put32(p + 14, 3580);
+	put32(p + 19, 9600);		/* dwDataRate */
+	put32(p + 23, 9600);
+	put32(p + 28, 254);		/* dwMaxIFSD */
+	put32(p + 40, 0x000400fe);	/* short APDU, automatic everything */
+	put32(p + 44, opt.max_msg);
+	p[48] = 0xff;			/* bClassGetResponse: echo */
+	p[49] = 0xff;
+	p[53] = 1;			/* bMaxCCIDBusySlots */
+	return CCID_DESC_LEN;
+}
+
+static size_t put_ep(unsigned char *p, unsigned char addr, unsigned char type,
+		     unsigned int maxp, unsigned char interval)
+{
+	p[0] = USB_DT_ENDPOINT_SIZE;
+	p[1] = USB_DT_ENDPOINT;
+	p[2] = addr;
+	p[3] = type;
+	p[4] = maxp;
+	p[5] = maxp >> 8;
+	p[6] = interval;
+	return USB_DT_ENDPOINT_SIZE;
+}
+
+/* One speed's descriptors; returns their count, *len their size. */
+static unsigned int put_descs(unsigned char *p, size_t *len, int hs)
+{
+	unsigned int bulk = hs ? 512 : 64, n = 1, neps = 1;
+	size_t at = USB_DT_INTERFACE_SIZE;
+
+	neps += opt.bulk_in + opt.intr;
+	memset(p, 0, USB_DT_INTERFACE_SIZE);
+	p[0] = USB_DT_INTERFACE_SIZE;
+	p[1] = USB_DT_INTERFACE;
+	p[4] = neps;
+	p[5] = 0x0b;			/* smart card */
+	if (opt.class_desc) {
+		at += put_class_desc(p + at);
+		n++;
+	}
+	if (opt.bulk_in) {
+		at += put_ep(p + at, USB_DIR_IN | 1, USB_ENDPOINT_XFER_BULK,
+			     bulk, 0);
+		n++;
+	}
+	at += put_ep(p + at, USB_DIR_OUT | 2, USB_ENDPOINT_XFER_BULK, bulk, 0);
+	n++;
+	if (opt.intr) {
+		at += put_ep(p + at, USB_DIR_IN | 3, USB_ENDPOINT_XFER_INT,
+			     16, hs ? 4 : 1);
+		n++;
+	}
+	*len = at;
+	return n;
+}
+
+static void write_descriptors(int ep0)
+{
+	unsigned char buf[512];
+	struct usb_functionfs_strings_head str = {
+		.magic = htole32(FUNCTIONFS_STRINGS_MAGIC),
+		.length = htole32(sizeof(str)),
+	};
+	struct usb_functionfs_descs_head_v2 *h = (void *)buf;
+	size_t at = sizeof(*h) + 8, len;
+	unsigned int fs, hs;
+
+	fs = put_descs(buf + at, &len, 0);
+	at += len;
+	hs = put_descs(buf + at, &len, 1);
+	at += len;
+	h->magic = htole32(FUNCTIONFS_DESCRIPTORS_MAGIC_V2);
+	h->length = htole32(at);
+	h->flags = htole32(FUNCTIONFS_HAS_FS_DESC | FUNCTIONFS_HAS_HS_DESC);
+	put32(buf + sizeof(*h), fs);
+	put32(buf + sizeof(*h) + 4, hs);
+	if (write(ep0, buf, at) != (ssize_t)at)
+		die("descriptors");
+	if (write(ep0, &str, sizeof(str)) != sizeof(str))
+		die("strings");
+}
+
+/* ---- ep0: events and class requests ---- */
+
+static void setup(int ep0, const struct usb_ctrlrequest *r)
+{
+	unsigned int len = le16toh(r->wLength);
+	unsigned char buf[256];
+
+	if ((r->bRequestType & USB_TYPE_MASK) == USB_TYPE_CLASS &&
+	    r->bRequest == REQ_ABORT && !(r->bRequestType & USB_DIR_IN)) {
+		say("ABORT request, slot %u seq %u", le16toh(r->wValue) & 0xff,
+		     le16toh(r->wValue) >> 8);
+		if (read(ep0, buf, 0) < 0)
+			say("ABORT ack: %s", strerror(errno));
+		return;
+	}
+	say("request %02x %02x: stall", r->bRequestType, r->bRequest);
+	/* A transfer in the wrong direction stalls. */
+	if (r->bRequestType & USB_DIR_IN) {
+		if (read(ep0, buf, 0) < 0)
+			return;
+	} else if (write(ep0, buf, 0) < 0) {
+		return;
+	}
+	(void)len;
+}
+
+static void *ep0_main(void *arg)
+{
+	struct usb_functionfs_event ev[4];
+	int ep0 = *(int *)arg;
+	ssize_t n;
+	int i;
+
+	for (;;) {
+		n = read(ep0, ev, sizeof(ev));
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			die("ep0");
+		}
+		for (i = 0; i < n / (ssize_t)sizeof(ev[0]); i++) {
+			switch (ev[i].type) {
+			case FUNCTIONFS_ENABLE:
+				pthread_mutex_lock(&lock);
+				enabled = 1;
+				pthread_cond_signal(&cond);
+				pthread_mutex_unlock(&lock);
+				say("enabled");
+				break;
+			case FUNCTIONFS_SETUP:
+				setup(ep0, &ev[i].u.setup);
+				break;
+			case FUNCTIONFS_DISABLE:
+				say("disabled");
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* ---- the reader ---- */
+
+static void send_raw(const unsigned char *msg, size_t len)
+{
+	if (write(ep_in, msg, len) != (ssize_t)len)
+		say("bulk-IN write of %zu bytes: %s", len, strerror(errno));
+}
+
+static void reply(unsigned char type, unsigned char slot, unsigned char seq,
+		  unsigned char status, unsigned char error,
+		  unsigned char param, const unsigned char *data, size_t dlen)
+{
+	unsigned char msg[BUF_SIZE];
+
+	memset(msg, 0, HDR);
+	msg[0] = type;
+	put32(msg + 1, dlen);
+	msg[5] = slot;
+	msg[6] = seq;
+	msg[7] = status;
+	msg[8] = error;
+	msg[9] = param;
+	if (dlen)
+		memcpy(msg + HDR, data, dlen);
+	send_raw(msg, HDR + dlen);
+}
+
+static unsigned char icc(unsigned char slot)
+{
+	if (slot)
+		return 2;		/* no card */
+	return powered ? 0 : 1;
+}
+
+static void notify(const unsigned char *msg, size_t len)
+{
+	if (ep_int < 0)
+		return;
+	if (write(ep_int, msg, len) != (ssize_t)len)
+		say("interrupt write: %s", strerror(errno));
+}
+
+static void send_late(void)
+{
+	static const unsigned char late[] = { 0x6a, 0x82 };
+
+	say("the late reply of seq %d", late_seq);
+	reply(0x80, 0, late_seq, 0, 0, 0, late, sizeof(late));
+	late_seq = -1;
+}
+
+static void xfr_block(unsigned char slot, unsigned char seq,
+		      const unsigned char *apdu, size_t len)
+{
+	static const unsigned char ok[] = { 0x90, 0x00 };
+	unsigned char msg[BUF_SIZE];
+	unsigned char ins = len >= 2 && apdu[0] == 0x80 ? apdu[1] : 0;
+	int i;
+
+	if (late_seq >= 0 && !late_at_abort)
+		send_late();
+	if (icc(slot)) {
+		reply(0x80, slot, seq, 0x40 | icc(slot), 0xfe, 0, NULL, 0);
+		return;
+	}
+	switch (ins) {
+	case 0xe0:
+		say("fault: reply with seq %u", (seq + 0x80) & 0xff);
+		reply(0x80, slot, seq + 0x80, 0, 0, 0, ok, sizeof(ok));
+		return;
+	case 0xe1:
+		say("fault: reply for slot %u", slot + 3);
+		reply(0x80, slot + 3, seq, 0, 0, 0, ok, sizeof(ok));
+		return;
+	case 0xe2:
+	case 0xe3:
+		say("fault: dwLength beyond the data");
+		memset(msg, 0, HDR + 2);
+		msg[0] = 0x80;
+		put32(msg + 1, ins == 0xe2 ? 100 : 0xffffff00);
+		msg[6] = seq;
+		memcpy(msg + HDR, ok, 2);
+		send_raw(msg, HDR + 2);
+		return;
+	case 0xe4:
+		say("fault: truncated header");
+		memset(msg, 0, HDR);
+		msg[0] = 0x80;
+		msg[6] = seq;
+		send_raw(msg, 6);
+		return;
+	case 0xe5:
+	case 0xe6:
+		say("fault: no reply to seq %u", seq);
+		late_seq = seq;
+		late_at_abort = ins == 0xe6;
+		return;
+	case 0xe7: {
+		/* Slot 0: present, unchanged; slot 7: changed, present. */
+		const unsigned char change[] = { 0x50, 0x01, 0xc0 };
+		const unsigned char hwerr[] = { 0x51, 9, seq, 0x01 };
+
+		say("fault: notifications for slots 7 and 9");
+		notify(change, sizeof(change));
+		notify(hwerr, sizeof(hwerr));
+		break;
+	}
+	case 0xe8:
+		say("fault: a reply of %u bytes", opt.max_msg + 30);
+		memset(msg, 0x55, sizeof(msg));
+		reply(0x80, slot, seq, 0, 0, 0, msg, opt.max_msg + 20);
+		return;
+	case 0xe9:
+		say("fault: SlotStatus for a XfrBlock");
+		reply(0x81, slot, seq, 0, 0, 0, NULL, 0);
+		return;
+	case 0xea:
+		say("fault: three time extensions");
+		for (i = 0; i < 3; i++)
+			reply(0x80, slot, seq, 0x80, 1, 0, NULL, 0);
+		break;
+	case 0xeb:
+		say("fault: a zero-length packet first");
+		send_raw(msg, 0);
+		break;
+	default:
+		break;
+	}
+	reply(0x80, slot, seq, 0, 0, 0, ok, sizeof(ok));
+}
+
+static void handle(const unsigned char *m, size_t len)
+{
+	static const unsigned char params[] = { 0x11, 0x00, 0x00, 0x0a, 0x00 };
+	unsigned char type, slot, seq;
+	uint32_t dlen;
+
+	if (len < HDR) {
+		say("short command (%zu bytes)", len);
+		return;
+	}
+	type = m[0];
+	dlen = m[1] | m[2] << 8 | m[3] << 16 | (uint32_t)m[4] << 24;
+	slot = m[5];
+	seq = m[6];
+	if (dlen > len - HDR)
+		dlen = len - HDR;
+	say("command %02x slot %u seq %u, %u bytes", type, slot, seq, dlen);
+	if (slot > opt.max_slot) {
+		reply(0x81, slot, seq, 0x42, 5, 0, NULL, 0);
+		return;
+	}
+
+	switch (type) {
+	case 0x62:		/* PowerOn */
+		if (icc(slot) == 2) {
+			reply(0x80, slot, seq, 0x42, 0xfe, 0, NULL, 0);
+			break;
+		}
+		powered = 1;
+		reply(0x80, slot, seq, 0, 0, 0, atr, sizeof(atr));
+		break;
+	case 0x63:		/* PowerOff */
+		if (!slot)
+			powered = 0;
+		reply(0x81, slot, seq, icc(slot), 0, 0, NULL, 0);
+		break;
+	case 0x65:		/* GetSlotStatus */
+		reply(0x81, slot, seq, icc(slot), 0, 0, NULL, 0);
+		break;
+	case 0x6f:		/* XfrBlock */
+		xfr_block(slot, seq, m + HDR, dlen);
+		break;
+	case 0x61:		/* SetParameters */
+	case 0x6c:		/* GetParameters */
+	case 0x6d:		/* ResetParameters */
+		reply(0x82, slot, seq, icc(slot), 0, 0, params, sizeof(params));
+		break;
+	case 0x6b:		/* Escape */
+		reply(0x83, slot, seq, icc(slot), 0, 0, m + HDR, dlen);
+		break;
+	case 0x72:		/* Abort */
+		if (late_seq >= 0 && late_at_abort)
+			send_late();
+		reply(0x81, slot, seq, icc(slot), 0, 0, NULL, 0);
+		break;
+	default:		/* not supported */
+		reply(0x81, slot, seq, 0x40 | icc(slot), 0, 0, NULL, 0);
+		break;
+	}
+}
+
+static int open_ep(const char *dir, int n)
+{
+	char path[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/ep%d", dir, n);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		die(path);
+	return fd;
+}
+
+static void parse_options(int argc, char **argv)
+{
+	int i;
+
+	for (i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--max-msg") && i + 1 < argc)
+			opt.max_msg = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--max-slot") && i + 1 < argc)
+			opt.max_slot = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--no-bulk-in"))
+			opt.bulk_in = 0;
+		else if (!strcmp(argv[i], "--no-int"))
+			opt.intr = 0;
+		else if (!strcmp(argv[i], "--no-class"))
+			opt.class_desc = 0;
+		else
+			exit(2);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	unsigned char buf[BUF_SIZE];
+	char path[512];
+	pthread_t th;
+	int ep0, fd, n;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: ccid_gadget FFS_DIR READY_FILE [OPTION...]\n");
+		return 2;
+	}
+	parse_options(argc, argv);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	snprintf(path, sizeof(path), "%s/ep0", argv[1]);
+	ep0 = open(path, O_RDWR | O_CLOEXEC);
+	if (ep0 < 0)
+		die(path);
+	write_descriptors(ep0);
+	if (pthread_create(&th, NULL, ep0_main, &ep0))
+		die("thread");
+	fd = open(argv[2], O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die(argv[2]);
+	close(fd);
+	say("ready");
+
+	pthread_mutex_lock(&lock);
+	while (!enabled)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+
+	/* FunctionFS numbers the endpoint files in descriptor order. */
+	n = 1;
+	if (opt.bulk_in)
+		ep_in = open_ep(argv[1], n++);
+	ep_out = open_ep(argv[1], n++);
+	if (opt.intr)
+		ep_int = open_ep(argv[1], n++);
+
+	for (;;) {
+		ssize_t len = read(ep_out, buf, sizeof(buf));
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ESHUTDOWN) {
+				sleep(1);
+				continue;
+			}
+			die("bulk-OUT");
+		}
+		if (ep_in < 0) {
+			say("command of %zd bytes: no bulk-IN to answer", len);
+			continue;
+		}
+		handle(buf, len);
+	}
+}
