@@ -205,8 +205,8 @@ struct ccid_dev {
 	struct mutex io_lock;		/* one command at a time */
 	u8 seq;
 	bool synced;			/* under io_lock: a reply matched */
-	DECLARE_BITMAP(orphans, 256);	/* under io_lock: bSeqs whose reply
-					 * may still come, unread */
+	/* under io_lock: bSeqs whose reply may still come, unread */
+	DECLARE_BITMAP(orphans, 256);
 	bool gone;
 	bool ready;			/* under slot_lock: notifications on */
 	u8 *msg_buf;			/* PC_to_RDR being built */

@@ -74,7 +74,9 @@ static int powered;
 static int late_seq = -1;	/* a reply held back */
 static int late_at_abort;	/* send it at the abort, not before the next */
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define ATTRIBUTE	__attribute__
+
+static void say(const char *fmt, ...) ATTRIBUTE((format(printf, 1, 2)));
 
 static void say(const char *fmt, ...)
 {
@@ -207,8 +209,8 @@ static void setup(int ep0, const struct usb_ctrlrequest *r)
 
 	if ((r->bRequestType & USB_TYPE_MASK) == USB_TYPE_CLASS &&
 	    r->bRequest == REQ_ABORT && !(r->bRequestType & USB_DIR_IN)) {
-		say("ABORT request, slot %u seq %u", le16toh(r->wValue) & 0xff,
-		     le16toh(r->wValue) >> 8);
+		say("ABORT request, slot %u seq %u",
+		    le16toh(r->wValue) & 0xff, le16toh(r->wValue) >> 8);
 		if (read(ep0, buf, 0) < 0)
 			say("ABORT ack: %s", strerror(errno));
 		return;
