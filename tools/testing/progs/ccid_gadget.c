@@ -204,8 +204,7 @@ static void write_descriptors(int ep0)
 
 static void setup(int ep0, const struct usb_ctrlrequest *r)
 {
-	unsigned int len = le16toh(r->wLength);
-	unsigned char buf[256];
+	unsigned char buf[1];
 
 	if ((r->bRequestType & USB_TYPE_MASK) == USB_TYPE_CLASS &&
 	    r->bRequest == REQ_ABORT && !(r->bRequestType & USB_DIR_IN)) {
@@ -223,7 +222,6 @@ static void setup(int ep0, const struct usb_ctrlrequest *r)
 	} else if (write(ep0, buf, 0) < 0) {
 		return;
 	}
-	(void)len;
 }
 
 static void *ep0_main(void *arg)
