@@ -214,7 +214,7 @@ struct ccid_dev {
 	size_t buf_size;
 	spinlock_t slot_lock;		/* slots[].present, .events, .reader */
 	u16 poll_mask;			/* under slot_lock: slots to poll */
-	struct work_struct poll_work;	/* GetSlotStatus after a change */
+	struct delayed_work poll_work;	/* GetSlotStatus after a change */
 	unsigned int num_slots;
 	struct ccid_slot slots[CCID_MAX_SLOTS];
 };

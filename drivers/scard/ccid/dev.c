@@ -194,7 +194,8 @@ static bool ccid_slot_poll(struct ccid_slot *slot)
  */
 void ccid_poll_work(struct work_struct *work)
 {
-	struct ccid_dev *dev = container_of(work, struct ccid_dev, poll_work);
+	struct ccid_dev *dev = container_of(to_delayed_work(work),
+					    struct ccid_dev, poll_work);
 	unsigned int i;
 	u16 mask;
 

@@ -100,7 +100,7 @@ int ccid_msg_init(struct ccid_dev *dev)
 
 	mutex_init(&dev->io_lock);
 	spin_lock_init(&dev->slot_lock);
-	INIT_WORK(&dev->poll_work, ccid_poll_work);
+	INIT_DELAYED_WORK(&dev->poll_work, ccid_poll_work);
 	dev->poll_mask = 0;
 	dev->ready = false;
 	dev->seq = 0;
@@ -139,7 +139,7 @@ void ccid_notify_stop(struct ccid_dev *dev)
 	dev->ready = false;
 	dev->poll_mask = 0;
 	spin_unlock_irq(&dev->slot_lock);
-	cancel_work_sync(&dev->poll_work);
+	cancel_delayed_work_sync(&dev->poll_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(ccid_notify_stop);
 
@@ -545,7 +545,8 @@ static void ccid_notify_slots(struct ccid_dev *dev, const u8 *bits,
 					 b & BIT(1));
 		}
 		if (dev->poll_mask)
-			queue_work(system_long_wq, &dev->poll_work);
+			queue_delayed_work(system_long_wq, &dev->poll_work,
+					   msecs_to_jiffies(CCID_POLL_DELAY_MS));
 	}
 	spin_unlock_irqrestore(&dev->slot_lock, flags);
 }

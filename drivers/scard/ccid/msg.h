@@ -100,6 +100,11 @@
 #define CCID_WAIT_MAX_MS		60000
 /* Time extensions one command may get before it is aborted. */
 #define CCID_TIME_EXT_MAX		64
+/*
+ * Delay of the GetSlotStatus that checks a slot change: the processes the
+ * change woke run first.
+ */
+#define CCID_POLL_DELAY_MS		10
 /* Wait for the reply to PC_to_RDR_Abort. */
 #define CCID_ABORT_TIMEOUT_MS		1000
 

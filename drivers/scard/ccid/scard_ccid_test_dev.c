@@ -163,7 +163,7 @@ static void ccid_test_register(struct kunit *test)
 	fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x02, 0, 0, NULL, 0);
 	fake_reply(f, CCID_RDR_SLOT_STATUS, 1, 3, 0x00, 0, 0, NULL, 0);
 	ccid_notify(&f->dev, msg, sizeof(msg));
-	flush_work(&f->dev.poll_work);
+	flush_delayed_work(&f->dev.poll_work);
 	KUNIT_EXPECT_EQ(test, f->n_sent, 4U);
 	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_ABSENT);
 	KUNIT_EXPECT_EQ(test, scard_get_state(r1), SCARD_PRESENT);
@@ -172,7 +172,7 @@ static void ccid_test_register(struct kunit *test)
 	fake_reply(f, CCID_RDR_SLOT_STATUS, 1, 4, 0x01, 0, 0, NULL, 0);
 	msg[1] = 0x08;
 	ccid_notify(&f->dev, msg, sizeof(msg));
-	flush_work(&f->dev.poll_work);
+	flush_delayed_work(&f->dev.poll_work);
 	KUNIT_EXPECT_EQ(test, f->n_sent, 5U);
 	KUNIT_EXPECT_EQ(test, scard_get_state(r1), SCARD_PRESENT);
 }
@@ -193,14 +193,14 @@ static void ccid_test_latched_change(struct kunit *test)
 	/* What the probe's GetSlotStatus already reported: nothing new. */
 	fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x01, 0, 0, NULL, 0);
 	ccid_notify(&f->dev, msg, sizeof(msg));
-	flush_work(&f->dev.poll_work);
+	flush_delayed_work(&f->dev.poll_work);
 	KUNIT_EXPECT_EQ(test, r0->events, events);
 	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_PRESENT);
 
 	/* Later the same bits mean the card went and came back. */
 	fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 3, 0x01, 0, 0, NULL, 0);
 	ccid_notify(&f->dev, msg, sizeof(msg));
-	flush_work(&f->dev.poll_work);
+	flush_delayed_work(&f->dev.poll_work);
 	KUNIT_EXPECT_EQ(test, r0->events, events + 2);
 	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_PRESENT);
 }

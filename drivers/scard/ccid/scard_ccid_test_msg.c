@@ -660,7 +660,7 @@ static void ccid_test_notify(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s[0].events, 0U);
 
 	ccid_notify(&f->dev, msg, sizeof(msg));
-	flush_work(&f->dev.poll_work);
+	flush_delayed_work(&f->dev.poll_work);
 	KUNIT_EXPECT_FALSE(test, s[0].present);
 	KUNIT_EXPECT_TRUE(test, s[1].present);
 	KUNIT_EXPECT_EQ(test, s[1].events, 1U);
@@ -676,7 +676,7 @@ static void ccid_test_notify(struct kunit *test)
 		   0);
 	msg[1] = 0x0b;
 	ccid_notify(&f->dev, msg, 2);
-	flush_work(&f->dev.poll_work);
+	flush_delayed_work(&f->dev.poll_work);
 	KUNIT_ASSERT_EQ(test, f->n_sent, 2U);
 	KUNIT_EXPECT_EQ(test, f->sent[0][CCID_OFF_TYPE],
 			CCID_PC_GET_SLOT_STATUS);
