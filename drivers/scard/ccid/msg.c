@@ -30,8 +30,10 @@
  * the command is aborted as the specification wants: the class-specific
  * ABORT request through the transport, then PC_to_RDR_Abort with the same
  * bSlot and bSeq, whose reply is awaited for CCID_ABORT_TIMEOUT_MS; the
- * command fails with -ETIMEDOUT. Every wait is bounded by
- * CCID_WAIT_MAX_MS, and a device marked gone fails at once with -ENODEV.
+ * command fails with -ETIMEDOUT. A caller killed while it waits (the
+ * transport's -EINTR) aborts the command the same way before it goes.
+ * Every wait is bounded by CCID_WAIT_MAX_MS, and a device marked gone
+ * fails at once with -ENODEV.
  *
  * The interrupt endpoint's messages come through ccid_notify().
  */
@@ -499,7 +501,8 @@ int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 fail:
 	/* No reply was read: it may still come. */
 	__set_bit(seq, dev->orphans);
-	if (ret == -ETIMEDOUT)
+	/* Timed out or cancelled (a fatal signal): stop the reader. */
+	if (ret == -ETIMEDOUT || ret == -EINTR)
 		ccid_abort_locked(dev, m->slot);
 	return ret;
 }

@@ -199,7 +199,7 @@ static void ccid_test_status(struct kunit *test)
 
 enum xfer_kind {
 	X_END, X_GOOD, X_SEQ, X_SLOT, X_ORPHAN, X_ZLP, X_TRUNC, X_SHORT_DATA,
-	X_HUGE_LEN, X_TYPE, X_OVERRUN, X_BIG_DATA, X_TIMEOUT,
+	X_HUGE_LEN, X_TYPE, X_OVERRUN, X_BIG_DATA, X_TIMEOUT, X_KILLED,
 };
 
 struct bad_case {
@@ -224,6 +224,7 @@ static const struct bad_case bad_cases[] = {
 	{ "abData larger than the caller's", { X_BIG_DATA }, -EMSGSIZE },
 	{ "only an orphaned reply", { X_ORPHAN }, -ETIMEDOUT },
 	{ "transport error", { X_TIMEOUT }, -ETIMEDOUT },
+	{ "caller killed: aborted", { X_KILLED }, -EINTR },
 };
 
 static void bad_case_desc(const struct bad_case *c, char *desc)
@@ -275,6 +276,9 @@ static void fake_push_kind(struct ccid_fake *f, enum xfer_kind kind)
 	case X_TIMEOUT:
 		fake_push_ret(f, -ETIMEDOUT);
 		return;
+	case X_KILLED:
+		fake_push_ret(f, -EINTR);
+		return;
 	default:
 		break;
 	}
@@ -299,7 +303,8 @@ static void ccid_test_bad_reply(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, len, sizeof(good_data));
 		EXPECT_BYTES(test, rx, good_data, sizeof(good_data));
 	}
-	KUNIT_EXPECT_EQ(test, f->n_abort, c->ret == -ETIMEDOUT ? 1U : 0U);
+	KUNIT_EXPECT_EQ(test, f->n_abort,
+			c->ret == -ETIMEDOUT || c->ret == -EINTR ? 1U : 0U);
 }
 
 /*

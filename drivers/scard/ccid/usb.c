@@ -42,6 +42,7 @@
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -153,17 +154,23 @@ static int ccid_usb_submit(struct ccid_usb *cu, struct ccid_usb_pipe *pipe)
 /*
  * Waits at most @timeout_ms for @pipe's URB, submitted before. Once the
  * device is gone the anchor is poisoned: a URB in flight is killed, so the
- * caller learns it at once.
+ * caller learns it at once. A fatal signal ends the wait with -EINTR; a
+ * process already killed waits without being interrupted (bounded): the
+ * message layer then aborts the command it left.
  */
 static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 			 unsigned int timeout_ms)
 {
+	unsigned long timeout = msecs_to_jiffies(timeout_ms);
 	struct urb *urb = pipe->urb;
 	long left;
 	int ret;
 
-	left = wait_for_completion_killable_timeout(&pipe->done,
-						    msecs_to_jiffies(timeout_ms));
+	if (fatal_signal_pending(current))
+		left = wait_for_completion_timeout(&pipe->done, timeout);
+	else
+		left = wait_for_completion_killable_timeout(&pipe->done,
+							    timeout);
 	if (left <= 0)
 		usb_kill_urb(urb);	/* it may still have completed */
 

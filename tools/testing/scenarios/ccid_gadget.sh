@@ -9,7 +9,8 @@
 # header, dwLength beyond the data or 4 GB, a reply longer than
 # dwMaxCCIDMessageLength, the wrong message type: -EPROTO for that
 # command and the reader still usable; no reply: -ETIMEDOUT after the
-# abort, the late reply skipped (at the abort or before the next reply);
+# abort, the late reply skipped (at the abort or before the next reply),
+# also when the caller is killed while it waits;
 # time extensions and a zero-length packet: answered; notifications for
 # slots that do not exist: ignored. Unplug with the reader open.
 # timeout: 240
@@ -121,6 +122,18 @@ fault E5 ETIMEDOUT "no reply, late reply before the next" 15000
 check "the late reply came first" grep -q "the late reply" $LOG
 fault E6 ETIMEDOUT "no reply, late reply at the abort" 15000
 check "class ABORT requests seen" grep -q "ABORT request" $LOG
+
+# A caller killed while it waits for a reply aborts its command.
+aborts=$(grep -c "ABORT request" $LOG)
+ccid_test "$D" xfer ETIMEDOUT 0 15000 80E5000000 >/dev/null &
+victim=$!
+sleep 1
+kill -9 $victim
+wait $victim 2>/dev/null
+is "the killed caller aborted its command" \
+	"$(grep -c "ABORT request" $LOG)" $((aborts + 1))
+check "after the kill: a good exchange" \
+	ccid_test "$D" xfer ok 0 2000 80CA000000 9000
 check "three time extensions, then 90 00" \
 	ccid_test "$D" xfer ok 0 5000 80EA000000 9000
 check "a zero-length packet, then 90 00" \
