@@ -9,12 +9,13 @@
 #   ours:  /dev/scardN of scard_ccid_usb.
 # The paths take turns, ROUNDS times, and each figure is pooled over the
 # rounds (machines are noisy). Round trips: p50 and p99 of the case 2
-# command 80 10 00 00 10 (16 bytes and 90 00). Insertion: from the write of "insert" to vsc-card's serial
-# port to the waiter's return (IS_PRESENT, SCardGetStatusChange, the
-# interrupt URB's completion). Prints "BENCH NAME ours=.. peer=.. ratio=.."
-# and "BENCH NAME ours=.. floor=.. ratio=.." (milliseconds; ratio < 1:
-# faster than the other). pcscd is skipped if the host has no pcscd,
-# libccid or libpcsclite headers (make bench installs them).
+# command 80 10 00 00 10 (16 bytes and 90 00). Insertion: from the write
+# of "insert" to vsc-card's serial port to the waiter's return
+# (IS_PRESENT, SCardGetStatusChange, the interrupt URB's completion).
+# Prints "BENCH NAME ours=.. peer=.. ratio=.." and "BENCH NAME ours=..
+# floor=.. ratio=.." (NAME ends in _ms: the values are milliseconds;
+# ratio < 1: faster than the other). The peer is skipped if the host has
+# no pcscd, libccid or libpcsclite headers (make bench installs them).
 # timeout: 600
 # kmods: xhci-pci 9p 9pnet_virtio virtio_pci
 # qemu: -device qemu-xhci,id=xhci -device usb-ccid,id=ccid,bus=xhci.0
@@ -68,7 +69,7 @@ bench()
 		return
 	fi
 	awk -v n="$1" -v o="$2" -v t="$3" -v k="$4" 'BEGIN {
-		printf "BENCH %s ours=%.3fms %s=%.3fms ratio=%.2f\n",
+		printf "BENCH %s ours=%.3f %s=%.3f ratio=%.2f\n",
 			n, o, k, t, o / t }'
 }
 
@@ -160,9 +161,11 @@ for n in raw_apdu pcsc_apdu scard_apdu raw_insert pcsc_insert scard_insert; do
 		"p50 $(pct $n 50) ms, p99 $(pct $n 99) ms"
 done
 for p in 50 99; do
-	bench "ccid_apdu_p$p" "$(pct scard_apdu $p)" "$(pct pcsc_apdu $p)" peer
-	bench "ccid_apdu_p$p" "$(pct scard_apdu $p)" "$(pct raw_apdu $p)" floor
-	bench "ccid_insert_p$p" "$(pct scard_insert $p)" "$(pct pcsc_insert $p)" peer
-	bench "ccid_insert_p$p" "$(pct scard_insert $p)" "$(pct raw_insert $p)" floor
+	bench "ccid_apdu_p${p}_ms" "$(pct scard_apdu $p)" "$(pct pcsc_apdu $p)" peer
+	bench "ccid_apdu_p${p}_ms" "$(pct scard_apdu $p)" "$(pct raw_apdu $p)" floor
+	bench "ccid_insert_p${p}_ms" "$(pct scard_insert $p)" \
+		"$(pct pcsc_insert $p)" peer
+	bench "ccid_insert_p${p}_ms" "$(pct scard_insert $p)" \
+		"$(pct raw_insert $p)" floor
 done
 done_testing
