@@ -7,8 +7,9 @@
 # cases 1 to 3, the APDU transport over T=0 (61xx, 6Cxx), responses of
 # every length 0..256 (QEMU's xHCI adds a phantom zero-length packet after
 # a reply that ends on a full 64-byte packet: no reply may shift), sysfs
-# unbind with a waiter blocked, bind again, and driver removal while the
-# reader is open.
+# unbind with a waiter blocked, bind again, the benchmark's programs
+# (ccid_bench) in a few rounds, and driver removal while the reader is
+# open.
 # timeout: 240
 # kmods: xhci-pci
 # qemu: -device qemu-xhci,id=xhci -device usb-ccid,id=ccid,bus=xhci.0
@@ -159,6 +160,17 @@ is "no card" "$(state)" absent
 check "vsc-card inserts the card" vsc insert
 wait_for "card seen" 10 sh -c "[ \$(cat /sys/class/misc/$R/state) = present ]"
 ccid_test "/dev/$R" xfer ok 0 5000 8010000104 010203049000
+
+# The benchmark's programs (make bench), a few rounds each: through the
+# reader, then over usbfs with the interface unbound.
+ccid_bench scard apdu 20 "/dev/$R"
+ccid_bench scard insert 2 /dev/ttyS1 "/dev/$R"
+echo "$INTF" > "$DRV/unbind"
+ccid_bench raw apdu 20
+ccid_bench raw insert 2 /dev/ttyS1
+echo "$INTF" > "$DRV/bind"
+wait_for "reader back after the benchmark" 10 has_reader "$INTF"
+R=$(reader "$INTF")
 
 # Driver removal with the reader open
 exec 4<>"/dev/$R"
