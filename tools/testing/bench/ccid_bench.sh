@@ -37,8 +37,6 @@ INTF=1-1:1.0
 DRV=/sys/bus/usb/drivers/scard_ccid_usb
 S=/tmp/samples		# pooled samples, one file per figure
 
-reader() { ls "/sys/bus/usb/devices/$1/misc" 2>/dev/null | head -n 1; }
-has_reader() { [ -n "$(reader "$1")" ]; }
 
 # measure NAME CMD...: run a benchmark program, pooling its samples in
 # $S/NAME (in the chroot /tmp is the host root's /tmp, our /host/tmp)

@@ -105,3 +105,66 @@ done_testing()
 	echo "# $_scard_n checks, $_scard_failed failed"
 	[ "$_scard_failed" = 0 ]
 }
+
+# ---- scard-emu behind scard_vhci (emu_* scenarios) ----
+
+EMU_READY=/tmp/emu.ready
+EMU_LOG=/tmp/emu.log
+emu_pid=
+
+# emu_start ARGS...: start scard-emu, wait for its reader; sets $dev
+emu_start()
+{
+	rm -f "$EMU_READY"
+	scard-emu --ready-file "$EMU_READY" "$@" >"$EMU_LOG" 2>&1 &
+	emu_pid=$!
+	if wait_for "scard-emu $* ready" 10 test -s "$EMU_READY"; then
+		dev=$(head -n 1 "$EMU_READY")
+	else
+		dev=/dev/null
+		cat "$EMU_LOG"
+	fi
+}
+
+# emu_stop: SIGTERM, the emulator must exit 0 and its reader go away
+emu_stop()
+{
+	kill -TERM "$emu_pid"
+	wait "$emu_pid"
+	is "scard-emu exits cleanly on SIGTERM" "$?" 0
+	wait_for "$dev unplugged" 5 test ! -e "$dev"
+}
+
+# ---- USB CCID readers and tools/testing/ccid/vsc-card (ccid_*) ----
+
+# vsc_open: vsc-card's control port, the guest's ttyS1, as fd 3
+vsc_open()
+{
+	exec 3<>/dev/ttyS1
+	stty raw -echo <&3
+}
+
+# vsc_fd FD CMD...: a command to the vsc-card whose port is open on FD;
+# succeeds on "ok"
+vsc_fd()
+{
+	_fd=$1
+	shift
+	echo "$*" >&"$_fd"
+	if ! read -t 20 -r _vsc_reply <&"$_fd"; then
+		diag "vsc-card: no answer to $*"
+		return 1
+	fi
+	case $_vsc_reply in
+	ok*) return 0 ;;
+	esac
+	diag "vsc-card: $*: $_vsc_reply"
+	return 1
+}
+
+# vsc CMD...: vsc_fd 3 CMD...
+vsc() { vsc_fd 3 "$@"; }
+
+# reader INTF: the scardN of a USB interface (e.g. 1-1:1.0), if bound
+reader() { ls "/sys/bus/usb/devices/$1/misc" 2>/dev/null | head -n 1; }
+has_reader() { [ -n "$(reader "$1")" ]; }

@@ -18,25 +18,8 @@
 INTF=1-1:1.0
 ATR=3b7a18000073667465206364313434
 
-# vsc CMD...: a command to vsc-card through ttyS1; succeeds on "ok"
-exec 3<>/dev/ttyS1
-stty raw -echo <&3
-vsc()
-{
-	echo "$*" >&3
-	if ! read -t 20 -r _vsc_reply <&3; then
-		diag "vsc-card: no answer to $*"
-		return 1
-	fi
-	case $_vsc_reply in
-	ok*) return 0 ;;
-	esac
-	diag "vsc-card: $*: $_vsc_reply"
-	return 1
-}
+vsc_open
 
-reader() { ls "/sys/bus/usb/devices/$1/misc" 2>/dev/null | head -n 1; }
-has_reader() { [ -n "$(reader "$1")" ]; }
 in_state() { [ "$(cat "/sys/class/misc/$R/state")" = "$1" ]; }
 
 scard_load scard_ccid.ko

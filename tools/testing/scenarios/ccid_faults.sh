@@ -17,25 +17,8 @@
 
 INTF=1-1:1.0
 
-# vsc CMD...: a command to vsc-card through ttyS1; succeeds on "ok"
-exec 3<>/dev/ttyS1
-stty raw -echo <&3
-vsc()
-{
-	echo "$*" >&3
-	if ! read -t 20 -r _vsc_reply <&3; then
-		diag "vsc-card: no answer to $*"
-		return 1
-	fi
-	case $_vsc_reply in
-	ok*) return 0 ;;
-	esac
-	diag "vsc-card: $*: $_vsc_reply"
-	return 1
-}
+vsc_open
 
-reader() { ls "/sys/bus/usb/devices/$1/misc" 2>/dev/null | head -n 1; }
-has_reader() { [ -n "$(reader "$1")" ]; }
 in_state() { [ "$(cat "/sys/class/misc/$R/state")" = "$1" ]; }
 # seq_hex FROM N: N bytes FROM, FROM + 1, ... in hex (the card's pattern)
 seq_hex() { awk -v f="$1" -v n="$2" 'BEGIN { for (i = 0; i < n; i++) printf "%02X", (f + i) % 256 }'; }

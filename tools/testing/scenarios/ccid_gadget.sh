@@ -36,8 +36,6 @@ intf()
 	return 1
 }
 has_intf() { [ -n "$(intf)" ]; }
-reader() { ls "/sys/bus/usb/devices/$1/misc" 2>/dev/null | head -n 1; }
-has_reader() { [ -n "$(reader "$(intf)")" ]; }
 
 # plug [OPTION...]: start ccid_gadget and bind the gadget to the UDC
 plug()
@@ -95,8 +93,8 @@ dmesg | grep -E 'scard_ccid_usb.*(unusable|no bulk)' | sed 's/^/# /'
 
 # A usable reader with faulty replies.
 plug
-wait_for "reader" 10 has_reader
 I=$(intf)
+wait_for "reader" 10 has_reader "$I"
 R=$(reader "$I")
 D=/dev/$R
 diag "reader $R on $I"

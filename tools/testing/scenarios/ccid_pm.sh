@@ -33,29 +33,10 @@ if ! grep -qw freeze /sys/power/state 2>/dev/null ||
 	exit 1
 fi
 
-# vsc FD CMD...: a command to the vsc-card on FD; succeeds on "ok"
 exec 3<>/dev/ttyS1 5<>/dev/ttyS2
 stty raw -echo <&3
 stty raw -echo <&5
-vsc()
-{
-	_fd=$1
-	shift
-	echo "$*" >&"$_fd"
-	if ! read -t 20 -r _vsc_reply <&"$_fd"; then
-		diag "vsc-card: no answer to $*"
-		return 1
-	fi
-	case $_vsc_reply in
-	ok*) return 0 ;;
-	esac
-	diag "vsc-card: $*: $_vsc_reply"
-	return 1
-}
 
-# reader USBDEV: the /dev/scardN of interface 0 of a USB device
-reader() { ls "/sys/bus/usb/devices/$1:1.0/misc" 2>/dev/null | head -n 1; }
-has_reader() { [ -n "$(reader "$1")" ]; }
 state() { cat "/sys/class/misc/$1/state"; }
 in_state() { [ "$(state "$1")" = "$2" ]; }
 events() { cat "/sys/class/misc/$1/events"; }
@@ -71,9 +52,9 @@ suspend()
 # card_cycle NAME FD READER: its card removed and inserted, both seen
 card_cycle()
 {
-	check "$1: remove the card" vsc "$2" remove
+	check "$1: remove the card" vsc_fd "$2" remove
 	wait_for "$1: removal seen" 10 in_state "$3" absent
-	check "$1: insert the card" vsc "$2" insert
+	check "$1: insert the card" vsc_fd "$2" insert
 	wait_for "$1: insertion seen" 10 in_state "$3" present
 }
 
@@ -88,10 +69,10 @@ for d in /sys/bus/usb/devices/usb*; do
 	esac
 done
 diag "xHCI reader $UA, UHCI reader $UB"
-wait_for "reader A (xHCI)" 10 has_reader "$UA"
-wait_for "reader B (UHCI)" 10 has_reader "$UB"
-A=$(reader "$UA")
-B=$(reader "$UB")
+wait_for "reader A (xHCI)" 10 has_reader "$UA:1.0"
+wait_for "reader B (UHCI)" 10 has_reader "$UB:1.0"
+A=$(reader "$UA:1.0")
+B=$(reader "$UB:1.0")
 wait_for "A: card present" 10 in_state "$A" present
 wait_for "B: card present" 10 in_state "$B" present
 check "A: power cold, T=0" ccid_test "/dev/$A" connect

@@ -20,22 +20,7 @@
 
 DRV=/sys/bus/usb/drivers/scard_ccid_usb
 
-# vsc CMD...: a command to vsc-card through ttyS1; succeeds on "ok"
-exec 3<>/dev/ttyS1
-stty raw -echo <&3
-vsc()
-{
-	echo "$*" >&3
-	if ! read -t 20 -r _vsc_reply <&3; then
-		diag "vsc-card: no answer to $*"
-		return 1
-	fi
-	case $_vsc_reply in
-	ok*) return 0 ;;
-	esac
-	diag "vsc-card: $*: $_vsc_reply"
-	return 1
-}
+vsc_open
 
 state_of() { cat "/sys/class/misc/$1/state" 2>/dev/null; }
 

@@ -7,33 +7,6 @@
 
 . /lib/scard-test/lib.sh
 
-EMU_READY=/tmp/emu.ready
-EMU_LOG=/tmp/emu.log
-emu_pid=
-
-# emu_start ARGS...: start scard-emu, wait for its reader; sets $dev
-emu_start()
-{
-	rm -f "$EMU_READY"
-	scard-emu --ready-file "$EMU_READY" "$@" >"$EMU_LOG" 2>&1 &
-	emu_pid=$!
-	if wait_for "scard-emu $* ready" 10 test -s "$EMU_READY"; then
-		dev=$(head -n 1 "$EMU_READY")
-	else
-		dev=/dev/null
-		cat "$EMU_LOG"
-	fi
-}
-
-# emu_stop: SIGTERM, the emulator must exit 0 and its reader go away
-emu_stop()
-{
-	kill -TERM "$emu_pid"
-	wait "$emu_pid"
-	is "scard-emu exits cleanly on SIGTERM" "$?" 0
-	wait_for "$dev unplugged" 5 test ! -e "$dev"
-}
-
 check "scard-emu --selftest" scard-emu --selftest
 scard_load scard_vhci.ko
 

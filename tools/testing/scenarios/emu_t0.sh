@@ -3,37 +3,10 @@
 # scard-emu behind scard_vhci at TPDU and character level with T=0 and
 # PPS: the library's T=0 engine and APDU transport (61xx, 6Cxx) against
 # the emulated card, procedure bytes (INS, ~INS, NULL), PPS to T=1 on a
-# dual card, refused PPS, faulty cards. Skipped while the library does not
-# run T=0 at these levels.
+# dual card, refused PPS, faulty cards.
 # timeout: 600
 
 . /lib/scard-test/lib.sh
-
-EMU_READY=/tmp/emu.ready
-EMU_LOG=/tmp/emu.log
-emu_pid=
-
-# emu_start ARGS...: start scard-emu, wait for its reader; sets $dev
-emu_start()
-{
-	rm -f "$EMU_READY"
-	scard-emu --ready-file "$EMU_READY" "$@" >"$EMU_LOG" 2>&1 &
-	emu_pid=$!
-	if wait_for "scard-emu $* ready" 10 test -s "$EMU_READY"; then
-		dev=$(head -n 1 "$EMU_READY")
-	else
-		dev=/dev/null
-		cat "$EMU_LOG"
-	fi
-}
-
-emu_stop()
-{
-	kill -TERM "$emu_pid"
-	wait "$emu_pid"
-	is "scard-emu exits cleanly on SIGTERM" "$?" 0
-	wait_for "$dev unplugged" 5 test ! -e "$dev"
-}
 
 scard_load scard_vhci.ko
 
