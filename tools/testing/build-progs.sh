@@ -16,13 +16,15 @@ set -euo pipefail
 outdir=$1
 mkdir -p "$outdir"
 cflags=(-static -O2 -Wall -Wextra -Werror -I"$SCARD_TOP/include/uapi")
-# stale OUT SRC: OUT is missing or older than SRC or the UAPI header
+# stale OUT SRC: OUT is missing or older than SRC, a UAPI header or a
+# header shared by the programs (tools/testing/progs/*.h)
 stale()
 {
 	local h
 
 	[ -x "$1" ] && [ ! "$2" -nt "$1" ] || return 0
-	for h in "$SCARD_TOP"/include/uapi/linux/*.h; do
+	for h in "$SCARD_TOP"/include/uapi/linux/*.h \
+		 "$SCARD_TOP"/tools/testing/progs/*.h; do
 		[ "$h" -nt "$1" ] && return 0
 	done
 	return 1

@@ -42,6 +42,8 @@
 #include <linux/scard.h>
 #include <linux/scard_vhci.h>
 
+#include "tap.h"
+
 #define LIST_PATH	"/usr/share/pcsc/smartcard_list.txt"
 #define VHCI_PATH	"/dev/scard_vhci"
 #define HDR		((unsigned int)sizeof(struct scard_vhci_msg))
@@ -98,27 +100,10 @@ struct counts {
 
 static int cur_literal;		/* the ATR being tried is literal */
 
-static int failures;
 static int vfd = -1;		/* /dev/scard_vhci */
 static int dfd = -1;		/* /dev/scardN */
 static struct counts cnt;
 static struct msgbuf rbuf, wbuf;
-
-#define ok(pass, ...) do {						\
-	int pass_ = (pass);						\
-									\
-	if (!pass_)							\
-		failures++;						\
-	printf("%sok - ", pass_ ? "" : "not ");				\
-	printf(__VA_ARGS__);						\
-	putchar('\n');							\
-} while (0)
-
-#define diag(...) do {							\
-	printf("# ");							\
-	printf(__VA_ARGS__);						\
-	putchar('\n');							\
-} while (0)
 
 static const char *ename(int err)
 {

@@ -45,41 +45,14 @@
 #include <unistd.h>
 #include <linux/scard.h>
 
+#include "tap.h"
+
 #define BUF_MAX		4096
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define ATTRIBUTE	__attribute__
-#define __printf(a, b)	ATTRIBUTE((format(printf, a, b)))
 
-static int failures;
 static int fd = -1;
 static unsigned char rsp[BUF_MAX];
 static size_t rsp_len;
-
-static __printf(2, 3) void ok(int pass, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!pass)
-		failures++;
-	printf("%sok - ", pass ? "" : "not ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static __printf(1, 2) void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
 
 static void print_usage(void)
 {

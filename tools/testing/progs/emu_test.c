@@ -37,6 +37,8 @@
 #include <unistd.h>
 #include <linux/scard.h>
 
+#include "tap.h"
+
 #define RSP_MAX		(65536 + 2)
 #define CMD_MAX		(65536 + 16)
 #define VENDOR_ECHO	SCARD_VENDOR_CODE_MIN
@@ -44,44 +46,12 @@
 #define VENDOR_COUNT	(SCARD_VENDOR_CODE_MIN + 4)
 #define FCI_APP_LEN	23	/* FCI of the application DF */
 
-static int failures;
-static int last_pass;
 static int fd = -1;
 static __u32 proto;
 static __u32 xflags;
 static unsigned char rsp[RSP_MAX];
 static size_t rsp_len;
 static __u8 rsp_nad;
-
-#define ATTRIBUTE		__attribute__
-#define __printf(a, b)		ATTRIBUTE((format(printf, a, b)))
-
-static __printf(2, 3) void ok(int pass, const char *fmt, ...)
-{
-	va_list ap;
-
-	last_pass = pass;
-	if (!pass)
-		failures++;
-	printf("%sok - ", pass ? "" : "not ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static __printf(1, 2) void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
 
 static long now_ms(void)
 {

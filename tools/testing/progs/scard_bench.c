@@ -43,6 +43,8 @@
 #include <linux/scard.h>
 #include <linux/scard_vhci.h>
 
+#include "tap.h"
+
 #define VHCI_PATH	"/dev/scard_vhci"
 #define HDR		((unsigned int)sizeof(struct scard_vhci_msg))
 #define MSG_WAIT_MS	5000
@@ -64,24 +66,7 @@ struct msgbuf {
 	unsigned char data[SCARD_VHCI_MAX_PAYLOAD];
 };
 
-static int failures;
 static struct msgbuf rbuf, wbuf;
-
-#define ok(pass, ...) do {						\
-	int pass_ = (pass);						\
-									\
-	if (!pass_)							\
-		failures++;						\
-	printf("%sok - ", pass_ ? "" : "not ");				\
-	printf(__VA_ARGS__);						\
-	putchar('\n');							\
-} while (0)
-
-#define diag(...) do {							\
-	printf("# ");							\
-	printf(__VA_ARGS__);						\
-	putchar('\n');							\
-} while (0)
 
 static const char *ename(int err)
 {
