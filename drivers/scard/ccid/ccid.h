@@ -15,6 +15,7 @@
 
 #define CCID_HDR_LEN			10
 #define CCID_MAX_SLOTS			16	/* bMaxSlotIndex <= 15 */
+#define CCID_NUM_SEQ			256	/* values of bSeq */
 /* Largest message the driver handles (extended APDU + header). */
 #define CCID_MAX_MSG_LEN		(65544 + CCID_HDR_LEN)
 
@@ -206,7 +207,7 @@ struct ccid_dev {
 	u8 seq;
 	bool synced;			/* under io_lock: a reply matched */
 	/* under io_lock: bSeqs whose reply may still come, unread */
-	DECLARE_BITMAP(orphans, 256);
+	DECLARE_BITMAP(orphans, CCID_NUM_SEQ);
 	bool gone;
 	bool ready;			/* under slot_lock: notifications on */
 	u8 *msg_buf;			/* PC_to_RDR being built */

@@ -107,7 +107,7 @@ int ccid_msg_init(struct ccid_dev *dev)
 	dev->ready = false;
 	dev->seq = 0;
 	dev->synced = false;
-	bitmap_zero(dev->orphans, 256);
+	bitmap_zero(dev->orphans, CCID_NUM_SEQ);
 	dev->gone = false;
 
 	return 0;
@@ -300,7 +300,6 @@ static int ccid_match(struct ccid_dev *dev, const struct ccid_msg *m,
 	if (len < CCID_HDR_LEN) {
 		dev_dbg_ratelimited(dev->parent, "truncated reply (%zu bytes)\n",
 				    len);
-		__set_bit(seq, dev->orphans);	/* was it the reply? */
 		return -EPROTO;
 	}
 	if (rsp[CCID_OFF_SLOT] != m->slot || rsp[CCID_OFF_SEQ] != seq) {
@@ -319,7 +318,6 @@ static int ccid_match(struct ccid_dev *dev, const struct ccid_msg *m,
 				    "unexpected %#x slot %u seq %u, waiting for slot %u seq %u\n",
 				    rsp[CCID_OFF_TYPE], rsp[CCID_OFF_SLOT],
 				    rseq, m->slot, seq);
-		__set_bit(seq, dev->orphans);
 		return -EPROTO;
 	}
 	dev->synced = true;
@@ -469,7 +467,7 @@ int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 		if (ret > 0)
 			continue;
 		if (ret)
-			return ret;
+			goto fail;
 
 		m->status = rsp[CCID_OFF_P1];
 		m->error = rsp[CCID_OFF_P2];
@@ -499,7 +497,7 @@ int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 	return ret;
 
 fail:
-	/* No reply was read: it may still come. */
+	/* No good reply was read: one may still come, skip it then. */
 	__set_bit(seq, dev->orphans);
 	/* Timed out or cancelled (a fatal signal): stop the reader. */
 	if (ret == -ETIMEDOUT || ret == -EINTR)
@@ -566,9 +564,10 @@ static void ccid_notify_slots(struct ccid_dev *dev, const u8 *bits,
  * asked for its card (GetSlotStatus) from a work item, which corrects the
  * state if the notification was stale; bits of slots the device does not
  * have, and slots the message is too short for, are ignored.
- * RDR_to_PC_HardwareError is logged (for a slot that exists). The transport may call this at any
- * time until ccid_dev_unregister() has returned (before ccid_dev_register()
- * the message is dropped: the slots are polled at registration).
+ * RDR_to_PC_HardwareError is logged (for a slot that exists). The
+ * transport may call this at any time until ccid_dev_unregister() has
+ * returned (before ccid_dev_register() the message is dropped: the slots
+ * are polled at registration).
  *
  * Context: any context (URB completion).
  */
