@@ -129,7 +129,8 @@ struct ccid_dev;
  * @recv: receive one bulk-in transfer into @buf (at most @size bytes),
  *	waiting at most @timeout_ms; *@len = bytes received, possibly 0 (a
  *	zero-length packet) or a stale reply: the message layer matches
- *	bSeq and slot and reads again. -ETIMEDOUT when nothing came.
+ *	bSeq and slot and reads again. -ETIMEDOUT when nothing came,
+ *	-EPROTO for a transfer longer than @size (its rest may follow).
  * @abort: optional: the class-specific ABORT request for @slot and @seq,
  *	sent before PC_to_RDR_Abort when a command timed out or was
  *	cancelled

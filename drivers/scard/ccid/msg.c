@@ -14,7 +14,9 @@
  * bSlot fails the command with -EPROTO, and the reader stays usable:
  * that command's own reply, if it still comes, is an orphan. Until the
  * first reply matched, what a previous user of the reader left unread is
- * skipped too. Nothing is ever matched by position: on QEMU's xHCI a
+ * skipped too (other bSeqs, pieces shorter than a header), and so is the
+ * rest of a transfer that was too long for the buffer, until the next
+ * reply matches. Nothing is ever matched by position: on QEMU's xHCI a
  * message that ends on a full packet is followed by a phantom zero-length
  * transfer, which a reader of "the next transfer" would take for the
  * reply of the next command, shifting every later reply by one.
@@ -300,7 +302,7 @@ static int ccid_match(struct ccid_dev *dev, const struct ccid_msg *m,
 	if (len < CCID_HDR_LEN) {
 		dev_dbg_ratelimited(dev->parent, "truncated reply (%zu bytes)\n",
 				    len);
-		return -EPROTO;
+		return dev->synced ? -EPROTO : 1;
 	}
 	if (rsp[CCID_OFF_SLOT] != m->slot || rsp[CCID_OFF_SEQ] != seq) {
 		u8 rseq = rsp[CCID_OFF_SEQ];
@@ -461,6 +463,16 @@ int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 						      CCID_WAIT_MAX_MS));
 	for (;;) {
 		ret = ccid_recv(dev, deadline, &len);
+		if (ret == -EPROTO) {
+			/*
+			 * A transfer too long for the buffer: the command
+			 * fails, and until a reply matches the rest of it is
+			 * skipped, however it comes.
+			 */
+			if (!dev->synced)
+				continue;
+			dev->synced = false;
+		}
 		if (ret)
 			goto fail;
 		ret = ccid_match(dev, m, seq, len);

@@ -399,6 +399,38 @@ static void ccid_test_unsynced(struct kunit *test)
 }
 
 /*
+ * A transfer too long for the buffer (the transport's -EPROTO) fails the
+ * command; what is left of it, too long again, shorter than a header or
+ * with another bSeq, is skipped by the next command, which gets its
+ * reply.
+ */
+static void ccid_test_rest_of_long_transfer(struct kunit *test)
+{
+	struct ccid_fake *f = fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	u8 rest[CCID_HDR_LEN + 20];
+	u8 rx[8];
+	size_t len;
+
+	fake_push_ret(f, -EPROTO);
+	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
+					     0, rx, sizeof(rx), &len,
+					     &wait_3s), -EPROTO);
+	KUNIT_EXPECT_FALSE(test, f->dev.synced);
+	KUNIT_EXPECT_EQ(test, f->n_abort, 0U);
+
+	memset(rest, 0x55, sizeof(rest));
+	fake_push_ret(f, -EPROTO);
+	fake_push(f, rest, 7);
+	fake_push(f, rest, sizeof(rest));
+	fake_block(f, FAKE_SEQ + 1, 0, good_data, sizeof(good_data));
+	KUNIT_ASSERT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
+					     0, rx, sizeof(rx), &len,
+					     &wait_3s), 0);
+	EXPECT_BYTES(test, rx, good_data, sizeof(good_data));
+	KUNIT_EXPECT_TRUE(test, f->dev.synced);
+}
+
+/*
  * A reader that stops answering: the command is aborted (class request,
  * then PC_to_RDR_Abort with the same bSeq) and fails with -ETIMEDOUT; its
  * late reply and the abort's reply do not confuse the next command.
@@ -711,6 +743,7 @@ static struct kunit_case ccid_msg_test_cases[] = {
 	KUNIT_CASE(ccid_test_phantom_zlp),
 	KUNIT_CASE(ccid_test_unexpected_seq),
 	KUNIT_CASE(ccid_test_unsynced),
+	KUNIT_CASE(ccid_test_rest_of_long_transfer),
 	KUNIT_CASE(ccid_test_timeout),
 	KUNIT_CASE(ccid_test_gone),
 	KUNIT_CASE(ccid_test_too_long),

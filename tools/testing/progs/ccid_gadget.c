@@ -28,6 +28,7 @@
  *	80 E5  no reply; the late reply comes            slots that do not
  *	       before the next command's reply           exist, then 90 00
  *	80 E8  a reply longer than dwMaxCCIDMessageLength
+ *	80 EC  a reply longer than the host's buffer (babble)
  *	80 E9  a SlotStatus instead of a DataBlock
  *	80 EA  three time extensions, then 90 00
  *	80 EB  a zero-length packet, then 90 00
@@ -372,6 +373,12 @@ static void xfr_block(unsigned char slot, unsigned char seq,
 		say("fault: a reply of %u bytes", opt.max_msg + 30);
 		memset(msg, 0x55, sizeof(msg));
 		reply(0x80, slot, seq, 0, 0, 0, msg, opt.max_msg + 20);
+		return;
+	case 0xec:
+		say("fault: a reply of %d bytes, beyond the host's buffer",
+		    HDR + 1000);
+		memset(msg, 0x55, sizeof(msg));
+		reply(0x80, slot, seq, 0, 0, 0, msg, 1000);
 		return;
 	case 0xe9:
 		say("fault: SlotStatus for a XfrBlock");

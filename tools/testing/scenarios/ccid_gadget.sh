@@ -7,10 +7,10 @@
 # bulk-IN endpoint, no class descriptor): probe fails, no reader. Then a
 # reader with faulty replies: another bSeq, another slot, a truncated
 # header, dwLength beyond the data or 4 GB, a reply longer than
-# dwMaxCCIDMessageLength, the wrong message type: -EPROTO for that
-# command and the reader still usable; no reply: -ETIMEDOUT after the
-# abort, the late reply skipped (at the abort or before the next reply),
-# also when the caller is killed while it waits;
+# dwMaxCCIDMessageLength or than the host's buffer, the wrong message
+# type: -EPROTO for that command and the reader still usable; no reply:
+# -ETIMEDOUT after the abort, the late reply skipped (at the abort or
+# before the next reply), also when the caller is killed while it waits;
 # time extensions and a zero-length packet: answered; notifications for
 # slots that do not exist: ignored. Unplug with the reader open.
 # timeout: 240
@@ -116,6 +116,7 @@ fault E3 EPROTO "dwLength of 4 GB"
 fault E4 EPROTO "a truncated header"
 fault E8 EPROTO "a reply longer than dwMaxCCIDMessageLength"
 fault E9 EPROTO "a SlotStatus for a XfrBlock"
+fault EC EPROTO "a reply longer than the host's buffer"
 fault E5 ETIMEDOUT "no reply, late reply before the next" 15000
 check "the late reply came first" grep -q "the late reply" $LOG
 fault E6 ETIMEDOUT "no reply, late reply at the abort" 15000
