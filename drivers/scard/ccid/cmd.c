@@ -19,7 +19,7 @@
 #include <linux/errno.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
+#include "../compat.h"
 
 #include "msg.h"
 

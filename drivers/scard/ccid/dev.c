@@ -21,7 +21,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
-#include <asm/unaligned.h>
+#include "../compat.h"
 
 #include "msg.h"
 

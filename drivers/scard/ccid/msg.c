@@ -53,7 +53,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
-#include <asm/unaligned.h>
+#include "../compat.h"
 
 #include "msg.h"
 

@@ -3,8 +3,9 @@
  * scard: /dev/scardN file operations.
  *
  * A thin layer: it checks the ioctl command, copies the argument structure
- * in and out and hands user buffers over as iov_iter; the requests
- * themselves live in request.c, attr.c and tracking.c. Every open file
+ * and the data buffers in and out, and calls the requests of request.c,
+ * attr.c and tracking.c with kernel memory only. User memory is touched
+ * before a request takes the reader's locks and after it released them. Every open file
  * holds a reference on its reader, so the reader outlives an unplug until
  * the last close; after the unplug every operation but close fails with
  * -ENODEV.
@@ -17,7 +18,6 @@
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/uio.h>
 #include <kunit/visibility.h>
 
 #include "scard_core.h"
@@ -182,24 +182,68 @@ static int scard_ioctl_set_attr(struct scard_reader *reader,
 	return scard_set_attribute(reader, &attr, value);
 }
 
+/*
+ * The data of TRANSMIT and VENDOR in kernel memory: @in holds the caller's
+ * @in_len bytes, @out has room for min(@out_len, @out_max) bytes.
+ */
+struct scard_bounce {
+	u8 *in;
+	u8 *out;
+};
+
+static int scard_bounce_in(struct scard_bounce *b, u64 in, u32 in_len,
+			   u32 out_len, u32 out_max)
+{
+	b->in = vmemdup_user(u64_to_user_ptr(in), in_len);
+	if (IS_ERR(b->in)) {
+		int ret = PTR_ERR(b->in);
+
+		b->in = NULL;
+		return ret;
+	}
+
+	b->out = kvmalloc(min(out_len, out_max), GFP_KERNEL);
+	if (!b->out) {
+		kvfree(b->in);
+		b->in = NULL;
+		return -ENOMEM;
+	}
+
+	return 0;
+}
+
+/* Copy the reply out after a successful request; frees the buffers. */
+static int scard_bounce_out(struct scard_bounce *b, u64 out, u32 out_len,
+			    int ret)
+{
+	if (!ret && copy_to_user(u64_to_user_ptr(out), b->out, out_len))
+		ret = -EFAULT;
+
+	kvfree(b->out);
+	kvfree(b->in);
+
+	return ret;
+}
+
 static int scard_ioctl_transmit(struct scard_reader *reader,
 				void __user *argp)
 {
-	struct iov_iter send, recv;
-	struct iovec siov, riov;
 	struct scard_transmit xfer;
+	struct scard_bounce b;
 	int ret;
 
 	if (copy_from_user(&xfer, argp, sizeof(xfer)))
 		return -EFAULT;
 
-	if (import_single_range(ITER_SOURCE, u64_to_user_ptr(xfer.send_buf),
-				xfer.send_len, &siov, &send) ||
-	    import_single_range(ITER_DEST, u64_to_user_ptr(xfer.recv_buf),
-				xfer.recv_len, &riov, &recv))
-		return -EFAULT;
+	ret = scard_transmit_check(&xfer);
+	if (!ret)
+		ret = scard_bounce_in(&b, xfer.send_buf, xfer.send_len,
+				      xfer.recv_len, SCARD_MAX_RECV);
+	if (ret)
+		return scard_result(reader, ret);
 
-	ret = scard_transmit(reader, &xfer, &send, &recv);
+	ret = scard_transmit(reader, &xfer, b.in, b.out);
+	ret = scard_bounce_out(&b, xfer.recv_buf, xfer.recv_len, ret);
 
 	return scard_put_arg(argp, &xfer, sizeof(xfer), ret);
 }
@@ -255,21 +299,22 @@ static int scard_ioctl_perf(struct scard_reader *reader, void __user *argp)
 
 static int scard_ioctl_vendor(struct scard_reader *reader, void __user *argp)
 {
-	struct iov_iter in, out;
-	struct iovec iiov, oiov;
 	struct scard_vendor vendor;
+	struct scard_bounce b;
 	int ret;
 
 	if (copy_from_user(&vendor, argp, sizeof(vendor)))
 		return -EFAULT;
 
-	if (import_single_range(ITER_SOURCE, u64_to_user_ptr(vendor.in_buf),
-				vendor.in_len, &iiov, &in) ||
-	    import_single_range(ITER_DEST, u64_to_user_ptr(vendor.out_buf),
-				vendor.out_len, &oiov, &out))
-		return -EFAULT;
+	ret = scard_vendor_check(&vendor);
+	if (!ret)
+		ret = scard_bounce_in(&b, vendor.in_buf, vendor.in_len,
+				      vendor.out_len, SCARD_VENDOR_MAX_BUF);
+	if (ret)
+		return scard_result(reader, ret);
 
-	ret = scard_vendor(reader, &vendor, &in, &out);
+	ret = scard_vendor(reader, &vendor, b.in, b.out);
+	ret = scard_bounce_out(&b, vendor.out_buf, vendor.out_len, ret);
 
 	return scard_put_arg(argp, &vendor, sizeof(vendor), ret);
 }
@@ -324,5 +369,4 @@ const struct file_operations scard_fops = {
 	.poll = scard_poll,
 	.unlocked_ioctl = scard_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };

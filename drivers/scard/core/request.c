@@ -19,7 +19,6 @@
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/string.h>
-#include <linux/uio.h>
 #include <kunit/visibility.h>
 
 #include "scard_core.h"
@@ -386,9 +385,11 @@ out:
 }
 EXPORT_SYMBOL_GPL(scard_complete_request);
 
-/* Copy the driver's reply out; -ENOSPC with the size needed in *@len. */
-static int scard_copy_reply(struct scard_reader *reader, u32 *len,
-			    struct iov_iter *out)
+/*
+ * Copy the driver's reply to the caller's kernel buffer @out, which has room
+ * for *@len bytes; -ENOSPC with the size needed in *@len.
+ */
+static int scard_copy_reply(struct scard_reader *reader, u32 *len, u8 *out)
 {
 	size_t n = reader->req.recv_len;
 
@@ -397,9 +398,7 @@ static int scard_copy_reply(struct scard_reader *reader, u32 *len,
 		return -ENOSPC;
 	}
 
-	if (copy_to_iter(reader->recv_buf, n, out) != n)
-		return -EFAULT;
-
+	memcpy(out, reader->recv_buf, n);
 	*len = n;
 	return 0;
 }
@@ -584,9 +583,27 @@ int scard_set_protocol(struct scard_reader *reader,
 }
 EXPORT_SYMBOL_IF_KUNIT(scard_set_protocol);
 
+/**
+ * scard_transmit_check() - the argument checks of SCARD_IOC_TRANSMIT
+ * @xfer: the request
+ *
+ * Return: 0, -EINVAL (bad flags, reserved bytes, empty command) or
+ * -EMSGSIZE (command larger than SCARD_MAX_SEND).
+ */
+int scard_transmit_check(const struct scard_transmit *xfer)
+{
+	if ((xfer->flags & ~SCARD_TRANSMIT_FLAGS) || !xfer->send_len ||
+	    memchr_inv(xfer->reserved, 0, sizeof(xfer->reserved)))
+		return -EINVAL;
+	if (xfer->send_len > SCARD_MAX_SEND)
+		return -EMSGSIZE;
+
+	return 0;
+}
+
 static int scard_transmit_locked(struct scard_reader *reader,
 				 struct scard_transmit *xfer,
-				 struct iov_iter *send, struct iov_iter *recv)
+				 const u8 *send, u8 *recv)
 {
 	struct scard_request *req = &reader->req;
 	unsigned int state;
@@ -602,9 +619,7 @@ static int scard_transmit_locked(struct scard_reader *reader,
 	if (state != SCARD_SPECIFIC || xfer->protocol != protocol)
 		return -EBADFD;
 
-	if (!copy_from_iter_full(reader->send_buf, xfer->send_len, send))
-		return -EFAULT;
-
+	memcpy(reader->send_buf, send, xfer->send_len);
 	scard_req_init(reader, SCARD_FN_TRANSMIT, 0);
 	req->flags = xfer->flags;
 	req->nad = xfer->nad;
@@ -624,26 +639,29 @@ static int scard_transmit_locked(struct scard_reader *reader,
  * scard_transmit() - SCARD_IOC_TRANSMIT: send a command to the card
  * @reader: the reader
  * @xfer: the request; recv_len is updated
- * @send: the command, xfer->send_len bytes
- * @recv: room for the response, xfer->recv_len bytes
+ * @send: the command, xfer->send_len bytes (kernel memory)
+ * @recv: room for the response, min(xfer->recv_len, SCARD_MAX_RECV) bytes
+ *	(kernel memory)
+ *
+ * Takes kernel buffers only: the ioctl layer copies user memory before and
+ * after, never under the reader's locks, so that a stalled page fault
+ * cannot hold up an unplug.
  *
  * Return: 0; -EINVAL (bad flags, reserved bytes, empty command), -EMSGSIZE
  * (command larger than SCARD_MAX_SEND), -ENODEV, -EBUSY, -ERESTARTSYS,
  * -EOPNOTSUPP, -ENOMEDIUM (no card), -EBADFD (no protocol selected, or not
- * xfer->protocol), -EFAULT, -ENOSPC (response larger than xfer->recv_len,
- * which then holds the size needed; the response is lost), -EIO, or the
+ * xfer->protocol), -ENOSPC (response larger than xfer->recv_len, which
+ * then holds the size needed; the response is lost), -EIO, or the
  * driver's error (-ETIMEDOUT, -EPROTO, ...).
  */
 int scard_transmit(struct scard_reader *reader, struct scard_transmit *xfer,
-		   struct iov_iter *send, struct iov_iter *recv)
+		   const u8 *send, u8 *recv)
 {
 	int ret;
 
-	if ((xfer->flags & ~SCARD_TRANSMIT_FLAGS) || !xfer->send_len ||
-	    memchr_inv(xfer->reserved, 0, sizeof(xfer->reserved)))
-		return scard_result(reader, -EINVAL);
-	if (xfer->send_len > SCARD_MAX_SEND)
-		return scard_result(reader, -EMSGSIZE);
+	ret = scard_transmit_check(xfer);
+	if (ret)
+		return scard_result(reader, ret);
 
 	ret = scard_request_begin(reader);
 	if (ret)
@@ -699,9 +717,27 @@ int scard_mechanical(struct scard_reader *reader, unsigned int fn)
 }
 EXPORT_SYMBOL_IF_KUNIT(scard_mechanical);
 
+/**
+ * scard_vendor_check() - the argument checks of SCARD_IOC_VENDOR
+ * @vendor: the request
+ *
+ * Return: 0, -EINVAL (code outside SCARD_VENDOR_CODE_MIN..MAX, reserved
+ * field) or -EMSGSIZE (input larger than SCARD_VENDOR_MAX_BUF).
+ */
+int scard_vendor_check(const struct scard_vendor *vendor)
+{
+	if (vendor->code < SCARD_VENDOR_CODE_MIN ||
+	    vendor->code > SCARD_VENDOR_CODE_MAX || vendor->reserved)
+		return -EINVAL;
+	if (vendor->in_len > SCARD_VENDOR_MAX_BUF)
+		return -EMSGSIZE;
+
+	return 0;
+}
+
 static int scard_vendor_locked(struct scard_reader *reader,
 			       struct scard_vendor *vendor,
-			       struct iov_iter *in, struct iov_iter *out)
+			       const u8 *in, u8 *out)
 {
 	struct scard_request *req = &reader->req;
 	int ret;
@@ -709,9 +745,7 @@ static int scard_vendor_locked(struct scard_reader *reader,
 	if (!reader->reader_function[RDF_IOCTL_VENDOR])
 		return -EOPNOTSUPP;
 
-	if (!copy_from_iter_full(reader->send_buf, vendor->in_len, in))
-		return -EFAULT;
-
+	memcpy(reader->send_buf, in, vendor->in_len);
 	scard_req_init(reader, SCARD_FN_VENDOR, vendor->code);
 	req->send = reader->send_buf;
 	req->send_len = vendor->in_len;
@@ -728,24 +762,23 @@ static int scard_vendor_locked(struct scard_reader *reader,
  * scard_vendor() - SCARD_IOC_VENDOR: a reader-specific request
  * @reader: the reader
  * @vendor: the request; out_len is updated
- * @in: the input, vendor->in_len bytes
- * @out: room for the output, vendor->out_len bytes
+ * @in: the input, vendor->in_len bytes (kernel memory)
+ * @out: room for the output, min(vendor->out_len, SCARD_VENDOR_MAX_BUF)
+ *	bytes (kernel memory)
  *
  * Return: 0; -EINVAL (code outside SCARD_VENDOR_CODE_MIN..MAX, reserved
  * field), -EMSGSIZE (input larger than SCARD_VENDOR_MAX_BUF), -ENODEV,
- * -EBUSY, -ERESTARTSYS, -EOPNOTSUPP (no vendor callback), -EFAULT, -ENOSPC
+ * -EBUSY, -ERESTARTSYS, -EOPNOTSUPP (no vendor callback), -ENOSPC
  * (out_len then holds the size needed), -EIO, or the driver's error.
  */
 int scard_vendor(struct scard_reader *reader, struct scard_vendor *vendor,
-		 struct iov_iter *in, struct iov_iter *out)
+		 const u8 *in, u8 *out)
 {
 	int ret;
 
-	if (vendor->code < SCARD_VENDOR_CODE_MIN ||
-	    vendor->code > SCARD_VENDOR_CODE_MAX || vendor->reserved)
-		return scard_result(reader, -EINVAL);
-	if (vendor->in_len > SCARD_VENDOR_MAX_BUF)
-		return scard_result(reader, -EMSGSIZE);
+	ret = scard_vendor_check(vendor);
+	if (ret)
+		return scard_result(reader, ret);
 
 	ret = scard_request_begin(reader);
 	if (ret)

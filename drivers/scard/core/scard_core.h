@@ -3,8 +3,10 @@
  * scard: internal interfaces of the library core.
  *
  * The ioctl layer (dev.c) copies user memory in and out and calls the
- * functions below, which take kernel structures (and iov_iter for bulk
- * data). They are exported to the KUnit suite only.
+ * functions below, which take kernel structures and kernel buffers only:
+ * no user memory is touched under the locks below, so a page fault that
+ * never completes cannot hold up an unplug. They are exported to the KUnit
+ * suite only.
  *
  * Locking, outermost first:
  *	ops_sem (read)	held while a request may call a reader callback
@@ -18,7 +20,6 @@
 #include <linux/fs.h>
 #include <linux/poll.h>
 #include <linux/scard.h>
-#include <linux/uio.h>
 
 /* Size of reader->send_buf and reader->recv_buf. */
 #define SCARD_BUF_SIZE		max3(SCARD_MAX_SEND, SCARD_MAX_RECV, \
@@ -90,11 +91,13 @@ void scard_async_work(struct work_struct *work);
 int scard_power(struct scard_reader *reader, struct scard_power *power);
 int scard_set_protocol(struct scard_reader *reader,
 		       struct scard_protocol *proto);
+int scard_transmit_check(const struct scard_transmit *xfer);
 int scard_transmit(struct scard_reader *reader, struct scard_transmit *xfer,
-		   struct iov_iter *send, struct iov_iter *recv);
+		   const u8 *send, u8 *recv);
 int scard_mechanical(struct scard_reader *reader, unsigned int fn);
+int scard_vendor_check(const struct scard_vendor *vendor);
 int scard_vendor(struct scard_reader *reader, struct scard_vendor *vendor,
-		 struct iov_iter *in, struct iov_iter *out);
+		 const u8 *in, u8 *out);
 
 /* attr.c */
 int scard_get_attribute(struct scard_reader *reader, struct scard_attr *attr,

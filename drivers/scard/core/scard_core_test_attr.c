@@ -8,7 +8,6 @@
 #include <kunit/test.h>
 #include <linux/device.h>
 #include <linux/string.h>
-#include <linux/uio.h>
 
 #include "scard_core_test.h"
 

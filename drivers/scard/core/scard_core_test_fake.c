@@ -11,7 +11,6 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/string.h>
-#include <linux/uio.h>
 
 #include "scard_core_test.h"
 
@@ -249,14 +248,7 @@ void fake_expect_state(struct fake *f, unsigned int state, u32 proto)
 /* TRANSMIT of fake_cmd, response into f->recv. */
 int fake_xfer(struct fake *f, struct scard_transmit *x)
 {
-	struct kvec sv = { .iov_base = (void *)fake_cmd, .iov_len = x->send_len };
-	struct kvec rv = { .iov_base = f->recv, .iov_len = x->recv_len };
-	struct iov_iter send, recv;
-
-	iov_iter_kvec(&send, ITER_SOURCE, &sv, 1, x->send_len);
-	iov_iter_kvec(&recv, ITER_DEST, &rv, 1, x->recv_len);
-
-	return scard_transmit(f->reader, x, &send, &recv);
+	return scard_transmit(f->reader, x, fake_cmd, f->recv);
 }
 
 static int fake_thread_main(void *data)

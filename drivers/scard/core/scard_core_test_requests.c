@@ -7,7 +7,6 @@
 
 #include <kunit/test.h>
 #include <linux/string.h>
-#include <linux/uio.h>
 
 #include "scard_core_test.h"
 
@@ -405,19 +404,14 @@ static void test_vendor(struct kunit *test)
 		.out_len = c->out_len,
 		.reserved = c->reserved,
 	};
-	struct kvec iv = { .iov_base = (void *)fake_cmd, .iov_len = c->in_len };
-	struct kvec ov = { .iov_base = f->recv, .iov_len = c->out_len };
-	struct iov_iter in, out;
 
 	if (!c->no_cb)
 		f->reader->reader_function[RDF_IOCTL_VENDOR] = fake_vendor;
 	else
 		f->reader->reader_function[RDF_IOCTL_VENDOR] = NULL;
 	f->reply_len = c->reply_len;
-	iov_iter_kvec(&in, ITER_SOURCE, &iv, 1, c->in_len);
-	iov_iter_kvec(&out, ITER_DEST, &ov, 1, c->out_len);
-
-	KUNIT_EXPECT_EQ(test, scard_vendor(f->reader, &v, &in, &out), c->ret);
+	KUNIT_EXPECT_EQ(test, scard_vendor(f->reader, &v, fake_cmd, f->recv),
+			c->ret);
 	KUNIT_EXPECT_EQ(test, v.out_len, c->out);
 	if (f->calls[RDF_IOCTL_VENDOR]) {
 		KUNIT_EXPECT_EQ(test, f->last.major, SCARD_FN_VENDOR);

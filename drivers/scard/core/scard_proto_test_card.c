@@ -9,7 +9,6 @@
 #include <linux/device.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
-#include <linux/uio.h>
 
 #include "scard_proto_test.h"
 
@@ -640,14 +639,9 @@ int pt_transmit(struct pt *p, u32 protocol, u32 flags, u8 nad, const u8 *cmd,
 		.recv_len = sizeof(p->rx),
 		.nad = nad,
 	};
-	struct kvec sv = { .iov_base = (void *)cmd, .iov_len = len };
-	struct kvec rv = { .iov_base = p->rx, .iov_len = sizeof(p->rx) };
-	struct iov_iter send, recv;
 	int ret;
 
-	iov_iter_kvec(&send, ITER_SOURCE, &sv, 1, len);
-	iov_iter_kvec(&recv, ITER_DEST, &rv, 1, sizeof(p->rx));
-	ret = scard_transmit(p->reader, &x, &send, &recv);
+	ret = scard_transmit(p->reader, &x, cmd, p->rx);
 	p->rx_len = ret ? 0 : x.recv_len;
 	p->rx_nad = x.nad;
 

@@ -33,7 +33,7 @@
 #include <linux/scard_t0.h>
 #include <uapi/linux/scard.h>
 
-#include <asm/unaligned.h>
+#include "../compat.h"
 
 #define T0_CLA			0
 #define T0_INS			1

@@ -410,7 +410,6 @@ static const struct file_operations vhci_fops = {
 	.read = vhci_read,
 	.write = vhci_write,
 	.poll = vhci_poll,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice vhci_misc = {
