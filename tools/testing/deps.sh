@@ -8,16 +8,15 @@
 # Idempotent: when every package is present it only checks and returns.
 
 set -euo pipefail
+. "$(dirname "$0")/common.sh"
 
 pkgs=(
 	# build: modules, tools, static test programs, debug kernel
 	make gcc gcc-multilib libc6-dev bc flex bison libelf-dev libssl-dev xz-utils
-	rsync
+	rsync zstd
 	kmod cpio gzip sparse perl python3
-	# kernels: Debian's stock 6.1 (headers; its image is fetched into the
-	# cache, not installed) and the source for the debug kernel,
-	# checkpatch and kunit.py
-	linux-headers-amd64 linux-source-6.1
+	# "dkms build" of the whole driver for every kernel of the matrix
+	dkms
 	# the guest
 	qemu-system-x86 qemu-system-data seabios ipxe-qemu busybox-static
 	socat
@@ -26,6 +25,15 @@ pkgs=(
 	# certutil, for the NSS database of QEMU's emulated CAC card
 	libnss3-tools
 )
+# Kernels (common.sh names them): the headers of each stock kernel the
+# scenarios boot (its image is fetched into the cache, not installed), the
+# source of the debug kernel (also checkpatch.pl) and of the in-tree build.
+for k in $SCARD_KERNELS; do
+	pkgs+=("$(scard_headers_pkg "$k")")
+done
+for k in $SCARD_DEBUG_SERIES $SCARD_INTREE_SERIES; do
+	pkgs+=("linux-source-$k")
+done
 if [ "${1:-}" = --bench ]; then
 	pkgs+=(pcscd libccid libpcsclite-dev)
 fi
@@ -41,5 +49,7 @@ echo "deps.sh: installing ${missing[*]}" >&2
 sudo=
 [ "$(id -u)" = 0 ] || sudo=sudo
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -q
-$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+$sudo apt-get update -q ||
+	scard_die "apt-get update failed"
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+	scard_die "apt-get install ${missing[*]} failed"

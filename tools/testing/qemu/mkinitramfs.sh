@@ -55,10 +55,17 @@ resolve()
 		modprobe -d "$modroot" -S "$kver" --show-depends "$m" 2>/dev/null |
 			awk '$1 == "insmod" { print $2 }' || true
 	done | awk '!seen[$0]++' > "$order.host"
+	# Debian compresses its modules since 6.12 (.ko.xz); busybox's
+	# insmod takes them uncompressed.
 	while read -r ko; do
 		g=/lib/kmods/${ko##*/}
 		mkdir -p "$r/lib/kmods"
-		cp "$ko" "$r$g"
+		case $g in
+		*.ko.xz) g=${g%.xz}; xz -dc "$ko" >"$r$g" ;;
+		*.ko.zst) g=${g%.zst}; zstd -qdc "$ko" >"$r$g" ;;
+		*.ko.gz) g=${g%.gz}; gzip -dc "$ko" >"$r$g" ;;
+		*) cp "$ko" "$r$g" ;;
+		esac
 		echo "$g"
 	done < "$order.host" > "$order"
 	rm "$order.host"

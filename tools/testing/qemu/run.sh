@@ -1,15 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [--kernel stock|debug] [--kunit] [--bench] [SCENARIO...]
+# run.sh [--kernel SERIES|stock|debug] [--kunit] [--bench] [SCENARIO...]
 #
 # Builds the project's modules for the chosen kernel (in a private copy of
-# the sources under build/<kernel>/), the static test programs and an
+# the sources under build/<label>/), the static test programs and an
 # initramfs, then boots QEMU (TCG) and runs the scenarios of
 # tools/testing/scenarios (all of them by default). Scenarios without
-# "# qemu:"/"# host:" lines share one boot; the others get their own.
+# "# qemu:"/"# host:"/"# boot:" lines share one boot; the others get
+# their own. Boots run concurrently, at most SCARD_JOBS at once across
+# every run.sh of this build directory (qemu/slots.sh).
 # With --kunit it runs the KUnit test modules instead (debug kernel); with
 # --bench the benchmarks of tools/testing/bench.
+#
+# Kernels: SERIES is one of Debian's stock kernels (6.1, 6.12: the image
+# matching the newest installed headers of the series), "stock" the first
+# of SCARD_KERNELS, "debug" the debug kernel built from
+# linux-source-$SCARD_DEBUG_SERIES (common.sh). Result lines name the
+# kernel: "PASS 6.12/core_basic (10 checks)", "FAIL debug-6.1/...".
 #
 # A scenario fails on a "not ok" line, a non-zero exit status, a timeout
 # (the guest is killed) or a kernel report (Oops, BUG, WARNING, KASAN,
@@ -20,6 +28,7 @@
 
 set -euo pipefail
 . "$(dirname "$0")/../common.sh"
+. "$(dirname "$0")/slots.sh"
 
 flavour=stock
 kunit=0
@@ -50,18 +59,12 @@ if [ $kunit = 0 ]; then
 	done
 fi
 
+[ "$flavour" = stock ] && flavour=${SCARD_KERNELS%% *}
 case $flavour in
-stock)
-	kdir_cache=$("$SCARD_TOP/tools/testing/stock-kernel.sh")
-	kver=$(basename "$kdir_cache")
-	kdir=/usr/src/linux-headers-$kver
-	modroot=$kdir_cache/root
-	mem=512
-	boot_allowance=60
-	extra_append=
-	;;
 debug)
-	kdir_cache=$("$SCARD_TOP/tools/testing/debug-kernel.sh")
+	label=debug-$SCARD_DEBUG_SERIES
+	kdir_cache=$("$SCARD_TOP/tools/testing/debug-kernel.sh") ||
+		scard_die "kernel $label: tools/testing/debug-kernel.sh failed"
 	kdir=$kdir_cache/build
 	kver=$(cat "$kdir/include/config/kernel.release")
 	modroot=$kdir_cache/modules
@@ -71,13 +74,27 @@ debug)
 	# device and times out: route PCI interrupts without ACPI.
 	extra_append="kunit.enable=1 acpi=noirq"
 	;;
-*) scard_die "unknown kernel $flavour" ;;
+[0-9]*)
+	label=$flavour
+	kdir_cache=$("$SCARD_TOP/tools/testing/stock-kernel.sh" "$flavour") ||
+		scard_die "kernel $label: tools/testing/stock-kernel.sh $flavour failed"
+	kver=$(basename "$kdir_cache")
+	kdir=/usr/src/linux-headers-$kver
+	[ -d "$kdir" ] || scard_die "kernel $label: $kdir missing"
+	modroot=$kdir_cache/root
+	mem=512
+	boot_allowance=60
+	extra_append=
+	;;
+*) scard_die "unknown kernel $flavour (a series such as 6.1, stock or debug)" ;;
 esac
 vmlinux=$kdir_cache/vmlinux
 [ -f "$kdir_cache/bzImage" ] && vmlinux=$kdir_cache/bzImage
 
-out=$SCARD_OUT/$flavour
-mkdir -p "$out/logs" "$out/src" "$out/mods"
+out=$SCARD_OUT/$label
+[ $kunit = 1 ] && out=$SCARD_OUT/kunit
+mkdir -p "$out/logs" "$out/src" "$out/mods" "$out/results"
+rm -f "$out/results"/*
 
 # Modules, built from a private copy so that builds for different kernels
 # (and a developer's in-tree build) never share object files.
@@ -88,16 +105,17 @@ rsync -rlpD --checksum --delete --exclude '*.o' --exclude '*.ko' \
 	--exclude 'Module.symvers' \
 	"$SCARD_TOP/Kbuild" "$SCARD_TOP/drivers" "$SCARD_TOP/include" "$out/src/"
 make -s -C "$kdir" M="$out/src" modules >"$out/modules.log" 2>&1 ||
-	{ cat "$out/modules.log" >&2; scard_die "module build for $flavour failed"; }
+	{ cat "$out/modules.log" >&2; scard_die "kernel $label: module build against $kdir failed"; }
 rm -f "$out/mods"/*.ko
 find "$out/src" -name '*.ko' -exec cp {} "$out/mods/" \;
 if [ $kunit = 0 ]; then
 	rm -f "$out/mods"/*_test.ko
 fi
 
-# Static test programs, shared by both kernels.
+# Static test programs, shared by every kernel (and concurrent runs).
 progs=$SCARD_OUT/progs
-"$SCARD_TOP/tools/testing/build-progs.sh" "$progs"
+mkdir -p "$progs"
+flock "$progs" "$SCARD_TOP/tools/testing/build-progs.sh" "$progs"
 
 # Kernel modules the scenarios ask for, loaded only in their boots.
 kmods=
@@ -128,9 +146,9 @@ passed=0
 failed=0
 report_re='Oops|BUG:|WARNING:|Call Trace:|KASAN|UBSAN|kernel BUG|general protection|unreferenced object|INFO: task .* blocked|possible circular locking|possible recursive locking|inconsistent lock state|ODEBUG|Kernel panic|lockdep'
 
-pass() { echo "PASS $flavour/$1${2:+ ($2)}"; }
+pass() { echo "PASS $label/$1${2:+ ($2)}"; }
 fail() {
-	echo "FAIL $flavour/$1: $2"
+	echo "FAIL $label/$1: $2"
 	failed=$((failed + 1))
 }
 
@@ -185,7 +203,7 @@ judge()
 		elif [ -n "$reps" ]; then
 			fail "$s" "kernel report: $(head -n 1 <<<"$reps") (see $log)"
 		elif [ "$n_fail" != 0 ]; then
-			echo "FAIL $flavour/$s: $n_fail of $((n_ok + n_fail)) checks failed (see $log)"
+			echo "FAIL $label/$s: $n_fail of $((n_ok + n_fail)) checks failed (see $log)"
 			grep -E '^not ok' <<<"$win" | sed 's/^/    /'
 		elif [ "$rc" != 0 ]; then
 			fail "$s" "exit status $rc (see $log)"
@@ -211,9 +229,28 @@ judge()
 
 stimeout() { sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$scen_dir/$1.sh" | head -n 1; }
 
-if [ $kunit = 1 ]; then
+# run_boot NAME PRIO CMD...: a guest boot as a background job holding a
+# slot; its result lines go to results/NAME, its counts to results/NAME.n
+jobs_started=()
+run_boot()
+{
+	local name=$1 prio=$2
+	shift 2
+	(
+		# Counted in this subshell, handed to the parent in a file.
+		passed=0
+		failed=0
+		slot_run "$prio" "$@" >"$out/results/$name" 2>&1 || true
+		echo "$passed $failed" >"$out/results/$name.n"
+	) &
+	jobs_started+=("$name")
+}
+
+kunit_boot()
+{
+	local qrc=0 ktap kp kf
+
 	name=kunit
-	qrc=0
 	boot kunit $((boot_allowance + 600)) kunit=1 || qrc=$?
 	judge "$out/logs/kunit.log" $qrc
 	ktap=$out/logs/kunit.ktap
@@ -224,42 +261,28 @@ if [ $kunit = 1 ]; then
 	awk '/^    # Subtest: / { suite = $3 }
 	     /^    not ok [0-9]+ / { print "FAIL kunit/" suite "." $4 }
 	     /^    ok [0-9]+ .*# SKIP/ { print "FAIL kunit/" suite "." $3 " (skipped)" }' "$ktap"
-	[ "$kf" = 0 ] && [ "$kp" != 0 ] && echo "PASS kunit ($kp test cases)"
+	[ "$kf" = 0 ] && [ "$kp" != 0 ] && echo "PASS kunit on $label ($kp test cases)"
 	if [ "$kp" = 0 ] && [ "$kf" = 0 ]; then
 		fail kunit "no KUnit results (see $out/logs/kunit.log)"
 	fi
-	echo "TOTAL $passed $failed"
-	[ $failed = 0 ]
-	exit
-fi
+}
 
-shared=()
-single=()
-for s in "${scenarios[@]}"; do
-	if grep -qE '^# (qemu|host|boot):' "$scen_dir/$s.sh"; then
-		single+=("$s")
-	else
-		shared+=("$s")
-	fi
-done
+shared_boot()
+{
+	local tmo=$1 qrc=0 list
+	shift
 
-if [ ${#shared[@]} -gt 0 ]; then
 	name=shared
-	tmo=$boot_allowance
-	for s in "${shared[@]}"; do
-		t=$(stimeout "$s")
-		tmo=$((tmo + ${t:-60}))
-	done
-	qrc=0
-	list=$(IFS=,; echo "${shared[*]}")
+	list=$(IFS=,; echo "$*")
 	boot shared "$tmo" "scenarios=$list" || qrc=$?
-	judge "$out/logs/shared.log" $qrc "${shared[@]}"
-fi
+	judge "$out/logs/shared.log" $qrc "$@"
+}
 
-for s in ${single[@]+"${single[@]}"}; do
+single_boot()
+{
+	local s=$1 tmo=$2 rundir qargs hpids=() h p qrc=0
+
 	name=$s
-	t=$(stimeout "$s")
-	tmo=$((boot_allowance + ${t:-60}))
 	rundir=$out/run-$s
 	rm -rf "$rundir"
 	mkdir -p "$rundir"
@@ -267,20 +290,61 @@ for s in ${single[@]+"${single[@]}"}; do
 	qargs=$(sed -n 's/^# qemu: *//p' "$scen_dir/$s.sh" | tr '\n' ' ')
 	qargs=${qargs//\$SCARD_RUNDIR/$rundir}
 	qargs=${qargs//\$SCARD_PROGS/$progs}
-	hpids=()
 	while IFS= read -r h; do
 		[ -n "$h" ] || continue
-		(cd "$SCARD_TOP" && eval "$h") >>"$rundir/host.log" 2>&1 &
+		# The helper must not hold the job slot after the boot.
+		(exec {SLOT_FD}>&-; cd "$SCARD_TOP" && eval "$h") \
+			>>"$rundir/host.log" 2>&1 &
 		hpids+=($!)
 	done < <(sed -n 's/^# host: *//p' "$scen_dir/$s.sh")
-	qrc=0
 	# shellcheck disable=SC2086
 	boot "$s" "$tmo" "scenarios=$s" $qargs || qrc=$?
 	for p in ${hpids[@]+"${hpids[@]}"}; do
+		pkill -P "$p" 2>/dev/null || true
 		kill "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
 	judge "$out/logs/$s.log" $qrc "$s"
+}
+
+if [ $kunit = 1 ]; then
+	run_boot kunit $((boot_allowance + 60)) kunit_boot
+else
+	shared=()
+	single=()
+	for s in "${scenarios[@]}"; do
+		if grep -qE '^# (qemu|host|boot):' "$scen_dir/$s.sh"; then
+			single+=("$s")
+		else
+			shared+=("$s")
+		fi
+	done
+
+	if [ ${#shared[@]} -gt 0 ]; then
+		tmo=$boot_allowance
+		for s in "${shared[@]}"; do
+			t=$(stimeout "$s")
+			tmo=$((tmo + ${t:-60}))
+		done
+		run_boot shared "$tmo" shared_boot "$tmo" "${shared[@]}"
+	fi
+	for s in ${single[@]+"${single[@]}"}; do
+		t=$(stimeout "$s")
+		tmo=$((boot_allowance + ${t:-60}))
+		run_boot "$s" "$tmo" single_boot "$s" "$tmo"
+	done
+fi
+wait
+
+# Results in a fixed order, whatever order the boots finished in.
+for j in "${jobs_started[@]}"; do
+	cat "$out/results/$j"
+	if read -r p f <"$out/results/$j.n" 2>/dev/null; then
+		passed=$((passed + p))
+		failed=$((failed + f))
+	else
+		fail "$j" "the boot's job ended without a result (see $out/logs/$j.log)"
+	fi
 done
 
 echo "TOTAL $passed $failed"
