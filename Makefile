@@ -10,9 +10,23 @@
 #   make install       install the modules for KDIR's kernel, run depmod
 #   make W=1 / C=1     extra warnings / sparse, passed on to Kbuild
 
+# The kernel to build for: KDIR if given, else the running kernel's
+# headers, else the newest installed Debian headers (and the build says so).
 KVER ?= $(shell uname -r)
-STOCK_KDIR := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
-KDIR ?= $(if $(wildcard /lib/modules/$(KVER)/build),/lib/modules/$(KVER)/build,$(STOCK_KDIR))
+ifeq ($(origin KDIR),undefined)
+ifneq ($(wildcard /lib/modules/$(KVER)/build),)
+KDIR := /lib/modules/$(KVER)/build
+KDIR_WHY := the running kernel's headers
+else
+KDIR := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | \
+	grep -Ev -- '-(cloud|rt)-amd64$$' | sort -V | tail -n 1)
+KDIR_WHY := no headers for the running kernel $(KVER) \
+	(/lib/modules/$(KVER)/build missing), so the newest installed Debian \
+	headers; "make KDIR=..." picks others
+endif
+else
+KDIR_WHY := KDIR given
+endif
 TESTING := tools/testing
 
 .PHONY: all modules tools run check checkpatch bench install clean help
@@ -20,7 +34,8 @@ TESTING := tools/testing
 all: modules tools
 
 modules:
-	@test -n "$(KDIR)" || { echo "no kernel headers: run $(TESTING)/deps.sh or set KDIR" >&2; exit 1; }
+	@test -n "$(KDIR)" || { echo "scard: no kernel headers for the running kernel $(KVER) and none in /usr/src: install linux-headers-$(KVER) (or run $(TESTING)/deps.sh) or set KDIR" >&2; exit 1; }
+	@echo 'scard: building for $(KDIR): $(KDIR_WHY)'
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 TOOLS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
@@ -46,6 +61,7 @@ checkpatch:
 
 # Installs the library and the reader drivers, not the test modules.
 install:
+	@echo 'scard: installing for $(KDIR): $(KDIR_WHY)'
 	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_SCARD_TEST_READER= CONFIG_SCARD_KUNIT_TEST= modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_SCARD_TEST_READER= CONFIG_SCARD_KUNIT_TEST= modules_install
 	depmod -a $(notdir $(patsubst %/build,%,$(KDIR))) 2>/dev/null || depmod -a

@@ -1,25 +1,35 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Every test of the project (the README's "make check"):
-#   1. modules built with W=1 and sparse (C=1): no warning
+# Every test of the project (the README's "make check"), on every kernel
+# named in common.sh (SCARD_KERNELS, SCARD_DEBUG_SERIES,
+# SCARD_INTREE_SERIES):
+#   1. modules built with W=1 and sparse (C=1) against each stock kernel's
+#      headers: no warning
 #   2. user-space programs built with -Wall -Wextra -Werror; the UAPI
 #      header alone, with the same struct layouts on 32 and 64 bit
 #   3. checkpatch --strict over the tree
-#   4. the KUnit suites, in QEMU on the debug kernel
-#   5. the QEMU scenarios on Debian's stock kernel
-#   6. the same scenarios on the debug kernel (KASAN, lockdep, kmemleak)
-# Counts KUnit cases and scenario checks (steps 1-3 count one check each)
-# and ends with one line "N passed, N failed"; exit status 1 on any failure.
+#   4. "dkms build" of dkms.conf for each stock kernel
+#   5. in-tree: drivers/scard in linux-source, =y and =m, kunit.py run
+#   6. the KUnit suites, in QEMU on the debug kernel
+#   7. the QEMU scenarios on each stock kernel and on the debug kernel
+#      (KASAN, lockdep, kmemleak, UBSAN)
+# Steps 5-7 start first and run concurrently, sharing SCARD_JOBS job slots
+# (one per core; qemu/slots.sh) with steps 1-4, the longest job first.
+# Counts KUnit cases, scenario checks and one check per step 1-5 item, and
+# ends with one line "N passed, N failed"; exit status 1 on any failure.
 
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/qemu/slots.sh"
 
 t=$SCARD_TOP/tools/testing
 passed=0
 failed=0
 failures=()
 start=$(date +%s)
+mkdir -p "$SCARD_OUT"
+rm -rf "$SLOT_DIR"
 
 step() { printf '\n=== %s (%ss)\n' "$1" $(($(date +%s) - start)); }
 one()
@@ -34,15 +44,12 @@ one()
 	fi
 }
 
-# runner NAME CMD...: a run.sh invocation, whose last line is TOTAL p f
-runner()
+# count NAME OUTFILE RC: add a finished runner's output (its last line is
+# "TOTAL p f"; its FAIL lines name the failures)
+count()
 {
-	local name=$1 out p f rc=0
-	shift
-	out=$SCARD_OUT/$name.out
-	mkdir -p "$SCARD_OUT"
-	"$@" 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
+	local name=$1 out=$2 rc=$3 p f l
+
 	if read -r _ p f < <(grep '^TOTAL ' "$out" | tail -n 1); then
 		passed=$((passed + p))
 		failed=$((failed + f))
@@ -51,30 +58,73 @@ runner()
 	fi
 	while read -r l; do failures+=("${l#FAIL }"); done < <(grep '^FAIL ' "$out")
 	if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$out"; then
-		failures+=("$name: runner failed (exit $rc)")
+		failures+=("$name: runner failed (exit $rc, see $out)")
 		grep -q '^TOTAL ' "$out" && failed=$((failed + 1))
 	fi
 }
 
-step "build: modules with W=1 C=1 (sparse)"
-kdir=/usr/src/linux-headers-$(scard_stock_kver)
-lint=$SCARD_OUT/lint
-mkdir -p "$lint"
-rsync -rlpD --checksum --delete --exclude '*.o' --exclude '*.ko' \
-	--exclude '.*.cmd' --exclude '*.mod*' --exclude 'modules.order' \
-	--exclude 'Module.symvers' \
-	"$SCARD_TOP/Kbuild" "$SCARD_TOP/drivers" "$SCARD_TOP/include" "$lint/"
-find "$lint" -name '*.o' -delete
-if make -s -C "$kdir" M="$lint" W=1 C=1 modules >"$lint.log" 2>&1 &&
-   ! grep -E 'warning:|error:' "$lint.log" >/dev/null; then
-	one 0 "build W=1 C=1"
-else
+echo "kernels: stock ${SCARD_KERNELS// /, }; debug from linux-source-$SCARD_DEBUG_SERIES;" \
+	"in-tree linux-source-$SCARD_INTREE_SERIES; $SCARD_JOBS job slots"
+kvers=()
+for k in $SCARD_KERNELS; do
+	kv=$(scard_stock_kver "$k")
+	if [ -z "$kv" ]; then
+		one 1 "kernel $k: no linux-headers-$k.*-amd64 installed (install $(scard_headers_pkg "$k"), e.g. with tools/testing/deps.sh)"
+		continue
+	fi
+	kvers+=("$kv")
+done
+
+# The long jobs, in the background; their outputs are shown at the end.
+bg_names=()
+bg_pids=()
+background()
+{
+	local name=$1
+	shift
+	"$@" >"$SCARD_OUT/$name.out" 2>&1 &
+	bg_pids+=($!)
+	bg_names+=("$name")
+}
+# In-tree: about 10 min the first time, 1-2 min incremental.
+intree_prio=120
+[ -f "$SCARD_CACHE/intree/.warm-$SCARD_INTREE_SERIES" ] || intree_prio=900
+background in-tree slot_run "$intree_prio" "$t/intree.sh"
+background "debug-$SCARD_DEBUG_SERIES" "$t/qemu/run.sh" --kernel debug
+background kunit "$t/qemu/run.sh" --kunit
+for k in $SCARD_KERNELS; do
+	background "$k" "$t/qemu/run.sh" --kernel "$k"
+done
+
+# lint_build KVER: the modules with W=1 C=1 against KVER's headers, from a
+# private copy of the sources
+lint_build()
+{
+	local kdir=/usr/src/linux-headers-$1 lint=$SCARD_OUT/lint-$1
+
+	mkdir -p "$lint"
+	rsync -rlpD --checksum --delete --exclude '*.o' --exclude '*.ko' \
+		--exclude '.*.cmd' --exclude '*.mod*' --exclude 'modules.order' \
+		--exclude 'Module.symvers' \
+		"$SCARD_TOP/Kbuild" "$SCARD_TOP/drivers" "$SCARD_TOP/include" "$lint/"
+	find "$lint" -name '*.o' -delete
+	if make -s -C "$kdir" M="$lint" W=1 C=1 -j"$(nproc)" modules >"$lint.log" 2>&1 &&
+	   ! grep -E 'warning:|error:' "$lint.log" >/dev/null; then
+		return 0
+	fi
 	cat "$lint.log"
-	one 1 "build W=1 C=1 (see $lint.log)"
-fi
+	return 1
+}
+
+step "build: modules with W=1 C=1 (sparse)"
+for kv in ${kvers[@]+"${kvers[@]}"}; do
+	slot_run 30 lint_build "$kv"
+	one $? "build W=1 C=1 for $kv (see $SCARD_OUT/lint-$kv.log)"
+done
 
 step "build: user-space programs"
-"$t/build-progs.sh" "$SCARD_OUT/progs"
+mkdir -p "$SCARD_OUT/progs"
+slot_run 30 flock "$SCARD_OUT/progs" "$t/build-progs.sh" "$SCARD_OUT/progs"
 one $? "user-space build"
 
 step "UAPI header: alone, same layout on 32 and 64 bit"
@@ -82,17 +132,34 @@ step "UAPI header: alone, same layout on 32 and 64 bit"
 one $? "uapi header"
 
 step "checkpatch --strict"
-"$t/checkpatch.sh"
+slot_run 60 "$t/checkpatch.sh"
 one $? "checkpatch"
 
-step "KUnit (debug kernel in QEMU)"
-runner kunit "$t/qemu/run.sh" --kunit
+step "dkms build"
+slot_run 60 "$t/dkms-check.sh" ${kvers[@]+"${kvers[@]}"} >"$SCARD_OUT/dkms.out" 2>&1
+rc=$?
+cat "$SCARD_OUT/dkms.out"
+n=0
+while read -r l; do
+	n=$((n + 1))
+	case $l in
+	PASS*) one 0 "${l#PASS }" ;;
+	*) one 1 "${l#FAIL }" ;;
+	esac
+done < <(grep -E '^(PASS|FAIL) ' "$SCARD_OUT/dkms.out")
+[ $rc = 0 ] || [ $n != 0 ] || one 1 "dkms build (exit $rc, see $SCARD_OUT/dkms.out)"
 
-step "scenarios on the stock kernel"
-runner stock "$t/qemu/run.sh" --kernel stock
-
-step "scenarios on the debug kernel"
-runner debug "$t/qemu/run.sh" --kernel debug
+for i in "${!bg_names[@]}"; do
+	name=${bg_names[$i]}
+	wait "${bg_pids[$i]}"
+	rc=$?
+	step "$name"
+	cat "$SCARD_OUT/$name.out"
+	count "$name" "$SCARD_OUT/$name.out" "$rc"
+	if [ "$name" = in-tree ] && [ "$rc" = 0 ]; then
+		touch "$SCARD_CACHE/intree/.warm-$SCARD_INTREE_SERIES"
+	fi
+done
 
 echo
 for f in ${failures[@]+"${failures[@]}"}; do

@@ -170,7 +170,7 @@ boot()
 # judge LOG QEMU_RC SCENARIO...: count checks and reports per scenario
 judge()
 {
-	local log=$1 qrc=$2 s n_ok n_fail rc win reps
+	local log=$1 qrc=$2 s n_ok n_fail rc win reps secs
 	shift 2
 	local started
 	started=$(grep -c '^SCARD-GUEST-START' "$log" || true)
@@ -210,7 +210,9 @@ judge()
 		elif [ "$n_ok" = 0 ]; then
 			fail "$s" "no checks ran (see $log)"
 		else
-			pass "$s" "$n_ok checks"
+			secs=$(awk -v s="$s" '$1 == "SCARD-SCENARIO-TIME" && $2 == s {
+				printf "%.0f", $4 - $3 }' "$log")
+			pass "$s" "$n_ok checks${secs:+, $secs s}"
 		fi
 	done
 	# Reports outside the scenarios (kmemleak scan, module unload, KUnit).
