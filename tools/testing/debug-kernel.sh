@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build (once) the debug kernel from Debian's linux-source-6.1 with the
+# Build (once) the debug kernel from Debian's
+# linux-source-$SCARD_DEBUG_SERIES (6.1 by default, common.sh) with the
 # checkers the scenarios rely on (KASAN, lockdep, kmemleak, debugobjects,
-# KUnit). The result lives in the cache, keyed by source version and config
+# UBSAN, KUnit). The result lives in the cache, keyed by source version and config
 # hash:
 #   $SCARD_CACHE/debug/<version>-<hash>/{build,modules,bzImage}
 # Prints that directory on stdout.
@@ -12,13 +13,20 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 frag=$SCARD_TOP/tools/testing/kernel/debug.config
-src=$(scard_kernel_src)
+src=$(scard_kernel_src "$SCARD_DEBUG_SERIES") || exit 1
 ver=${src##*/linux-source-}
 hash=$( (cat "$frag"; echo "$ver"; gcc --version | head -n 1) |
 	sha256sum | cut -c1-12)
 dir=$SCARD_CACHE/debug/$ver-$hash
 
-if [ -f "$dir/.done" ]; then
+# complete: the build finished and nothing of it was removed since
+complete()
+{
+	[ -f "$dir/.done" ] && [ -s "$dir/bzImage" ] &&
+		[ -f "$dir/build/include/config/kernel.release" ] &&
+		[ -d "$dir/modules/lib/modules" ]
+}
+if complete; then
 	echo "$dir"
 	exit 0
 fi
@@ -26,10 +34,11 @@ fi
 mkdir -p "$SCARD_CACHE"
 exec 9>"$SCARD_CACHE/.debug-kernel.lock"
 flock 9
-if [ -f "$dir/.done" ]; then
+if complete; then
 	echo "$dir"
 	exit 0
 fi
+[ -d "$dir" ] && scard_log "debug kernel: $dir incomplete, building again"
 
 scard_log "building debug kernel $ver ($hash) in $dir, this takes a while"
 rm -rf "$dir"
@@ -47,7 +56,7 @@ while IFS= read -r line; do
 done < "$frag"
 [ $missing = 0 ] || scard_die "debug kernel config incomplete"
 kmake -j"$jobs" bzImage modules >"$dir/build.log" 2>&1 ||
-	{ tail -n 40 "$dir/build.log" >&2; scard_die "debug kernel build failed"; }
+	{ tail -n 40 "$dir/build.log" >&2; scard_die "debug kernel: 'make -C $src O=$dir/build bzImage modules' failed (see $dir/build.log)"; }
 kmake INSTALL_MOD_PATH="$dir/modules" modules_install >/dev/null
 # QEMU's PVH entry does not boot this configuration (KASAN): use bzImage.
 cp "$dir/build/arch/x86/boot/bzImage" "$dir/bzImage"

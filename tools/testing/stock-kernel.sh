@@ -15,7 +15,13 @@ set -euo pipefail
 series=${1:?usage: stock-kernel.sh SERIES}
 kver=$(scard_require_kver "$series")
 dir=$SCARD_CACHE/stock/$kver
-if [ -f "$dir/.done" ]; then
+# complete: the extraction finished and nothing of it was removed since
+complete()
+{
+	[ -f "$dir/.done" ] && [ -s "$dir/vmlinux" ] &&
+		[ -d "$dir/root/lib/modules/$kver/kernel" ]
+}
+if complete; then
 	echo "$dir"
 	exit 0
 fi
@@ -23,10 +29,11 @@ fi
 mkdir -p "$SCARD_CACHE"
 exec 9>"$SCARD_CACHE/.stock-kernel.lock"
 flock 9
-if [ -f "$dir/.done" ]; then
+if complete; then
 	echo "$dir"
 	exit 0
 fi
+[ -d "$dir" ] && scard_log "kernel $series: $dir incomplete, fetching again"
 
 fail() { scard_die "kernel $series ($kver): $*"; }
 

@@ -56,20 +56,20 @@ struct ccid_fake {
 	bool registered;
 };
 
-extern struct device *fake_parent;
-extern const struct ccid_wait wait_3s;
+extern struct device *ccid_fake_parent;
+extern const struct ccid_wait ccid_wait_3s;
 extern struct kunit_suite ccid_msg_test_suite;
 extern struct kunit_suite ccid_dev_test_suite;
 
-struct fake_xfer *fake_next(struct ccid_fake *f);
-void fake_push(struct ccid_fake *f, const u8 *buf, size_t len);
-void fake_push_ret(struct ccid_fake *f, int ret);
-void fake_reply(struct ccid_fake *f, u8 type, u8 slot, u8 seq, u8 status,
-		u8 error, u8 param, const u8 *data, size_t dlen);
-void fake_block(struct ccid_fake *f, u8 seq, u8 chain, const u8 *data,
-		size_t dlen);
-struct ccid_fake *fake_dev(struct kunit *test, u32 features, u32 max_msg_len,
-			   unsigned int slots);
+struct fake_xfer *ccid_fake_next(struct ccid_fake *f);
+void ccid_fake_push(struct ccid_fake *f, const u8 *buf, size_t len);
+void ccid_fake_push_ret(struct ccid_fake *f, int ret);
+void ccid_fake_reply(struct ccid_fake *f, u8 type, u8 slot, u8 seq, u8 status,
+		     u8 error, u8 param, const u8 *data, size_t dlen);
+void ccid_fake_block(struct ccid_fake *f, u8 seq, u8 chain, const u8 *data,
+		     size_t dlen);
+struct ccid_fake *ccid_fake_dev(struct kunit *test, u32 features, u32 max_msg_len,
+				unsigned int slots);
 int ccid_test_init(struct kunit *test);
 void ccid_test_exit(struct kunit *test);
 int ccid_suite_init(struct kunit_suite *suite);

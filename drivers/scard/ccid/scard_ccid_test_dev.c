@@ -10,8 +10,8 @@
 #include <linux/string.h>
 #include <linux/time64.h>
 #include <linux/workqueue.h>
-#include <asm/unaligned.h>
 
+#include "../compat.h"
 #include "scard_ccid_test.h"
 
 /* Descriptor */
@@ -124,8 +124,8 @@ static void fake_register(struct kunit *test, struct ccid_fake *f,
 	f->dev.reader_type = SCARD_READER_TYPE_USB;
 	strscpy(f->dev.vendor_name, "QEMU", sizeof(f->dev.vendor_name));
 	/* GetSlotStatus of each slot: a card in slot 0 only */
-	fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 0, 0x01, 0, 0, NULL, 0);
-	fake_reply(f, CCID_RDR_SLOT_STATUS, 1, 1, 0x02, 0, 0, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 0, 0x01, 0, 0, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 1, 1, 0x02, 0, 0, NULL, 0);
 	KUNIT_ASSERT_EQ(test, ccid_dev_register(&f->dev), 0);
 	f->registered = true;
 }
@@ -160,8 +160,8 @@ static void ccid_test_register(struct kunit *test)
 			  scard_proto_transmit);
 
 	/* Both changed: each is asked again, and agrees. */
-	fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x02, 0, 0, NULL, 0);
-	fake_reply(f, CCID_RDR_SLOT_STATUS, 1, 3, 0x00, 0, 0, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x02, 0, 0, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 1, 3, 0x00, 0, 0, NULL, 0);
 	ccid_notify(&f->dev, msg, sizeof(msg));
 	flush_delayed_work(&f->dev.poll_work);
 	KUNIT_EXPECT_EQ(test, f->n_sent, 4U);
@@ -169,7 +169,7 @@ static void ccid_test_register(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scard_get_state(r1), SCARD_PRESENT);
 
 	/* A made-up removal (a transport after a reset) is corrected. */
-	fake_reply(f, CCID_RDR_SLOT_STATUS, 1, 4, 0x01, 0, 0, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 1, 4, 0x01, 0, 0, NULL, 0);
 	msg[1] = 0x08;
 	ccid_notify(&f->dev, msg, sizeof(msg));
 	flush_delayed_work(&f->dev.poll_work);
@@ -191,14 +191,14 @@ static void ccid_test_latched_change(struct kunit *test)
 	events = r0->events;
 
 	/* What the probe's GetSlotStatus already reported: nothing new. */
-	fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x01, 0, 0, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x01, 0, 0, NULL, 0);
 	ccid_notify(&f->dev, msg, sizeof(msg));
 	flush_delayed_work(&f->dev.poll_work);
 	KUNIT_EXPECT_EQ(test, r0->events, events);
 	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_PRESENT);
 
 	/* Later the same bits mean the card went and came back. */
-	fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 3, 0x01, 0, 0, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 3, 0x01, 0, 0, NULL, 0);
 	ccid_notify(&f->dev, msg, sizeof(msg));
 	flush_delayed_work(&f->dev.poll_work);
 	KUNIT_EXPECT_EQ(test, r0->events, events + 2);
@@ -220,8 +220,8 @@ static void ccid_test_power_and_pps(struct kunit *test)
 	fake_register(test, f, NULL);
 	r = f->dev.slots[0].reader;
 
-	fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x01, 0, 0, NULL, 0);
-	fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 3, 0x00, 0, 0, atr, sizeof(atr));
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x01, 0, 0, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 3, 0x00, 0, 0, atr, sizeof(atr));
 	KUNIT_ASSERT_EQ(test, r->reader_function[RDF_CARD_POWER](r, &req), 0);
 	KUNIT_EXPECT_EQ(test, r->card.atr_len, sizeof(atr));
 	EXPECT_BYTES(test, r->card.atr, atr, sizeof(atr));
@@ -230,7 +230,7 @@ static void ccid_test_power_and_pps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->sent[3][0], CCID_PC_ICC_POWER_ON);
 	KUNIT_EXPECT_EQ(test, f->sent[3][CCID_OFF_P1], CCID_POWER_AUTO);
 
-	fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 4, 0, 0, 0, pps, sizeof(pps));
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 4, 0, 0, 0, pps, sizeof(pps));
 	KUNIT_ASSERT_EQ(test, r->io->xfer(r, SCARD_XFER_PPS, pps, sizeof(pps),
 					  rx, sizeof(rx), &len,
 					  100 * NSEC_PER_MSEC), 0);
@@ -266,9 +266,9 @@ static void ccid_test_set_protocol(struct kunit *test)
 	r = f->dev.slots[0].reader;
 	KUNIT_ASSERT_EQ(test, scard_atr_parse(&r->card, atr, sizeof(atr)), 0);
 
-	fake_reply(f, CCID_RDR_PARAMETERS, 0, 2, 0x40,
-		   CCID_ERR_PROTOCOL_NOT_SUPP, 1, NULL, 0);
-	fake_reply(f, CCID_RDR_PARAMETERS, 0, 3, 0, 0, 1, set1 + 10, 7);
+	ccid_fake_reply(f, CCID_RDR_PARAMETERS, 0, 2, 0x40,
+			CCID_ERR_PROTOCOL_NOT_SUPP, 1, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_PARAMETERS, 0, 3, 0, 0, 1, set1 + 10, 7);
 	KUNIT_EXPECT_EQ(test, r->reader_function[RDF_SET_PROTOCOL](r, &req),
 			0);
 	KUNIT_ASSERT_EQ(test, f->n_sent, 4U);
@@ -303,15 +303,15 @@ static void ccid_test_char_level(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, r->io->send(r, tx, sizeof(tx)), 0);
 	KUNIT_EXPECT_EQ(test, f->n_sent, 2U);
-	fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 2, 0, 0, 0, proc, 2);
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 2, 0, 0, 0, proc, 2);
 	KUNIT_EXPECT_EQ(test, r->io->recv(r, rx, 2, &got, NSEC_PER_MSEC,
 					  NSEC_PER_MSEC), 0);
 	KUNIT_EXPECT_EQ(test, got, 2);
 	EXPECT_BYTES(test, f->sent[2], msg, sizeof(msg));
 
 	/* The card stops after one byte of three. */
-	fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 3, 0x40, CCID_ERR_ICC_MUTE, 0,
-		   proc + 2, 1);
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 3, 0x40, CCID_ERR_ICC_MUTE, 0,
+			proc + 2, 1);
 	KUNIT_EXPECT_EQ(test, r->io->recv(r, rx, 3, &got, NSEC_PER_MSEC,
 					  NSEC_PER_MSEC), -ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, got, 1);

@@ -7,11 +7,11 @@
 #include <kunit/test.h>
 #include <linux/device.h>
 #include <linux/module.h>
-#include <asm/unaligned.h>
 
+#include "../compat.h"
 #include "scard_ccid_test.h"
 
-struct device *fake_parent;
+struct device *ccid_fake_parent;
 
 static struct ccid_fake *to_fake(struct ccid_dev *dev)
 {
@@ -73,15 +73,15 @@ static const struct ccid_transport_ops fake_ops = {
 	.abort = fake_abort,
 };
 
-struct fake_xfer *fake_next(struct ccid_fake *f)
+struct fake_xfer *ccid_fake_next(struct ccid_fake *f)
 {
 	KUNIT_ASSERT_LT(f->test, f->n_script, FAKE_SCRIPT_MAX);
 	return &f->script[f->n_script++];
 }
 
-void fake_push(struct ccid_fake *f, const u8 *buf, size_t len)
+void ccid_fake_push(struct ccid_fake *f, const u8 *buf, size_t len)
 {
-	struct fake_xfer *x = fake_next(f);
+	struct fake_xfer *x = ccid_fake_next(f);
 
 	x->buf = kunit_kzalloc(f->test, len + 1, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(f->test, x->buf);
@@ -89,14 +89,14 @@ void fake_push(struct ccid_fake *f, const u8 *buf, size_t len)
 	x->len = len;
 }
 
-void fake_push_ret(struct ccid_fake *f, int ret)
+void ccid_fake_push_ret(struct ccid_fake *f, int ret)
 {
-	fake_next(f)->ret = ret;
+	ccid_fake_next(f)->ret = ret;
 }
 
 /* A well formed reply, abData @data. */
-void fake_reply(struct ccid_fake *f, u8 type, u8 slot, u8 seq, u8 status,
-		u8 error, u8 param, const u8 *data, size_t dlen)
+void ccid_fake_reply(struct ccid_fake *f, u8 type, u8 slot, u8 seq, u8 status,
+		     u8 error, u8 param, const u8 *data, size_t dlen)
 {
 	u8 buf[CCID_HDR_LEN + 128] = { type, 0, 0, 0, 0, slot, seq, status,
 				       error, param };
@@ -105,14 +105,14 @@ void fake_reply(struct ccid_fake *f, u8 type, u8 slot, u8 seq, u8 status,
 	put_unaligned_le32(dlen, buf + CCID_OFF_LEN);
 	if (dlen)
 		memcpy(buf + CCID_HDR_LEN, data, dlen);
-	fake_push(f, buf, CCID_HDR_LEN + dlen);
+	ccid_fake_push(f, buf, CCID_HDR_LEN + dlen);
 }
 
-void fake_block(struct ccid_fake *f, u8 seq, u8 chain, const u8 *data,
-		size_t dlen)
+void ccid_fake_block(struct ccid_fake *f, u8 seq, u8 chain, const u8 *data,
+		     size_t dlen)
 {
-	fake_reply(f, CCID_RDR_DATA_BLOCK, FAKE_SLOT, seq, 0, 0, chain, data,
-		   dlen);
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, FAKE_SLOT, seq, 0, 0, chain, data,
+			dlen);
 }
 
 /*
@@ -120,8 +120,8 @@ void fake_block(struct ccid_fake *f, u8 seq, u8 chain, const u8 *data,
  * step with the reader (a reply matched before: a transfer with a wrong
  * bSeq fails the command unless its bSeq is an orphan).
  */
-struct ccid_fake *fake_dev(struct kunit *test, u32 features, u32 max_msg_len,
-			   unsigned int slots)
+struct ccid_fake *ccid_fake_dev(struct kunit *test, u32 features, u32 max_msg_len,
+				unsigned int slots)
 {
 	struct ccid_fake *f = test->priv;
 	unsigned int i;
@@ -149,7 +149,7 @@ int ccid_test_init(struct kunit *test)
 	if (!f)
 		return -ENOMEM;
 	f->test = test;
-	f->dev.parent = fake_parent;
+	f->dev.parent = ccid_fake_parent;
 	f->dev.ops = &fake_ops;
 	test->priv = f;
 
@@ -168,17 +168,17 @@ void ccid_test_exit(struct kunit *test)
 
 int ccid_suite_init(struct kunit_suite *suite)
 {
-	fake_parent = __root_device_register(suite->name, NULL);
+	ccid_fake_parent = __root_device_register(suite->name, NULL);
 
-	return PTR_ERR_OR_ZERO(fake_parent);
+	return PTR_ERR_OR_ZERO(ccid_fake_parent);
 }
 
 void ccid_suite_exit(struct kunit_suite *suite)
 {
-	root_device_unregister(fake_parent);
+	root_device_unregister(ccid_fake_parent);
 }
 
-const struct ccid_wait wait_3s = { .timeout_ms = 3000 };
+const struct ccid_wait ccid_wait_3s = { .timeout_ms = 3000 };
 
 kunit_test_suites(&ccid_msg_test_suite, &ccid_dev_test_suite);
 

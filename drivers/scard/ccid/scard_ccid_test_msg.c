@@ -9,8 +9,8 @@
 #include <linux/minmax.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
-#include <asm/unaligned.h>
 
+#include "../compat.h"
 #include "scard_ccid_test.h"
 
 /* Messages: every command built as the specification says. */
@@ -77,7 +77,7 @@ static int build_run(struct ccid_dev *dev, enum build_op op)
 	case OP_XFR:
 		return ccid_xfr_block(dev, FAKE_SLOT, 3, 0x0102, data,
 				      sizeof(data), rsp, sizeof(rsp), &len,
-				      &wait_3s);
+				      &ccid_wait_3s);
 	case OP_GET_PARAMS:
 		return ccid_get_params(dev, FAKE_SLOT, &proto, rsp, &len);
 	case OP_RESET_PARAMS:
@@ -103,7 +103,7 @@ static int build_run(struct ccid_dev *dev, enum build_op op)
 static void ccid_test_build(struct kunit *test)
 {
 	const struct build_case *c = test->param_value;
-	struct ccid_fake *f = fake_dev(test, CCID_FEAT_LEVEL_TPDU,
+	struct ccid_fake *f = ccid_fake_dev(test, CCID_FEAT_LEVEL_TPDU,
 				       FAKE_MSG_LEN, 2);
 	static const u8 rate[8] = { 0x40, 0x1f, 0, 0, 0x00, 0x54, 0, 0 };
 	u8 want[CCID_HDR_LEN + sizeof(c->data)] = {
@@ -112,8 +112,8 @@ static void ccid_test_build(struct kunit *test)
 	};
 
 	memcpy(want + CCID_HDR_LEN, c->data, c->len);
-	fake_reply(f, c->rsp_type, FAKE_SLOT, FAKE_SEQ, 0, 0, 0, rate,
-		   c->op == OP_RATE_CLOCK ? sizeof(rate) : 0);
+	ccid_fake_reply(f, c->rsp_type, FAKE_SLOT, FAKE_SEQ, 0, 0, 0, rate,
+			c->op == OP_RATE_CLOCK ? sizeof(rate) : 0);
 	KUNIT_EXPECT_EQ(test, build_run(&f->dev, c->op), 0);
 	KUNIT_ASSERT_EQ(test, f->n_sent, 1U);
 	KUNIT_EXPECT_EQ(test, f->sent_len[0], CCID_HDR_LEN + c->len);
@@ -123,12 +123,12 @@ static void ccid_test_build(struct kunit *test)
 
 static void ccid_test_rate_clock(struct kunit *test)
 {
-	struct ccid_fake *f = fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	struct ccid_fake *f = ccid_fake_dev(test, 0, FAKE_MSG_LEN, 2);
 	static const u8 rate[8] = { 0x40, 0x1f, 0, 0, 0x00, 0x54, 0, 0 };
 	u32 clk = 4000, bps = 10752;
 
-	fake_reply(f, CCID_RDR_RATE_CLOCK, FAKE_SLOT, FAKE_SEQ, 0, 0, 0, rate,
-		   sizeof(rate));
+	ccid_fake_reply(f, CCID_RDR_RATE_CLOCK, FAKE_SLOT, FAKE_SEQ, 0, 0, 0, rate,
+			sizeof(rate));
 	KUNIT_EXPECT_EQ(test, ccid_set_rate_clock(&f->dev, FAKE_SLOT, &clk,
 						  &bps), 0);
 	KUNIT_EXPECT_EQ(test, clk, 8000U);
@@ -181,11 +181,11 @@ KUNIT_ARRAY_PARAM(status, status_cases, status_case_desc);
 static void ccid_test_status(struct kunit *test)
 {
 	const struct status_case *c = test->param_value;
-	struct ccid_fake *f = fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	struct ccid_fake *f = ccid_fake_dev(test, 0, FAKE_MSG_LEN, 2);
 	u8 icc = 0xff;
 
-	fake_reply(f, CCID_RDR_SLOT_STATUS, FAKE_SLOT, FAKE_SEQ, c->status,
-		   c->error, 0, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, FAKE_SLOT, FAKE_SEQ, c->status,
+			c->error, 0, NULL, 0);
 	KUNIT_EXPECT_EQ(test, ccid_slot_status(&f->dev, FAKE_SLOT, &icc),
 			c->ret);
 	KUNIT_EXPECT_EQ(test, icc, c->status & CCID_ICC_STATUS);
@@ -253,10 +253,10 @@ static void fake_push_kind(struct ccid_fake *f, enum xfer_kind kind)
 		buf[CCID_OFF_SLOT] = 0;
 		break;
 	case X_ZLP:
-		fake_push(f, buf, 0);
+		ccid_fake_push(f, buf, 0);
 		return;
 	case X_TRUNC:
-		fake_push(f, buf, CCID_HDR_LEN - 1);
+		ccid_fake_push(f, buf, CCID_HDR_LEN - 1);
 		return;
 	case X_SHORT_DATA:
 		buf[CCID_OFF_LEN] = 3;
@@ -268,27 +268,27 @@ static void fake_push_kind(struct ccid_fake *f, enum xfer_kind kind)
 		buf[CCID_OFF_TYPE] = CCID_RDR_SLOT_STATUS;
 		break;
 	case X_OVERRUN:
-		fake_next(f)->overrun = true;
+		ccid_fake_next(f)->overrun = true;
 		return;
 	case X_BIG_DATA:
-		fake_block(f, FAKE_SEQ, 0, big, sizeof(big));
+		ccid_fake_block(f, FAKE_SEQ, 0, big, sizeof(big));
 		return;
 	case X_TIMEOUT:
-		fake_push_ret(f, -ETIMEDOUT);
+		ccid_fake_push_ret(f, -ETIMEDOUT);
 		return;
 	case X_KILLED:
-		fake_push_ret(f, -EINTR);
+		ccid_fake_push_ret(f, -EINTR);
 		return;
 	default:
 		break;
 	}
-	fake_push(f, buf, CCID_HDR_LEN + 2);
+	ccid_fake_push(f, buf, CCID_HDR_LEN + 2);
 }
 
 static void ccid_test_bad_reply(struct kunit *test)
 {
 	const struct bad_case *c = test->param_value;
-	struct ccid_fake *f = fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	struct ccid_fake *f = ccid_fake_dev(test, 0, FAKE_MSG_LEN, 2);
 	u8 rx[8];
 	size_t len;
 	int i;
@@ -298,7 +298,7 @@ static void ccid_test_bad_reply(struct kunit *test)
 		fake_push_kind(f, c->script[i]);
 	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
 					     0, rx, sizeof(rx), &len,
-					     &wait_3s), c->ret);
+					     &ccid_wait_3s), c->ret);
 	if (!c->ret) {
 		KUNIT_EXPECT_EQ(test, len, sizeof(good_data));
 		EXPECT_BYTES(test, rx, good_data, sizeof(good_data));
@@ -313,7 +313,7 @@ static void ccid_test_bad_reply(struct kunit *test)
  */
 static void ccid_test_phantom_zlp(struct kunit *test)
 {
-	struct ccid_fake *f = fake_dev(test, CCID_FEAT_LEVEL_TPDU,
+	struct ccid_fake *f = ccid_fake_dev(test, CCID_FEAT_LEVEL_TPDU,
 				       FAKE_MSG_LEN, 2);
 	u8 r1[54], rx[64];
 	size_t len;
@@ -321,19 +321,19 @@ static void ccid_test_phantom_zlp(struct kunit *test)
 	memset(r1, 0xab, sizeof(r1));
 	r1[52] = 0x90;
 	r1[53] = 0x00;
-	fake_block(f, FAKE_SEQ, 0, r1, sizeof(r1));
-	fake_push(f, r1, 0);
-	fake_block(f, FAKE_SEQ + 1, 0, good_data, sizeof(good_data));
+	ccid_fake_block(f, FAKE_SEQ, 0, r1, sizeof(r1));
+	ccid_fake_push(f, r1, 0);
+	ccid_fake_block(f, FAKE_SEQ + 1, 0, good_data, sizeof(good_data));
 
 	KUNIT_ASSERT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
 					     0, rx, sizeof(rx), &len,
-					     &wait_3s), 0);
+					     &ccid_wait_3s), 0);
 	KUNIT_EXPECT_EQ(test, len, sizeof(r1));
 	EXPECT_BYTES(test, rx, r1, sizeof(r1));
 
 	KUNIT_ASSERT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
 					     0, rx, sizeof(rx), &len,
-					     &wait_3s), 0);
+					     &ccid_wait_3s), 0);
 	KUNIT_EXPECT_EQ(test, len, sizeof(good_data));
 	EXPECT_BYTES(test, rx, good_data, sizeof(good_data));
 	KUNIT_EXPECT_EQ(test, f->pos, 3U);
@@ -345,30 +345,30 @@ static void ccid_test_phantom_zlp(struct kunit *test)
  */
 static void ccid_test_unexpected_seq(struct kunit *test)
 {
-	struct ccid_fake *f = fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	struct ccid_fake *f = ccid_fake_dev(test, 0, FAKE_MSG_LEN, 2);
 	static const u8 late[] = { 0x6a, 0x82 };
 	u8 rx[8];
 	size_t len;
 
-	fake_block(f, 0x10, 0, late, sizeof(late));
+	ccid_fake_block(f, 0x10, 0, late, sizeof(late));
 	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
 					     0, rx, sizeof(rx), &len,
-					     &wait_3s), -EPROTO);
+					     &ccid_wait_3s), -EPROTO);
 	KUNIT_EXPECT_EQ(test, f->n_abort, 0U);
 
-	fake_block(f, FAKE_SEQ, 0, late, sizeof(late));
-	fake_block(f, FAKE_SEQ + 1, 0, good_data, sizeof(good_data));
+	ccid_fake_block(f, FAKE_SEQ, 0, late, sizeof(late));
+	ccid_fake_block(f, FAKE_SEQ + 1, 0, good_data, sizeof(good_data));
 	KUNIT_ASSERT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
 					     0, rx, sizeof(rx), &len,
-					     &wait_3s), 0);
+					     &ccid_wait_3s), 0);
 	KUNIT_EXPECT_EQ(test, len, sizeof(good_data));
 	EXPECT_BYTES(test, rx, good_data, sizeof(good_data));
 
 	/* Skipped once only: now the late reply is unexpected again. */
-	fake_block(f, FAKE_SEQ, 0, late, sizeof(late));
+	ccid_fake_block(f, FAKE_SEQ, 0, late, sizeof(late));
 	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
 					     0, rx, sizeof(rx), &len,
-					     &wait_3s), -EPROTO);
+					     &ccid_wait_3s), -EPROTO);
 }
 
 /*
@@ -377,25 +377,25 @@ static void ccid_test_unexpected_seq(struct kunit *test)
  */
 static void ccid_test_unsynced(struct kunit *test)
 {
-	struct ccid_fake *f = fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	struct ccid_fake *f = ccid_fake_dev(test, 0, FAKE_MSG_LEN, 2);
 	static const u8 old[] = { 0x6a, 0x82 };
 	u8 rx[8];
 	size_t len;
 
 	f->dev.synced = false;
-	fake_block(f, 0x10, 0, old, sizeof(old));
-	fake_block(f, 0x11, 0, old, sizeof(old));
-	fake_block(f, FAKE_SEQ, 0, good_data, sizeof(good_data));
+	ccid_fake_block(f, 0x10, 0, old, sizeof(old));
+	ccid_fake_block(f, 0x11, 0, old, sizeof(old));
+	ccid_fake_block(f, FAKE_SEQ, 0, good_data, sizeof(good_data));
 	KUNIT_ASSERT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
 					     0, rx, sizeof(rx), &len,
-					     &wait_3s), 0);
+					     &ccid_wait_3s), 0);
 	EXPECT_BYTES(test, rx, good_data, sizeof(good_data));
 	KUNIT_EXPECT_TRUE(test, f->dev.synced);
 
-	fake_block(f, 0x12, 0, old, sizeof(old));
+	ccid_fake_block(f, 0x12, 0, old, sizeof(old));
 	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
 					     0, rx, sizeof(rx), &len,
-					     &wait_3s), -EPROTO);
+					     &ccid_wait_3s), -EPROTO);
 }
 
 /*
@@ -406,26 +406,26 @@ static void ccid_test_unsynced(struct kunit *test)
  */
 static void ccid_test_rest_of_long_transfer(struct kunit *test)
 {
-	struct ccid_fake *f = fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	struct ccid_fake *f = ccid_fake_dev(test, 0, FAKE_MSG_LEN, 2);
 	u8 rest[CCID_HDR_LEN + 20];
 	u8 rx[8];
 	size_t len;
 
-	fake_push_ret(f, -EPROTO);
+	ccid_fake_push_ret(f, -EPROTO);
 	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
 					     0, rx, sizeof(rx), &len,
-					     &wait_3s), -EPROTO);
+					     &ccid_wait_3s), -EPROTO);
 	KUNIT_EXPECT_FALSE(test, f->dev.synced);
 	KUNIT_EXPECT_EQ(test, f->n_abort, 0U);
 
 	memset(rest, 0x55, sizeof(rest));
-	fake_push_ret(f, -EPROTO);
-	fake_push(f, rest, 7);
-	fake_push(f, rest, sizeof(rest));
-	fake_block(f, FAKE_SEQ + 1, 0, good_data, sizeof(good_data));
+	ccid_fake_push_ret(f, -EPROTO);
+	ccid_fake_push(f, rest, 7);
+	ccid_fake_push(f, rest, sizeof(rest));
+	ccid_fake_block(f, FAKE_SEQ + 1, 0, good_data, sizeof(good_data));
 	KUNIT_ASSERT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
 					     0, rx, sizeof(rx), &len,
-					     &wait_3s), 0);
+					     &ccid_wait_3s), 0);
 	EXPECT_BYTES(test, rx, good_data, sizeof(good_data));
 	KUNIT_EXPECT_TRUE(test, f->dev.synced);
 }
@@ -437,18 +437,18 @@ static void ccid_test_rest_of_long_transfer(struct kunit *test)
  */
 static void ccid_test_timeout(struct kunit *test)
 {
-	struct ccid_fake *f = fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	struct ccid_fake *f = ccid_fake_dev(test, 0, FAKE_MSG_LEN, 2);
 	static const u8 abort_msg[] = { 0x72, 0, 0, 0, 0, FAKE_SLOT,
 					FAKE_SEQ + 1, 0, 0, 0 };
 	static const u8 late[] = { 0x6a, 0x82 };
 	u8 rx[8];
 	size_t len;
 
-	fake_push_ret(f, -ETIMEDOUT);
-	fake_push_ret(f, -ETIMEDOUT);
+	ccid_fake_push_ret(f, -ETIMEDOUT);
+	ccid_fake_push_ret(f, -ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
 					     0, rx, sizeof(rx), &len,
-					     &wait_3s), -ETIMEDOUT);
+					     &ccid_wait_3s), -ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, f->n_abort, 1U);
 	KUNIT_EXPECT_EQ(test, f->abort_slot, FAKE_SLOT);
 	KUNIT_EXPECT_EQ(test, f->abort_seq, FAKE_SEQ + 1);
@@ -458,20 +458,20 @@ static void ccid_test_timeout(struct kunit *test)
 	KUNIT_EXPECT_LE(test, f->recv_ms[0], 3000U);
 
 	/* The late reply, the abort's, then the reply of the next command. */
-	fake_block(f, FAKE_SEQ, 0, late, sizeof(late));
-	fake_reply(f, CCID_RDR_SLOT_STATUS, FAKE_SLOT, FAKE_SEQ + 1, 0x40,
-		   CCID_ERR_CMD_ABORTED, 0, NULL, 0);
-	fake_block(f, FAKE_SEQ + 2, 0, good_data, sizeof(good_data));
+	ccid_fake_block(f, FAKE_SEQ, 0, late, sizeof(late));
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, FAKE_SLOT, FAKE_SEQ + 1, 0x40,
+			CCID_ERR_CMD_ABORTED, 0, NULL, 0);
+	ccid_fake_block(f, FAKE_SEQ + 2, 0, good_data, sizeof(good_data));
 	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
 					     0, rx, sizeof(rx), &len,
-					     &wait_3s), 0);
+					     &ccid_wait_3s), 0);
 	KUNIT_EXPECT_EQ(test, len, sizeof(good_data));
 	EXPECT_BYTES(test, rx, good_data, sizeof(good_data));
 }
 
 static void ccid_test_gone(struct kunit *test)
 {
-	struct ccid_fake *f = fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	struct ccid_fake *f = ccid_fake_dev(test, 0, FAKE_MSG_LEN, 2);
 	u8 icc;
 
 	WRITE_ONCE(f->dev.gone, true);
@@ -482,14 +482,14 @@ static void ccid_test_gone(struct kunit *test)
 
 static void ccid_test_too_long(struct kunit *test)
 {
-	struct ccid_fake *f = fake_dev(test, CCID_FEAT_LEVEL_SHORT_APDU,
+	struct ccid_fake *f = ccid_fake_dev(test, CCID_FEAT_LEVEL_SHORT_APDU,
 				       CCID_HDR_LEN + 40, 1);
 	static const u8 apdu[41];
 	u8 rx[8];
 	size_t len;
 
 	KUNIT_EXPECT_EQ(test, ccid_xfr_apdu(&f->dev, 0, apdu, sizeof(apdu),
-					    rx, sizeof(rx), &len, &wait_3s),
+					    rx, sizeof(rx), &len, &ccid_wait_3s),
 			-EMSGSIZE);
 	KUNIT_EXPECT_EQ(test, f->n_sent, 0U);
 }
@@ -498,16 +498,16 @@ static void ccid_test_too_long(struct kunit *test)
 
 static void ccid_test_time_ext(struct kunit *test)
 {
-	struct ccid_fake *f = fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	struct ccid_fake *f = ccid_fake_dev(test, 0, FAKE_MSG_LEN, 2);
 	struct ccid_wait w = { .timeout_ms = 3000, .ext_ms = 2000 };
 	u8 rx[8];
 	size_t len;
 
-	fake_reply(f, CCID_RDR_DATA_BLOCK, FAKE_SLOT, FAKE_SEQ, 0x80, 3, 0,
-		   NULL, 0);
-	fake_reply(f, CCID_RDR_DATA_BLOCK, FAKE_SLOT, FAKE_SEQ, 0x80, 1, 0,
-		   NULL, 0);
-	fake_block(f, FAKE_SEQ, 0, good_data, sizeof(good_data));
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, FAKE_SLOT, FAKE_SEQ, 0x80, 3, 0,
+			NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, FAKE_SLOT, FAKE_SEQ, 0x80, 1, 0,
+			NULL, 0);
+	ccid_fake_block(f, FAKE_SEQ, 0, good_data, sizeof(good_data));
 	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
 					     0, rx, sizeof(rx), &len, &w), 0);
 	KUNIT_EXPECT_EQ(test, len, sizeof(good_data));
@@ -541,18 +541,18 @@ KUNIT_ARRAY_PARAM(ext, ext_cases, ext_case_desc);
 static void ccid_test_time_ext_bound(struct kunit *test)
 {
 	const struct ext_case *c = test->param_value;
-	struct ccid_fake *f = fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	struct ccid_fake *f = ccid_fake_dev(test, 0, FAKE_MSG_LEN, 2);
 	u8 rx[8];
 	size_t len;
 	unsigned int i;
 
 	for (i = 0; i < c->n; i++)
-		fake_reply(f, CCID_RDR_DATA_BLOCK, FAKE_SLOT, FAKE_SEQ, 0x80,
-			   255, 0, NULL, 0);
-	fake_block(f, FAKE_SEQ, 0, good_data, sizeof(good_data));
+		ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, FAKE_SLOT, FAKE_SEQ, 0x80,
+				255, 0, NULL, 0);
+	ccid_fake_block(f, FAKE_SEQ, 0, good_data, sizeof(good_data));
 	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
 					     0, rx, sizeof(rx), &len,
-					     &wait_3s), c->ret);
+					     &ccid_wait_3s), c->ret);
 	KUNIT_EXPECT_EQ(test, f->n_abort, c->ret ? 1U : 0U);
 	for (i = 0; i < min_t(unsigned int, f->n_recv, FAKE_SCRIPT_MAX); i++)
 		KUNIT_EXPECT_LE(test, f->recv_ms[i], CCID_WAIT_MAX_MS);
@@ -562,7 +562,7 @@ static void ccid_test_time_ext_bound(struct kunit *test)
 
 static void ccid_test_chain_out(struct kunit *test)
 {
-	struct ccid_fake *f = fake_dev(test, CCID_FEAT_LEVEL_EXT_APDU,
+	struct ccid_fake *f = ccid_fake_dev(test, CCID_FEAT_LEVEL_EXT_APDU,
 				       CCID_HDR_LEN + 40, 2);
 	static const u16 levels[] = { 0x01, 0x03, 0x02 };
 	static const size_t parts[] = { 40, 40, 20 };
@@ -572,14 +572,14 @@ static void ccid_test_chain_out(struct kunit *test)
 
 	for (i = 0; i < sizeof(apdu); i++)
 		apdu[i] = i;
-	fake_block(f, FAKE_SEQ, CCID_CHAIN_MORE, NULL, 0);
-	fake_block(f, FAKE_SEQ + 1, CCID_CHAIN_MORE, NULL, 0);
-	fake_block(f, FAKE_SEQ + 2, CCID_CHAIN_NONE, good_data,
-		   sizeof(good_data));
+	ccid_fake_block(f, FAKE_SEQ, CCID_CHAIN_MORE, NULL, 0);
+	ccid_fake_block(f, FAKE_SEQ + 1, CCID_CHAIN_MORE, NULL, 0);
+	ccid_fake_block(f, FAKE_SEQ + 2, CCID_CHAIN_NONE, good_data,
+			sizeof(good_data));
 
 	KUNIT_ASSERT_EQ(test, ccid_xfr_apdu(&f->dev, FAKE_SLOT, apdu,
 					    sizeof(apdu), rx, sizeof(rx), &len,
-					    &wait_3s), 0);
+					    &ccid_wait_3s), 0);
 	KUNIT_EXPECT_EQ(test, len, sizeof(good_data));
 	KUNIT_ASSERT_EQ(test, f->n_sent, 3U);
 	for (i = 0; i < 3; i++) {
@@ -597,7 +597,7 @@ static void ccid_test_chain_out(struct kunit *test)
 
 static void ccid_test_chain_in(struct kunit *test)
 {
-	struct ccid_fake *f = fake_dev(test, CCID_FEAT_LEVEL_EXT_APDU,
+	struct ccid_fake *f = ccid_fake_dev(test, CCID_FEAT_LEVEL_EXT_APDU,
 				       CCID_HDR_LEN + 40, 2);
 	static const u8 more[] = { 0x6f, 0, 0, 0, 0, FAKE_SLOT, FAKE_SEQ + 1,
 				   0, 0x10, 0x00 };
@@ -608,13 +608,13 @@ static void ccid_test_chain_in(struct kunit *test)
 
 	for (i = 0; i < sizeof(r); i++)
 		r[i] = 0x80 + i;
-	fake_block(f, FAKE_SEQ, CCID_CHAIN_BEGIN, r, 30);
-	fake_block(f, FAKE_SEQ + 1, CCID_CHAIN_MIDDLE, r + 30, 30);
-	fake_block(f, FAKE_SEQ + 2, CCID_CHAIN_END, r + 60, 10);
+	ccid_fake_block(f, FAKE_SEQ, CCID_CHAIN_BEGIN, r, 30);
+	ccid_fake_block(f, FAKE_SEQ + 1, CCID_CHAIN_MIDDLE, r + 30, 30);
+	ccid_fake_block(f, FAKE_SEQ + 2, CCID_CHAIN_END, r + 60, 10);
 
 	KUNIT_ASSERT_EQ(test, ccid_xfr_apdu(&f->dev, FAKE_SLOT, apdu,
 					    sizeof(apdu), rx, sizeof(rx), &len,
-					    &wait_3s), 0);
+					    &ccid_wait_3s), 0);
 	KUNIT_EXPECT_EQ(test, len, sizeof(r));
 	EXPECT_BYTES(test, rx, r, sizeof(r));
 	KUNIT_ASSERT_EQ(test, f->n_sent, 3U);
@@ -650,7 +650,7 @@ KUNIT_ARRAY_PARAM(chain, chain_cases, chain_case_desc);
 static void ccid_test_chain_bad(struct kunit *test)
 {
 	const struct chain_case *c = test->param_value;
-	struct ccid_fake *f = fake_dev(test, CCID_FEAT_LEVEL_EXT_APDU,
+	struct ccid_fake *f = ccid_fake_dev(test, CCID_FEAT_LEVEL_EXT_APDU,
 				       CCID_HDR_LEN + 40, 2);
 	static const u8 apdu[60], data[30];
 	u8 rx[40];
@@ -658,27 +658,27 @@ static void ccid_test_chain_bad(struct kunit *test)
 	int i;
 
 	for (i = 0; i < 2; i++)
-		fake_block(f, FAKE_SEQ + i, c->chain[i], data, c->dlen[i]);
+		ccid_fake_block(f, FAKE_SEQ + i, c->chain[i], data, c->dlen[i]);
 	KUNIT_EXPECT_EQ(test, ccid_xfr_apdu(&f->dev, FAKE_SLOT, apdu,
 					    c->apdu_len, rx, sizeof(rx), &len,
-					    &wait_3s), c->ret);
+					    &ccid_wait_3s), c->ret);
 	KUNIT_EXPECT_EQ(test, len, 0);
 }
 
 /* bChainParameter is reserved below the extended APDU level. */
 static void ccid_test_short_apdu(struct kunit *test)
 {
-	struct ccid_fake *f = fake_dev(test, CCID_FEAT_LEVEL_SHORT_APDU,
+	struct ccid_fake *f = ccid_fake_dev(test, CCID_FEAT_LEVEL_SHORT_APDU,
 				       FAKE_MSG_LEN, 2);
 	static const u8 apdu[5];
 	u8 rx[8];
 	size_t len;
 
-	fake_block(f, FAKE_SEQ, CCID_CHAIN_BEGIN, good_data,
-		   sizeof(good_data));
+	ccid_fake_block(f, FAKE_SEQ, CCID_CHAIN_BEGIN, good_data,
+			sizeof(good_data));
 	KUNIT_EXPECT_EQ(test, ccid_xfr_apdu(&f->dev, FAKE_SLOT, apdu,
 					    sizeof(apdu), rx, sizeof(rx), &len,
-					    &wait_3s), 0);
+					    &ccid_wait_3s), 0);
 	KUNIT_EXPECT_EQ(test, len, sizeof(good_data));
 	KUNIT_EXPECT_EQ(test, f->n_sent, 1U);
 }
@@ -687,7 +687,7 @@ static void ccid_test_short_apdu(struct kunit *test)
 
 static void ccid_test_notify(struct kunit *test)
 {
-	struct ccid_fake *f = fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	struct ccid_fake *f = ccid_fake_dev(test, 0, FAKE_MSG_LEN, 2);
 	struct ccid_slot *s = f->dev.slots;
 	static const u8 hw_error[] = { 0x51, 0, 7, 1 };
 	static const u8 unknown[] = { 0x52, 0xff };
@@ -708,9 +708,9 @@ static void ccid_test_notify(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->n_sent, 0U);
 
 	/* Slot 0 in, slot 1 out; asked again, slot 1 says it has a card. */
-	fake_reply(f, CCID_RDR_SLOT_STATUS, 0, FAKE_SEQ, 0x01, 0, 0, NULL, 0);
-	fake_reply(f, CCID_RDR_SLOT_STATUS, 1, FAKE_SEQ + 1, 0x01, 0, 0, NULL,
-		   0);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, FAKE_SEQ, 0x01, 0, 0, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 1, FAKE_SEQ + 1, 0x01, 0, 0, NULL,
+			0);
 	msg[1] = 0x0b;
 	ccid_notify(&f->dev, msg, 2);
 	flush_delayed_work(&f->dev.poll_work);

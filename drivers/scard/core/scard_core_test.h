@@ -24,14 +24,14 @@
 #define DFLT		SCARD_PROTOCOL_DEFAULT
 
 /* T=0 only; T=0 and T=1; T=1 with TA1 = 0x96; specific T=1; bad TCK. */
-extern const u8 atr_t0[4];
-extern const u8 atr_t01[5];
-extern const u8 atr_fd[5];
-extern const u8 atr_ta2[5];
-extern const u8 atr_bad[4];
-extern const u8 fake_reply[4];
-extern const u8 fake_cmd[5];
-extern struct device *fake_parent;
+extern const u8 scard_atr_t0[4];
+extern const u8 scard_atr_t01[5];
+extern const u8 scard_atr_fd[5];
+extern const u8 scard_atr_ta2[5];
+extern const u8 scard_atr_bad[4];
+extern const u8 scard_fake_reply[4];
+extern const u8 scard_fake_cmd[5];
+extern struct device *scard_fake_parent;
 
 struct fake;
 
@@ -54,7 +54,7 @@ struct fake_thread {
  * @ret: what each callback returns
  * @atr: ATR the power callback stores on reset
  * @atr_len: length of @atr
- * @reply_len: reply length transmit/vendor callbacks report (fake_reply)
+ * @reply_len: reply length transmit/vendor callbacks report (scard_fake_reply)
  * @parse_protocols: card protocols the RDF_ATR_PARSE callback sets
  * @block: callback that waits for @release, or RDF_NONE
  * @remove_in: callback that reports a card removal, or RDF_NONE
@@ -66,8 +66,8 @@ struct fake_thread {
  * @armed: completed by the tracking callback
  * @threads: helper threads
  * @nthreads: number of @threads started
- * @recv: response buffer of fake_xfer()
- * @recv_len: response length of fake_do_transmit()
+ * @recv: response buffer of scard_fake_xfer()
+ * @recv_len: response length of scard_fake_do_transmit()
  */
 struct fake {
 	struct kunit *test;
@@ -94,7 +94,7 @@ struct fake {
 	u32 recv_len;
 };
 
-enum fake_setup {
+enum scard_fake_setup {
 	S_UNKNOWN,	/* no card event yet */
 	S_ABSENT,
 	S_PRESENT,
@@ -114,24 +114,24 @@ static inline u32 fake_poll(struct scard_client *client)
 	return (__force u32)scard_client_poll(client);
 }
 
-int fake_suite_init(struct kunit_suite *suite);
-void fake_suite_exit(struct kunit_suite *suite);
-int fake_init(struct kunit *test);
-void fake_exit(struct kunit *test);
-void fake_fill(struct scard_reader *reader);
-int fake_atr_parse(struct scard_reader *r, struct scard_request *q);
-int fake_vendor(struct scard_reader *r, struct scard_request *q);
+int scard_fake_suite_init(struct kunit_suite *suite);
+void scard_fake_suite_exit(struct kunit_suite *suite);
+int scard_fake_init(struct kunit *test);
+void scard_fake_exit(struct kunit *test);
+void scard_fake_fill(struct scard_reader *reader);
+int scard_fake_atr_parse(struct scard_reader *r, struct scard_request *q);
+int scard_fake_vendor(struct scard_reader *r, struct scard_request *q);
 
-void fake_setup(struct fake *f, enum fake_setup s);
-void fake_expect_state(struct fake *f, unsigned int state, u32 proto);
-int fake_xfer(struct fake *f, struct scard_transmit *x);
+void scard_fake_setup(struct fake *f, enum scard_fake_setup s);
+void scard_fake_expect_state(struct fake *f, unsigned int state, u32 proto);
+int scard_fake_xfer(struct fake *f, struct scard_transmit *x);
 
-struct fake_thread *fake_start(struct fake *f, int (*fn)(struct fake *f));
-bool fake_finished(struct fake_thread *t, unsigned long timeout);
-int fake_do_transmit(struct fake *f);
-int fake_do_power(struct fake *f);
-int fake_do_present(struct fake *f);
-int fake_do_absent(struct fake *f);
-int fake_do_unregister(struct fake *f);
+struct fake_thread *scard_fake_start(struct fake *f, int (*fn)(struct fake *f));
+bool scard_fake_finished(struct fake_thread *t, unsigned long timeout);
+int scard_fake_do_transmit(struct fake *f);
+int scard_fake_do_power(struct fake *f);
+int scard_fake_do_present(struct fake *f);
+int scard_fake_do_absent(struct fake *f);
+int scard_fake_do_unregister(struct fake *f);
 
 #endif /* _SCARD_CORE_TEST_H */

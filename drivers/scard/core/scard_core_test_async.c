@@ -22,7 +22,7 @@ static void test_track_immediate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scard_wait_card(c, SCARD_FN_POWER, false),
 			-EINVAL);
 
-	fake_setup(f, S_PRESENT);
+	scard_fake_setup(f, S_PRESENT);
 	KUNIT_EXPECT_EQ(test, scard_wait_card(c, SCARD_FN_IS_PRESENT, false),
 			0);
 	KUNIT_EXPECT_EQ(test, scard_wait_card(c, SCARD_FN_IS_ABSENT, true),
@@ -31,7 +31,7 @@ static void test_track_immediate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->last.major, SCARD_FN_IS_ABSENT);
 	KUNIT_EXPECT_EQ(test, f->last.minor, SCARD_FN_IS_ABSENT);
 
-	fake_setup(f, S_ABSENT);
+	scard_fake_setup(f, S_ABSENT);
 	KUNIT_EXPECT_EQ(test, scard_wait_card(c, SCARD_FN_IS_ABSENT, false),
 			0);
 	f->ret[RDF_CARD_TRACKING] = SCARD_PENDING;
@@ -48,7 +48,7 @@ static void test_track_immediate(struct kunit *test)
 
 struct track_case {
 	const char *name;
-	enum fake_setup setup;
+	enum scard_fake_setup setup;
 	unsigned int fn;
 	unsigned int events[2];	/* card events after arming, 0 = none */
 	bool unplug;		/* then unregister the reader */
@@ -84,9 +84,9 @@ static void test_track_wait(struct kunit *test)
 	struct fake_thread *t;
 	int i;
 
-	fake_setup(f, c->setup);
-	t = fake_start(f, c->fn == SCARD_FN_IS_PRESENT ? fake_do_present :
-		       fake_do_absent);
+	scard_fake_setup(f, c->setup);
+	t = scard_fake_start(f, c->fn == SCARD_FN_IS_PRESENT ? scard_fake_do_present :
+		       scard_fake_do_absent);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&f->armed,
 							    T_LONG));
 
@@ -101,10 +101,10 @@ static void test_track_wait(struct kunit *test)
 		scard_card_event(f->reader, c->events[i]);
 
 	if (c->unplug) {
-		KUNIT_EXPECT_FALSE(test, fake_finished(t, T_SHORT));
+		KUNIT_EXPECT_FALSE(test, scard_fake_finished(t, T_SHORT));
 		scard_reader_unregister(f->reader);
 	}
-	KUNIT_ASSERT_TRUE(test, fake_finished(t, T_LONG));
+	KUNIT_ASSERT_TRUE(test, scard_fake_finished(t, T_LONG));
 	KUNIT_EXPECT_EQ(test, t->ret, c->ret);
 }
 
@@ -114,13 +114,13 @@ static void test_track_signal(struct kunit *test)
 	struct scard_last_error err;
 	struct fake_thread *t;
 
-	fake_setup(f, S_ABSENT);
-	t = fake_start(f, fake_do_present);
+	scard_fake_setup(f, S_ABSENT);
+	t = scard_fake_start(f, scard_fake_do_present);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&f->armed,
 							    T_LONG));
-	KUNIT_EXPECT_FALSE(test, fake_finished(t, T_SHORT));
+	KUNIT_EXPECT_FALSE(test, scard_fake_finished(t, T_SHORT));
 	send_sig(SIGUSR1, t->task, 1);
-	KUNIT_ASSERT_TRUE(test, fake_finished(t, T_LONG));
+	KUNIT_ASSERT_TRUE(test, scard_fake_finished(t, T_LONG));
 	KUNIT_EXPECT_EQ(test, t->ret, -ERESTARTSYS);
 	scard_get_last_error(f->reader, &err);
 	KUNIT_EXPECT_EQ(test, err.error, 0);
@@ -135,15 +135,15 @@ static void test_pending(struct kunit *test)
 	struct scard_state st;
 	struct fake_thread *t;
 
-	fake_setup(f, S_T1);
+	scard_fake_setup(f, S_T1);
 	f->ret[RDF_TRANSMIT] = SCARD_PENDING;
 	f->reply_len = 2;
-	t = fake_start(f, fake_do_transmit);
+	t = scard_fake_start(f, scard_fake_do_transmit);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&f->called,
 							    T_LONG));
-	KUNIT_EXPECT_FALSE(test, fake_finished(t, T_SHORT));
+	KUNIT_EXPECT_FALSE(test, scard_fake_finished(t, T_SHORT));
 
-	KUNIT_EXPECT_EQ(test, fake_do_power(f), -EBUSY);
+	KUNIT_EXPECT_EQ(test, scard_fake_do_power(f), -EBUSY);
 	KUNIT_EXPECT_EQ(test, scard_get_attribute(f->reader, &a, value),
 			-EBUSY);
 	KUNIT_EXPECT_EQ(test, scard_wait_card(&f->client, SCARD_FN_IS_ABSENT,
@@ -154,10 +154,10 @@ static void test_pending(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.state, SCARD_SPECIFIC);
 
 	scard_complete_request(f->reader, 0);
-	KUNIT_ASSERT_TRUE(test, fake_finished(t, T_LONG));
+	KUNIT_ASSERT_TRUE(test, scard_fake_finished(t, T_LONG));
 	KUNIT_EXPECT_EQ(test, t->ret, 0);
 	KUNIT_EXPECT_EQ(test, f->recv_len, 2);
-	KUNIT_EXPECT_EQ(test, memcmp(f->recv, fake_reply, 2), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(f->recv, scard_fake_reply, 2), 0);
 	KUNIT_EXPECT_EQ(test, scard_mechanical(f->reader, SCARD_FN_EJECT), 0);
 	KUNIT_EXPECT_EQ(test, f->calls[RDF_TRANSMIT], 1);
 	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_POWER], 0);
@@ -169,20 +169,20 @@ static void test_pending_status(struct kunit *test)
 	struct fake *f = test->priv;
 
 	/* Completed by the callback itself, before it returns. */
-	fake_setup(f, S_T1);
+	scard_fake_setup(f, S_T1);
 	f->ret[RDF_TRANSMIT] = SCARD_PENDING;
 	f->complete_inline = true;
 	f->reply_len = 2;
-	KUNIT_EXPECT_EQ(test, fake_do_transmit(f), 0);
+	KUNIT_EXPECT_EQ(test, scard_fake_do_transmit(f), 0);
 	f->complete_inline = false;
 
 	/* A pending SET_PROTOCOL that fails. */
-	fake_setup(f, S_T01);
+	scard_fake_setup(f, S_T01);
 	f->ret[RDF_SET_PROTOCOL] = SCARD_PENDING;
 	f->complete_inline = true;
 	f->complete_status = -EPROTO;
 	KUNIT_EXPECT_EQ(test, scard_set_protocol(f->reader, &p), -EPROTO);
-	fake_expect_state(f, SCARD_NEGOTIABLE, 0);
+	scard_fake_expect_state(f, SCARD_NEGOTIABLE, 0);
 	f->complete_inline = false;
 
 	/* A completion nobody waits for is ignored. */
@@ -195,17 +195,17 @@ static void test_pending_unplug(struct kunit *test)
 	struct fake *f = test->priv;
 	struct fake_thread *t;
 
-	fake_setup(f, S_T1);
+	scard_fake_setup(f, S_T1);
 	f->ret[RDF_TRANSMIT] = SCARD_PENDING;
-	t = fake_start(f, fake_do_transmit);
+	t = scard_fake_start(f, scard_fake_do_transmit);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&f->called,
 							    T_LONG));
 	scard_reader_unregister(f->reader);
-	KUNIT_ASSERT_TRUE(test, fake_finished(t, T_LONG));
+	KUNIT_ASSERT_TRUE(test, scard_fake_finished(t, T_LONG));
 	KUNIT_EXPECT_EQ(test, t->ret, -ENODEV);
 
 	scard_complete_request(f->reader, 0);
-	KUNIT_EXPECT_EQ(test, fake_do_power(f), -ENODEV);
+	KUNIT_EXPECT_EQ(test, scard_fake_do_power(f), -ENODEV);
 	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_POWER], 0);
 }
 
@@ -217,24 +217,24 @@ static void test_pending_killed(struct kunit *test)
 	u8 value[SCARD_ATTR_VALUE_MAX];
 	struct fake_thread *t;
 
-	fake_setup(f, S_PRESENT);
+	scard_fake_setup(f, S_PRESENT);
 	f->ret[RDF_CARD_POWER] = SCARD_PENDING;
-	f->atr = atr_t0;
-	f->atr_len = sizeof(atr_t0);
-	t = fake_start(f, fake_do_power);
+	f->atr = scard_atr_t0;
+	f->atr_len = sizeof(scard_atr_t0);
+	t = scard_fake_start(f, scard_fake_do_power);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&f->called,
 							    T_LONG));
 	send_sig(SIGKILL, t->task, 1);
-	KUNIT_ASSERT_TRUE(test, fake_finished(t, T_LONG));
+	KUNIT_ASSERT_TRUE(test, scard_fake_finished(t, T_LONG));
 	KUNIT_EXPECT_EQ(test, t->ret, -EINTR);
 	KUNIT_EXPECT_EQ(test, scard_get_attribute(f->reader, &a, value),
 			-EBUSY);
 
 	scard_complete_request(f->reader, 0);
 	flush_work(&f->reader->async_work);
-	fake_expect_state(f, SCARD_NEGOTIABLE, 0);
+	scard_fake_expect_state(f, SCARD_NEGOTIABLE, 0);
 	KUNIT_EXPECT_EQ(test, scard_get_attribute(f->reader, &a, value), 0);
-	KUNIT_EXPECT_EQ(test, a.len, sizeof(atr_t0));
+	KUNIT_EXPECT_EQ(test, a.len, sizeof(scard_atr_t0));
 }
 
 /* Unregistering waits for the running callback; none runs afterwards. */
@@ -243,23 +243,23 @@ static void test_unplug_in_callback(struct kunit *test)
 	struct fake *f = test->priv;
 	struct fake_thread *caller, *unplug;
 
-	fake_setup(f, S_T1);
+	scard_fake_setup(f, S_T1);
 	f->block = RDF_TRANSMIT;
 	f->reply_len = 2;
-	caller = fake_start(f, fake_do_transmit);
+	caller = scard_fake_start(f, scard_fake_do_transmit);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&f->called,
 							    T_LONG));
-	unplug = fake_start(f, fake_do_unregister);
-	KUNIT_EXPECT_FALSE(test, fake_finished(unplug, T_SHORT));
-	KUNIT_EXPECT_FALSE(test, fake_finished(caller, 0));
+	unplug = scard_fake_start(f, scard_fake_do_unregister);
+	KUNIT_EXPECT_FALSE(test, scard_fake_finished(unplug, T_SHORT));
+	KUNIT_EXPECT_FALSE(test, scard_fake_finished(caller, 0));
 
 	complete(&f->release);
-	KUNIT_ASSERT_TRUE(test, fake_finished(unplug, T_LONG));
-	KUNIT_ASSERT_TRUE(test, fake_finished(caller, T_LONG));
+	KUNIT_ASSERT_TRUE(test, scard_fake_finished(unplug, T_LONG));
+	KUNIT_ASSERT_TRUE(test, scard_fake_finished(caller, T_LONG));
 	KUNIT_EXPECT_EQ(test, caller->ret, 0);
 
-	KUNIT_EXPECT_EQ(test, fake_do_transmit(f), -ENODEV);
-	KUNIT_EXPECT_EQ(test, fake_do_power(f), -ENODEV);
+	KUNIT_EXPECT_EQ(test, scard_fake_do_transmit(f), -ENODEV);
+	KUNIT_EXPECT_EQ(test, scard_fake_do_power(f), -ENODEV);
 	KUNIT_EXPECT_EQ(test, scard_wait_card(&f->client, SCARD_FN_IS_ABSENT,
 					      false), -ENODEV);
 	KUNIT_EXPECT_EQ(test, f->calls[RDF_TRANSMIT], 1);
@@ -281,10 +281,10 @@ static struct kunit_case scard_async_cases[] = {
 
 static struct kunit_suite scard_async_suite = {
 	.name = "scard_core_async",
-	.suite_init = fake_suite_init,
-	.suite_exit = fake_suite_exit,
-	.init = fake_init,
-	.exit = fake_exit,
+	.suite_init = scard_fake_suite_init,
+	.suite_exit = scard_fake_suite_exit,
+	.init = scard_fake_init,
+	.exit = scard_fake_exit,
 	.test_cases = scard_async_cases,
 };
 

@@ -14,7 +14,7 @@
 struct attr_case {
 	const char *name;
 	u32 tag;
-	enum fake_setup setup;
+	enum scard_fake_setup setup;
 	int ret;
 	u32 len;
 	u32 value;		/* integer values (1 or 4 bytes) */
@@ -100,7 +100,7 @@ static void test_get_attribute(struct kunit *test)
 	u8 value[SCARD_ATTR_VALUE_MAX];
 	u32 v;
 
-	fake_setup(f, c->setup);
+	scard_fake_setup(f, c->setup);
 	KUNIT_ASSERT_EQ(test, scard_get_attribute(f->reader, &a, value),
 			c->ret);
 	if (c->ret)
@@ -131,12 +131,12 @@ static void test_attribute_sizes(struct kunit *test)
 	scard_get_last_error(f->reader, &err);
 	KUNIT_EXPECT_EQ(test, err.error, ENOSPC);
 
-	fake_setup(f, S_T0);
+	scard_fake_setup(f, S_T0);
 	a.tag = SCARD_ATTR_ATR_STRING;
-	a.len = sizeof(atr_t0) - 1;
+	a.len = sizeof(scard_atr_t0) - 1;
 	KUNIT_EXPECT_EQ(test, scard_get_attribute(f->reader, &a, value),
 			-ENOSPC);
-	KUNIT_EXPECT_EQ(test, a.len, sizeof(atr_t0));
+	KUNIT_EXPECT_EQ(test, a.len, sizeof(scard_atr_t0));
 	KUNIT_EXPECT_EQ(test, scard_get_attribute(f->reader, &a, value), 0);
 
 	a.reserved = 1;
@@ -166,11 +166,11 @@ static void test_set_attribute(struct kunit *test)
 	const u8 v[4] = { 1 };
 	struct scard_power p = { .disposition = SCARD_COLD_RESET };
 
-	fake_setup(f, S_T1);
+	scard_fake_setup(f, S_T1);
 	KUNIT_EXPECT_EQ(test, scard_set_attribute(f->reader, &a, v), 0);
 	KUNIT_EXPECT_TRUE(test, f->reader->suppress_ifs_request);
-	f->atr = atr_ta2;
-	f->atr_len = sizeof(atr_ta2);
+	f->atr = scard_atr_ta2;
+	f->atr_len = sizeof(scard_atr_ta2);
 	KUNIT_EXPECT_EQ(test, scard_power(f->reader, &p), 0);
 	KUNIT_EXPECT_FALSE(test, f->reader->suppress_ifs_request);
 
@@ -208,11 +208,11 @@ static void test_card_events(struct kunit *test)
 	struct scard_attr a = { .tag = SCARD_ATTR_ATR_STRING, .len = 33 };
 	u8 value[SCARD_ATTR_VALUE_MAX];
 
-	fake_expect_state(f, SCARD_UNKNOWN, 0);
+	scard_fake_expect_state(f, SCARD_UNKNOWN, 0);
 	KUNIT_EXPECT_EQ(test, fake_poll(&f->client), 0);
 
 	scard_card_event(reader, SCARD_ABSENT);
-	fake_expect_state(f, SCARD_ABSENT, 0);
+	scard_fake_expect_state(f, SCARD_ABSENT, 0);
 	KUNIT_EXPECT_EQ(test, fake_poll(&f->client), 0);
 
 	scard_card_event(reader, SCARD_PRESENT);
@@ -222,19 +222,19 @@ static void test_card_events(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_poll(&f->client), 0);
 
 	/* A present card keeps what the library knows about it. */
-	fake_setup(f, S_T1);
-	fake_expect_state(f, SCARD_SPECIFIC, T1);
+	scard_fake_setup(f, S_T1);
+	scard_fake_expect_state(f, SCARD_SPECIFIC, T1);
 	scard_card_event(reader, SCARD_PRESENT);
 	scard_card_event(reader, SCARD_SWALLOWED);
-	fake_expect_state(f, SCARD_SPECIFIC, T1);
+	scard_fake_expect_state(f, SCARD_SPECIFIC, T1);
 	KUNIT_EXPECT_EQ(test, fake_events(f), 1);
 
 	/* Removal: card data void, also after the next insertion. */
 	scard_card_event(reader, SCARD_ABSENT);
-	fake_expect_state(f, SCARD_ABSENT, 0);
+	scard_fake_expect_state(f, SCARD_ABSENT, 0);
 	scard_card_event(reader, SCARD_PRESENT);
 	scard_card_event(reader, SCARD_SWALLOWED);
-	fake_expect_state(f, SCARD_SWALLOWED, 0);
+	scard_fake_expect_state(f, SCARD_SWALLOWED, 0);
 	KUNIT_EXPECT_EQ(test, fake_events(f), 3);
 	KUNIT_EXPECT_EQ(test, reader->inserts, 2);
 	KUNIT_EXPECT_EQ(test, reader->removals, 1);
@@ -244,10 +244,10 @@ static void test_card_events(struct kunit *test)
 
 	/* Driver-set states; a bad report is ignored. */
 	scard_set_state(reader, SCARD_POWERED);
-	fake_expect_state(f, SCARD_POWERED, 0);
+	scard_fake_expect_state(f, SCARD_POWERED, 0);
 	scard_card_event(reader, SCARD_POWERED);
 	scard_set_state(reader, SCARD_SPECIFIC + 1);
-	fake_expect_state(f, SCARD_POWERED, 0);
+	scard_fake_expect_state(f, SCARD_POWERED, 0);
 	scard_set_state(reader, SCARD_ABSENT);
 	KUNIT_EXPECT_EQ(test, fake_events(f), 4);
 	KUNIT_EXPECT_EQ(test, scard_get_state(reader), SCARD_ABSENT);
@@ -258,12 +258,12 @@ static void test_removal_during_power(struct kunit *test)
 	struct fake *f = test->priv;
 	struct scard_power p = { .disposition = SCARD_COLD_RESET };
 
-	fake_setup(f, S_PRESENT);
+	scard_fake_setup(f, S_PRESENT);
 	f->remove_in = RDF_CARD_POWER;
-	f->atr = atr_t0;
-	f->atr_len = sizeof(atr_t0);
+	f->atr = scard_atr_t0;
+	f->atr_len = sizeof(scard_atr_t0);
 	KUNIT_EXPECT_EQ(test, scard_power(f->reader, &p), 0);
-	fake_expect_state(f, SCARD_ABSENT, 0);
+	scard_fake_expect_state(f, SCARD_ABSENT, 0);
 }
 
 static void test_last_error(struct kunit *test)
@@ -275,12 +275,12 @@ static void test_last_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scard_get_last_error(f->reader, &err), 0);
 	KUNIT_EXPECT_EQ(test, err.error, 0);
 
-	fake_setup(f, S_ABSENT);
-	KUNIT_EXPECT_EQ(test, fake_do_power(f), -ENOMEDIUM);
+	scard_fake_setup(f, S_ABSENT);
+	KUNIT_EXPECT_EQ(test, scard_fake_do_power(f), -ENOMEDIUM);
 	scard_get_last_error(f->reader, &err);
 	KUNIT_EXPECT_EQ(test, err.error, ENOMEDIUM);
 
-	KUNIT_EXPECT_EQ(test, fake_xfer(f, &x), -EINVAL);
+	KUNIT_EXPECT_EQ(test, scard_fake_xfer(f, &x), -EINVAL);
 	KUNIT_EXPECT_EQ(test, scard_wait_card(&f->client, SCARD_FN_IS_PRESENT,
 					      true), -EAGAIN);
 	KUNIT_EXPECT_EQ(test, scard_mechanical(f->reader, SCARD_FN_EJECT), 0);
@@ -301,15 +301,15 @@ static void test_perf(struct kunit *test)
 	struct fake *f = test->priv;
 	struct scard_perf perf = { .tag = SCARD_PERF_NUM_TRANSMISSIONS };
 
-	fake_setup(f, S_T1);
+	scard_fake_setup(f, S_T1);
 	f->reply_len = 2;
-	KUNIT_EXPECT_EQ(test, fake_do_transmit(f), 0);
+	KUNIT_EXPECT_EQ(test, scard_fake_do_transmit(f), 0);
 	f->ret[RDF_TRANSMIT] = -ETIMEDOUT;
-	KUNIT_EXPECT_EQ(test, fake_do_transmit(f), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, scard_fake_do_transmit(f), -ETIMEDOUT);
 
 	KUNIT_EXPECT_EQ(test, fake_perf(f, SCARD_PERF_NUM_TRANSMISSIONS), 2);
 	KUNIT_EXPECT_EQ(test, fake_perf(f, SCARD_PERF_BYTES_TRANSMITTED),
-			2 * sizeof(fake_cmd));
+			2 * sizeof(scard_fake_cmd));
 	KUNIT_EXPECT_EQ(test, fake_perf(f, SCARD_PERF_BYTES_RECEIVED), 2);
 	KUNIT_EXPECT_GT(test, fake_perf(f, SCARD_PERF_TRANSMISSION_TIME), 0);
 
@@ -378,7 +378,7 @@ static void test_sysfs(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, fake_sysfs(f, "reader_name", buf),
 			   "ACME SC-1\n");
 
-	fake_setup(f, S_T1);
+	scard_fake_setup(f, S_T1);
 	KUNIT_EXPECT_STREQ(test, fake_sysfs(f, "state", buf), "specific\n");
 	KUNIT_EXPECT_STREQ(test, fake_sysfs(f, "protocol", buf), "T=1\n");
 	KUNIT_EXPECT_STREQ(test, fake_sysfs(f, "atr", buf), "3b80110190\n");
@@ -406,10 +406,10 @@ static struct kunit_case scard_attr_cases[] = {
 
 static struct kunit_suite scard_attr_suite = {
 	.name = "scard_core_library",
-	.suite_init = fake_suite_init,
-	.suite_exit = fake_suite_exit,
-	.init = fake_init,
-	.exit = fake_exit,
+	.suite_init = scard_fake_suite_init,
+	.suite_exit = scard_fake_suite_exit,
+	.init = scard_fake_init,
+	.exit = scard_fake_exit,
 	.test_cases = scard_attr_cases,
 };
 

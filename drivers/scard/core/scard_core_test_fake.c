@@ -14,14 +14,14 @@
 
 #include "scard_core_test.h"
 
-const u8 atr_t0[4] = { 0x3b, 0x02, 0x14, 0x50 };
-const u8 atr_t01[5] = { 0x3b, 0x80, 0x80, 0x01, 0x01 };
-const u8 atr_fd[5] = { 0x3b, 0x90, 0x96, 0x01, 0x07 };
-const u8 atr_ta2[5] = { 0x3b, 0x80, 0x11, 0x01, 0x90 };
-const u8 atr_bad[4] = { 0x3b, 0x80, 0x01, 0x00 };
-const u8 fake_reply[4] = { 0x90, 0x00, 0x61, 0x10 };
-const u8 fake_cmd[5] = { 0x00, 0xa4, 0x04, 0x00, 0x00 };
-struct device *fake_parent;
+const u8 scard_atr_t0[4] = { 0x3b, 0x02, 0x14, 0x50 };
+const u8 scard_atr_t01[5] = { 0x3b, 0x80, 0x80, 0x01, 0x01 };
+const u8 scard_atr_fd[5] = { 0x3b, 0x90, 0x96, 0x01, 0x07 };
+const u8 scard_atr_ta2[5] = { 0x3b, 0x80, 0x11, 0x01, 0x90 };
+const u8 scard_atr_bad[4] = { 0x3b, 0x80, 0x01, 0x00 };
+const u8 scard_fake_reply[4] = { 0x90, 0x00, 0x61, 0x10 };
+const u8 scard_fake_cmd[5] = { 0x00, 0xa4, 0x04, 0x00, 0x00 };
+struct device *scard_fake_parent;
 
 static int fake_cb(struct scard_reader *reader, struct scard_request *req,
 		   enum scard_rdf idx)
@@ -43,8 +43,8 @@ static int fake_cb(struct scard_reader *reader, struct scard_request *req,
 	if (idx == RDF_ATR_PARSE)
 		reader->card.protocols = f->parse_protocols;
 	if (req->recv && f->reply_len) {
-		memcpy(req->recv, fake_reply,
-		       min(f->reply_len, sizeof(fake_reply)));
+		memcpy(req->recv, scard_fake_reply,
+		       min(f->reply_len, sizeof(scard_fake_reply)));
 		req->recv_len = f->reply_len;
 		req->nad = 0x21;
 	}
@@ -91,18 +91,18 @@ static int fake_confiscate(struct scard_reader *r, struct scard_request *q)
 	return fake_cb(r, q, RDF_CARD_CONFISCATE);
 }
 
-int fake_vendor(struct scard_reader *r, struct scard_request *q)
+int scard_fake_vendor(struct scard_reader *r, struct scard_request *q)
 {
 	return fake_cb(r, q, RDF_IOCTL_VENDOR);
 }
 
-int fake_atr_parse(struct scard_reader *r, struct scard_request *q)
+int scard_fake_atr_parse(struct scard_reader *r, struct scard_request *q)
 {
 	return fake_cb(r, q, RDF_ATR_PARSE);
 }
 
 /* Callbacks (all but RDF_ATR_PARSE) and capabilities of the fake reader. */
-void fake_fill(struct scard_reader *reader)
+void scard_fake_fill(struct scard_reader *reader)
 {
 	int (**fn)(struct scard_reader *r, struct scard_request *q) =
 		reader->reader_function;
@@ -114,7 +114,7 @@ void fake_fill(struct scard_reader *reader)
 	fn[RDF_CARD_TRACKING] = fake_tracking;
 	fn[RDF_SET_PROTOCOL] = fake_protocol;
 	fn[RDF_CARD_CONFISCATE] = fake_confiscate;
-	fn[RDF_IOCTL_VENDOR] = fake_vendor;
+	fn[RDF_IOCTL_VENDOR] = scard_fake_vendor;
 
 	reader->caps.reader_type = SCARD_READER_TYPE_USB;
 	reader->caps.channel = 0x1234;
@@ -134,24 +134,24 @@ void fake_fill(struct scard_reader *reader)
 	reader->vendor.unit = 2;
 }
 
-int fake_suite_init(struct kunit_suite *suite)
+int scard_fake_suite_init(struct kunit_suite *suite)
 {
 	/*
 	 * Suites run while the module is still coming up, before its sysfs
 	 * directory exists: no "module" link (owner NULL).
 	 */
-	fake_parent = __root_device_register(suite->name, NULL);
+	scard_fake_parent = __root_device_register(suite->name, NULL);
 
-	return PTR_ERR_OR_ZERO(fake_parent);
+	return PTR_ERR_OR_ZERO(scard_fake_parent);
 }
 
-void fake_suite_exit(struct kunit_suite *suite)
+void scard_fake_suite_exit(struct kunit_suite *suite)
 {
-	root_device_unregister(fake_parent);
+	root_device_unregister(scard_fake_parent);
 }
 
 /* A registered fake reader, opened once, card state unknown. */
-int fake_init(struct kunit *test)
+int scard_fake_init(struct kunit *test)
 {
 	struct scard_reader *reader;
 	struct fake *f;
@@ -168,12 +168,12 @@ int fake_init(struct kunit *test)
 	init_completion(&f->armed);
 	test->priv = f;
 
-	reader = scard_reader_alloc(fake_parent);
+	reader = scard_reader_alloc(scard_fake_parent);
 	if (IS_ERR(reader))
 		return PTR_ERR(reader);
 	f->reader = reader;
 	scard_set_drvdata(reader, f);
-	fake_fill(reader);
+	scard_fake_fill(reader);
 
 	ret = scard_reader_register(reader);
 	if (ret)
@@ -182,7 +182,7 @@ int fake_init(struct kunit *test)
 	return scard_client_open(&f->client, reader, false);
 }
 
-void fake_exit(struct kunit *test)
+void scard_fake_exit(struct kunit *test)
 {
 	struct fake *f = test->priv;
 	int i;
@@ -213,7 +213,7 @@ static void fake_power_on(struct fake *f, const u8 *atr, size_t len)
 }
 
 /* Bring the card into a state; the callback records start afresh. */
-void fake_setup(struct fake *f, enum fake_setup s)
+void scard_fake_setup(struct fake *f, enum scard_fake_setup s)
 {
 	if (s == S_ABSENT)
 		scard_card_event(f->reader, SCARD_ABSENT);
@@ -221,21 +221,21 @@ void fake_setup(struct fake *f, enum fake_setup s)
 		scard_card_event(f->reader, SCARD_PRESENT);
 
 	if (s == S_POWERED)
-		fake_power_on(f, atr_bad, sizeof(atr_bad));
+		fake_power_on(f, scard_atr_bad, sizeof(scard_atr_bad));
 	else if (s == S_T0)
-		fake_power_on(f, atr_t0, sizeof(atr_t0));
+		fake_power_on(f, scard_atr_t0, sizeof(scard_atr_t0));
 	else if (s == S_T01)
-		fake_power_on(f, atr_t01, sizeof(atr_t01));
+		fake_power_on(f, scard_atr_t01, sizeof(scard_atr_t01));
 	else if (s == S_FD)
-		fake_power_on(f, atr_fd, sizeof(atr_fd));
+		fake_power_on(f, scard_atr_fd, sizeof(scard_atr_fd));
 	else if (s == S_T1)
-		fake_power_on(f, atr_ta2, sizeof(atr_ta2));
+		fake_power_on(f, scard_atr_ta2, sizeof(scard_atr_ta2));
 
 	memset(f->calls, 0, sizeof(f->calls));
 	reinit_completion(&f->called);
 }
 
-void fake_expect_state(struct fake *f, unsigned int state, u32 proto)
+void scard_fake_expect_state(struct fake *f, unsigned int state, u32 proto)
 {
 	unsigned int s;
 	u32 p;
@@ -245,10 +245,10 @@ void fake_expect_state(struct fake *f, unsigned int state, u32 proto)
 	KUNIT_EXPECT_EQ(f->test, p, proto);
 }
 
-/* TRANSMIT of fake_cmd, response into f->recv. */
-int fake_xfer(struct fake *f, struct scard_transmit *x)
+/* TRANSMIT of scard_fake_cmd, response into f->recv. */
+int scard_fake_xfer(struct fake *f, struct scard_transmit *x)
 {
-	return scard_transmit(f->reader, x, fake_cmd, f->recv);
+	return scard_transmit(f->reader, x, scard_fake_cmd, f->recv);
 }
 
 static int fake_thread_main(void *data)
@@ -263,8 +263,8 @@ static int fake_thread_main(void *data)
 	return 0;
 }
 
-/* Run @fn in a kernel thread; fake_exit() waits for it. */
-struct fake_thread *fake_start(struct fake *f, int (*fn)(struct fake *f))
+/* Run @fn in a kernel thread; scard_fake_exit() waits for it. */
+struct fake_thread *scard_fake_start(struct fake *f, int (*fn)(struct fake *f))
 {
 	struct task_struct *task;
 	struct fake_thread *t;
@@ -283,44 +283,44 @@ struct fake_thread *fake_start(struct fake *f, int (*fn)(struct fake *f))
 	return t;
 }
 
-bool fake_finished(struct fake_thread *t, unsigned long timeout)
+bool scard_fake_finished(struct fake_thread *t, unsigned long timeout)
 {
 	return wait_for_completion_timeout(&t->done, timeout);
 }
 
-int fake_do_transmit(struct fake *f)
+int scard_fake_do_transmit(struct fake *f)
 {
 	struct scard_transmit x = {
 		.protocol = T1,
-		.send_len = sizeof(fake_cmd),
+		.send_len = sizeof(scard_fake_cmd),
 		.recv_len = sizeof(f->recv),
 	};
 	int ret;
 
-	ret = fake_xfer(f, &x);
+	ret = scard_fake_xfer(f, &x);
 	f->recv_len = x.recv_len;
 
 	return ret;
 }
 
-int fake_do_power(struct fake *f)
+int scard_fake_do_power(struct fake *f)
 {
 	struct scard_power p = { .disposition = SCARD_COLD_RESET };
 
 	return scard_power(f->reader, &p);
 }
 
-int fake_do_present(struct fake *f)
+int scard_fake_do_present(struct fake *f)
 {
 	return scard_wait_card(&f->client, SCARD_FN_IS_PRESENT, false);
 }
 
-int fake_do_absent(struct fake *f)
+int scard_fake_do_absent(struct fake *f)
 {
 	return scard_wait_card(&f->client, SCARD_FN_IS_ABSENT, false);
 }
 
-int fake_do_unregister(struct fake *f)
+int scard_fake_do_unregister(struct fake *f)
 {
 	scard_reader_unregister(f->reader);
 	return 0;

@@ -26,10 +26,10 @@ KUNIT_ARRAY_PARAM(mandatory, mandatory_cases, mandatory_desc);
 static void test_register_mandatory(struct kunit *test)
 {
 	const enum scard_rdf *idx = test->param_value;
-	struct scard_reader *reader = scard_reader_alloc(fake_parent);
+	struct scard_reader *reader = scard_reader_alloc(scard_fake_parent);
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(reader));
-	fake_fill(reader);
+	scard_fake_fill(reader);
 	reader->reader_function[*idx] = NULL;
 	KUNIT_EXPECT_EQ(test, scard_reader_register(reader), -EINVAL);
 	scard_reader_put(reader);
@@ -55,7 +55,7 @@ static void test_lifetime(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scard_get_last_error(reader, &err), -ENODEV);
 	KUNIT_EXPECT_EQ(test, fake_poll(&f->client),
 			POLL_GONE);
-	KUNIT_EXPECT_EQ(test, fake_do_power(f), -ENODEV);
+	KUNIT_EXPECT_EQ(test, scard_fake_do_power(f), -ENODEV);
 	KUNIT_EXPECT_EQ(test, scard_mechanical(reader, SCARD_FN_EJECT),
 			-ENODEV);
 	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_POWER], 0);
@@ -65,7 +65,7 @@ static void test_lifetime(struct kunit *test)
 
 struct power_case {
 	const char *name;
-	enum fake_setup setup;
+	enum scard_fake_setup setup;
 	u32 disposition;
 	u8 reserved;
 	bool no_cb;
@@ -79,12 +79,12 @@ struct power_case {
 };
 
 static const struct power_case power_cases[] = {
-	{ "cold T=0", S_PRESENT, SCARD_COLD_RESET, 0, false, atr_t0,
-	  sizeof(atr_t0), 0, 0, SCARD_NEGOTIABLE, 0, 1 },
-	{ "warm TA2", S_T0, SCARD_WARM_RESET, 0, false, atr_ta2,
-	  sizeof(atr_ta2), 0, 0, SCARD_SPECIFIC, SCARD_PROTOCOL_T1, 1 },
-	{ "unparsable", S_PRESENT, SCARD_COLD_RESET, 0, false, atr_bad,
-	  sizeof(atr_bad), 0, 0, SCARD_POWERED, 0, 1 },
+	{ "cold T=0", S_PRESENT, SCARD_COLD_RESET, 0, false, scard_atr_t0,
+	  sizeof(scard_atr_t0), 0, 0, SCARD_NEGOTIABLE, 0, 1 },
+	{ "warm TA2", S_T0, SCARD_WARM_RESET, 0, false, scard_atr_ta2,
+	  sizeof(scard_atr_ta2), 0, 0, SCARD_SPECIFIC, SCARD_PROTOCOL_T1, 1 },
+	{ "unparsable", S_PRESENT, SCARD_COLD_RESET, 0, false, scard_atr_bad,
+	  sizeof(scard_atr_bad), 0, 0, SCARD_POWERED, 0, 1 },
 	{ "down", S_T1, SCARD_POWER_DOWN, 0, false, NULL, 0, 0, 0,
 	  SCARD_SWALLOWED, 0, 1 },
 	{ "no ATR", S_PRESENT, SCARD_COLD_RESET, 0, false, NULL, 0, 0, -EIO,
@@ -117,7 +117,7 @@ static void test_power(struct kunit *test)
 	struct scard_power p = { .disposition = c->disposition };
 	int ret;
 
-	fake_setup(f, c->setup);
+	scard_fake_setup(f, c->setup);
 	p.reserved[6] = c->reserved;
 	if (c->no_cb)
 		f->reader->reader_function[RDF_CARD_POWER] = NULL;
@@ -128,7 +128,7 @@ static void test_power(struct kunit *test)
 	ret = scard_power(f->reader, &p);
 	KUNIT_EXPECT_EQ(test, ret, c->ret);
 	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_POWER], c->calls);
-	fake_expect_state(f, c->state, c->protocol);
+	scard_fake_expect_state(f, c->state, c->protocol);
 	if (c->calls)
 		KUNIT_EXPECT_EQ(test, f->last.minor, c->disposition);
 	if (!ret) {
@@ -141,7 +141,7 @@ static void test_power(struct kunit *test)
 
 struct proto_case {
 	const char *name;
-	enum fake_setup setup;
+	enum scard_fake_setup setup;
 	u32 mask;
 	u32 reader_protocols;
 	bool atr_parse;
@@ -202,11 +202,11 @@ static void test_set_protocol(struct kunit *test)
 	struct scard_protocol p = { .mask = c->mask };
 	int ret;
 
-	fake_setup(f, c->setup);
+	scard_fake_setup(f, c->setup);
 	if (c->reader_protocols)
 		f->reader->caps.protocols = c->reader_protocols;
 	if (c->atr_parse)
-		f->reader->reader_function[RDF_ATR_PARSE] = fake_atr_parse;
+		f->reader->reader_function[RDF_ATR_PARSE] = scard_fake_atr_parse;
 	f->parse_protocols = c->parse_protocols;
 	f->ret[RDF_SET_PROTOCOL] = c->drv_ret;
 
@@ -216,7 +216,7 @@ static void test_set_protocol(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, p.selected, c->selected);
 	KUNIT_EXPECT_EQ(test, f->calls[RDF_SET_PROTOCOL], c->calls);
 	KUNIT_EXPECT_EQ(test, f->calls[RDF_ATR_PARSE], c->parse_calls);
-	fake_expect_state(f, c->state, ret ? 0 : c->selected);
+	scard_fake_expect_state(f, c->state, ret ? 0 : c->selected);
 	KUNIT_EXPECT_EQ(test, f->reader->card.selected, ret ? 0 : c->selected);
 	if (c->calls) {
 		KUNIT_EXPECT_EQ(test, f->last.major, SCARD_FN_SET_PROTOCOL);
@@ -228,7 +228,7 @@ static void test_set_protocol(struct kunit *test)
 
 struct xfer_case {
 	const char *name;
-	enum fake_setup setup;
+	enum scard_fake_setup setup;
 	u32 protocol;
 	u32 flags;
 	u32 send_len;
@@ -282,25 +282,25 @@ static void test_transmit(struct kunit *test)
 	};
 	int ret;
 
-	fake_setup(f, c->setup);
+	scard_fake_setup(f, c->setup);
 	x.reserved[0] = c->reserved;
 	if (c->no_cb)
 		f->reader->reader_function[RDF_TRANSMIT] = NULL;
 	f->reply_len = c->reply_len;
 	f->ret[RDF_TRANSMIT] = c->drv_ret;
 
-	ret = fake_xfer(f, &x);
+	ret = scard_fake_xfer(f, &x);
 	KUNIT_EXPECT_EQ(test, ret, c->ret);
 	KUNIT_EXPECT_EQ(test, x.recv_len, c->out_len);
 	if (f->calls[RDF_TRANSMIT]) {
 		KUNIT_EXPECT_EQ(test, f->last.send_len, c->send_len);
-		KUNIT_EXPECT_EQ(test, memcmp(f->sent, fake_cmd, 5), 0);
+		KUNIT_EXPECT_EQ(test, memcmp(f->sent, scard_fake_cmd, 5), 0);
 		KUNIT_EXPECT_EQ(test, f->last.flags, c->flags);
 		KUNIT_EXPECT_EQ(test, f->last.nad, 0x12);
 		KUNIT_EXPECT_EQ(test, f->last.recv_size, SCARD_MAX_RECV);
 	}
 	if (!ret) {
-		KUNIT_EXPECT_EQ(test, memcmp(f->recv, fake_reply, x.recv_len),
+		KUNIT_EXPECT_EQ(test, memcmp(f->recv, scard_fake_reply, x.recv_len),
 				0);
 		KUNIT_EXPECT_EQ(test, x.nad, 0x21);
 	}
@@ -344,7 +344,7 @@ static void test_mechanical(struct kunit *test)
 	struct fake *f = test->priv;
 	int i, calls = 0;
 
-	fake_setup(f, S_PRESENT);
+	scard_fake_setup(f, S_PRESENT);
 	if (c->idx != RDF_NONE) {
 		f->ret[c->idx] = c->drv_ret;
 		if (c->no_cb)
@@ -406,11 +406,11 @@ static void test_vendor(struct kunit *test)
 	};
 
 	if (!c->no_cb)
-		f->reader->reader_function[RDF_IOCTL_VENDOR] = fake_vendor;
+		f->reader->reader_function[RDF_IOCTL_VENDOR] = scard_fake_vendor;
 	else
 		f->reader->reader_function[RDF_IOCTL_VENDOR] = NULL;
 	f->reply_len = c->reply_len;
-	KUNIT_EXPECT_EQ(test, scard_vendor(f->reader, &v, fake_cmd, f->recv),
+	KUNIT_EXPECT_EQ(test, scard_vendor(f->reader, &v, scard_fake_cmd, f->recv),
 			c->ret);
 	KUNIT_EXPECT_EQ(test, v.out_len, c->out);
 	if (f->calls[RDF_IOCTL_VENDOR]) {
@@ -420,7 +420,7 @@ static void test_vendor(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, f->last.recv_size, SCARD_VENDOR_MAX_BUF);
 	}
 	if (!c->ret)
-		KUNIT_EXPECT_EQ(test, memcmp(f->recv, fake_reply, v.out_len), 0);
+		KUNIT_EXPECT_EQ(test, memcmp(f->recv, scard_fake_reply, v.out_len), 0);
 }
 
 static struct kunit_case scard_request_cases[] = {
@@ -436,10 +436,10 @@ static struct kunit_case scard_request_cases[] = {
 
 static struct kunit_suite scard_request_suite = {
 	.name = "scard_core_requests",
-	.suite_init = fake_suite_init,
-	.suite_exit = fake_suite_exit,
-	.init = fake_init,
-	.exit = fake_exit,
+	.suite_init = scard_fake_suite_init,
+	.suite_exit = scard_fake_suite_exit,
+	.init = scard_fake_init,
+	.exit = scard_fake_exit,
 	.test_cases = scard_request_cases,
 };
 

@@ -174,20 +174,20 @@ struct pt_param {
 	unsigned int index;
 };
 
-const struct pt_param *pt_param_next(const void *prev, size_t n);
-const char *pt_level_name(unsigned int level);
+const struct pt_param *scard_pt_param_next(const void *prev, size_t n);
+const char *scard_pt_level_name(unsigned int level);
 
-int pt_suite_init(struct kunit_suite *suite);
-void pt_suite_exit(struct kunit_suite *suite);
-int pt_init(struct kunit *test);
-void pt_exit(struct kunit *test);
-struct pt *pt_start(struct kunit *test, unsigned int level, const u8 *atr,
-		    size_t atr_len);
-void pt_expect(struct pt *p, u32 protocol, u8 fl, u8 dl);
-int pt_set_protocol(struct pt *p, u32 mask);
-int pt_transmit(struct pt *p, u32 protocol, u32 flags, u8 nad, const u8 *cmd,
-		size_t len);
-void pt_expect_state(struct pt *p, unsigned int state, u32 protocol);
-void pt_expect_rsp(struct pt *p, const u8 *rsp, size_t len);
+int scard_pt_suite_init(struct kunit_suite *suite);
+void scard_pt_suite_exit(struct kunit_suite *suite);
+int scard_pt_init(struct kunit *test);
+void scard_pt_exit(struct kunit *test);
+struct pt *scard_pt_start(struct kunit *test, unsigned int level, const u8 *atr,
+			  size_t atr_len);
+void scard_pt_expect(struct pt *p, u32 protocol, u8 fl, u8 dl);
+int scard_pt_set_protocol(struct pt *p, u32 mask);
+int scard_pt_transmit(struct pt *p, u32 protocol, u32 flags, u8 nad, const u8 *cmd,
+		      size_t len);
+void scard_pt_expect_state(struct pt *p, unsigned int state, u32 protocol);
+void scard_pt_expect_rsp(struct pt *p, const u8 *rsp, size_t len);
 
 #endif /* _SCARD_PROTO_TEST_H */

@@ -40,7 +40,7 @@ static void pt_check(struct pt *p, u64 got, u64 want)
 }
 
 /* The link the reader must be given from now on. */
-void pt_expect(struct pt *p, u32 protocol, u8 fl, u8 dl)
+void scard_pt_expect(struct pt *p, u32 protocol, u8 fl, u8 dl)
 {
 	KUNIT_ASSERT_EQ(p->test, scard_timing_compute(&p->t, &p->reader->card,
 						      protocol, fl, dl,
@@ -535,7 +535,7 @@ static int pt_tracking(struct scard_reader *reader, struct scard_request *req)
 /* Parameters: case i at TPDU level, then at character level. */
 static struct pt_param pt_params[2 * PT_MAX_CASES];
 
-const struct pt_param *pt_param_next(const void *prev, size_t n)
+const struct pt_param *scard_pt_param_next(const void *prev, size_t n)
 {
 	const struct pt_param *p = prev;
 	size_t i = p ? p - pt_params + 1 : 0;
@@ -548,24 +548,24 @@ const struct pt_param *pt_param_next(const void *prev, size_t n)
 	return &pt_params[i];
 }
 
-const char *pt_level_name(unsigned int level)
+const char *scard_pt_level_name(unsigned int level)
 {
 	return level == TPDU ? "TPDU" : "char";
 }
 
-int pt_suite_init(struct kunit_suite *suite)
+int scard_pt_suite_init(struct kunit_suite *suite)
 {
 	pt_parent = __root_device_register(suite->name, NULL);
 
 	return PTR_ERR_OR_ZERO(pt_parent);
 }
 
-void pt_suite_exit(struct kunit_suite *suite)
+void scard_pt_suite_exit(struct kunit_suite *suite)
 {
 	root_device_unregister(pt_parent);
 }
 
-int pt_init(struct kunit *test)
+int scard_pt_init(struct kunit *test)
 {
 	struct pt *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
 
@@ -577,7 +577,7 @@ int pt_init(struct kunit *test)
 	return 0;
 }
 
-void pt_exit(struct kunit *test)
+void scard_pt_exit(struct kunit *test)
 {
 	struct pt *p = test->priv;
 
@@ -588,8 +588,8 @@ void pt_exit(struct kunit *test)
 }
 
 /* A registered reader at @level, the card powered with @atr. */
-struct pt *pt_start(struct kunit *test, unsigned int level, const u8 *atr,
-		    size_t atr_len)
+struct pt *scard_pt_start(struct kunit *test, unsigned int level, const u8 *atr,
+			  size_t atr_len)
 {
 	struct scard_power pw = { .disposition = SCARD_COLD_RESET };
 	struct pt *p = test->priv;
@@ -622,15 +622,15 @@ struct pt *pt_start(struct kunit *test, unsigned int level, const u8 *atr,
 	return p;
 }
 
-int pt_set_protocol(struct pt *p, u32 mask)
+int scard_pt_set_protocol(struct pt *p, u32 mask)
 {
 	struct scard_protocol proto = { .mask = mask };
 
 	return scard_set_protocol(p->reader, &proto);
 }
 
-int pt_transmit(struct pt *p, u32 protocol, u32 flags, u8 nad, const u8 *cmd,
-		size_t len)
+int scard_pt_transmit(struct pt *p, u32 protocol, u32 flags, u8 nad, const u8 *cmd,
+		      size_t len)
 {
 	struct scard_transmit x = {
 		.protocol = protocol,
@@ -648,7 +648,7 @@ int pt_transmit(struct pt *p, u32 protocol, u32 flags, u8 nad, const u8 *cmd,
 	return ret;
 }
 
-void pt_expect_state(struct pt *p, unsigned int state, u32 protocol)
+void scard_pt_expect_state(struct pt *p, unsigned int state, u32 protocol)
 {
 	unsigned int s;
 	u32 proto;
@@ -658,7 +658,7 @@ void pt_expect_state(struct pt *p, unsigned int state, u32 protocol)
 	KUNIT_EXPECT_EQ(p->test, proto, protocol);
 }
 
-void pt_expect_rsp(struct pt *p, const u8 *rsp, size_t len)
+void scard_pt_expect_rsp(struct pt *p, const u8 *rsp, size_t len)
 {
 	KUNIT_ASSERT_EQ(p->test, p->rx_len, len);
 	KUNIT_EXPECT_EQ(p->test, memcmp(p->rx, rsp, len), 0);

@@ -17,7 +17,7 @@ static const u8 atr_t1[] = { 0x3b, 0x90, 0x13, 0x01, 0x82 };
 /* T=0 and T=1, T=0 first, TA1 13. */
 static const u8 atr_dual[] = { 0x3b, 0x90, 0x13, 0x80, 0x01, 0x02 };
 /* T=0 only, TA1 13. */
-static const u8 atr_t0[] = { 0x3b, 0x10, 0x13 };
+static const u8 scard_atr_t0[] = { 0x3b, 0x10, 0x13 };
 /* Specific mode T=1, TA1 13, explicit (TA2 01) and implicit (TA2 11). */
 static const u8 atr_spec[] = { 0x3b, 0x90, 0x13, 0x11, 0x01, 0x93 };
 static const u8 atr_spec_impl[] = { 0x3b, 0x90, 0x13, 0x11, 0x11, 0x83 };
@@ -41,13 +41,13 @@ static void pt_exchange_ok(struct pt *p, u32 protocol)
 		memcpy(echo, cmd_select, sizeof(cmd_select));
 		echo[sizeof(cmd_select)] = 0x90;
 		echo[sizeof(cmd_select) + 1] = 0x00;
-		KUNIT_ASSERT_EQ(p->test, pt_transmit(p, T1, 0, 0, cmd_select,
-						     sizeof(cmd_select)), 0);
-		pt_expect_rsp(p, echo, sizeof(echo));
+		KUNIT_ASSERT_EQ(p->test, scard_pt_transmit(p, T1, 0, 0, cmd_select,
+							   sizeof(cmd_select)), 0);
+		scard_pt_expect_rsp(p, echo, sizeof(echo));
 	} else {
-		KUNIT_ASSERT_EQ(p->test, pt_transmit(p, T0, 0, 0, cmd_read,
-						     sizeof(cmd_read)), 0);
-		pt_expect_rsp(p, rsp_read, sizeof(rsp_read));
+		KUNIT_ASSERT_EQ(p->test, scard_pt_transmit(p, T0, 0, 0, cmd_read,
+							   sizeof(cmd_read)), 0);
+		scard_pt_expect_rsp(p, rsp_read, sizeof(rsp_read));
 	}
 	KUNIT_EXPECT_GT(p->test, p->checks, checks);
 }
@@ -59,20 +59,20 @@ static const void *prefix##_gen_params(const void *prev, char *desc)	\
 	const struct pt_param *p;					\
 									\
 	BUILD_BUG_ON(sizeof(cases) > PT_MAX_CASES * sizeof((cases)[0])); \
-	p = pt_param_next(prev, sizeof(cases) / sizeof((cases)[0]));	\
+	p = scard_pt_param_next(prev, sizeof(cases) / sizeof((cases)[0]));	\
 	if (p)								\
 		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s level: %s",	\
-			 pt_level_name(p->level), (cases)[p->index].name); \
+			 scard_pt_level_name(p->level), (cases)[p->index].name); \
 	return p;							\
 }
 
 static const void *level_gen_params(const void *prev, char *desc)
 {
-	const struct pt_param *p = pt_param_next(prev, 1);
+	const struct pt_param *p = scard_pt_param_next(prev, 1);
 
 	if (p)
 		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s level",
-			 pt_level_name(p->level));
+			 scard_pt_level_name(p->level));
 	return p;
 }
 
@@ -137,10 +137,10 @@ static const struct pps_case pps_cases[] = {
 	{ .name = "dual, T=0 accepted", PT_ATR(atr_dual), .mask = T0,
 	  PT_PPS(pps_t0_13), .state = SCARD_SPECIFIC, .protocol = T0,
 	  .npps = 1, .fl = 1, .dl = 3 },
-	{ .name = "T=0, silent: reset, defaults", PT_ATR(atr_t0), .mask = T0,
+	{ .name = "T=0, silent: reset, defaults", PT_ATR(scard_atr_t0), .mask = T0,
 	  .pps = { PPS_SILENT }, PT_PPS(pps_t0_13), .state = SCARD_SPECIFIC,
 	  .protocol = T0, .resets = 1, .npps = 1, .fl = 1, .dl = 1 },
-	{ .name = "T=0, default parameters: no PPS", PT_ATR(atr_t0),
+	{ .name = "T=0, default parameters: no PPS", PT_ATR(scard_atr_t0),
 	  .mask = T0 | DFLT, .state = SCARD_SPECIFIC, .protocol = T0,
 	  .fl = 1, .dl = 1 },
 };
@@ -151,13 +151,13 @@ static void test_pps(struct kunit *test)
 {
 	const struct pt_param *param = test->param_value;
 	const struct pps_case *c = &pps_cases[param->index];
-	struct pt *p = pt_start(test, param->level, c->atr, c->atr_len);
+	struct pt *p = scard_pt_start(test, param->level, c->atr, c->atr_len);
 
 	p->pps[0] = c->pps[0];
 	p->pps[1] = c->pps[1];
 	p->reset_ret = c->reset_ret;
-	KUNIT_EXPECT_EQ(test, pt_set_protocol(p, c->mask), c->ret);
-	pt_expect_state(p, c->state, c->protocol);
+	KUNIT_EXPECT_EQ(test, scard_pt_set_protocol(p, c->mask), c->ret);
+	scard_pt_expect_state(p, c->state, c->protocol);
 	KUNIT_EXPECT_EQ(test, p->power_calls, c->resets);
 	KUNIT_EXPECT_EQ(test, p->pps_count, c->npps);
 	if (c->npps) {
@@ -177,7 +177,7 @@ static void test_pps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->p_clk, PT_CLK);
 
 	/* The link works with the negotiated parameters. */
-	pt_expect(p, c->protocol, c->fl, c->dl);
+	scard_pt_expect(p, c->protocol, c->fl, c->dl);
 	pt_exchange_ok(p, c->protocol);
 	KUNIT_EXPECT_EQ(test, p->params_calls, 1);
 }
@@ -186,25 +186,25 @@ static void test_pps(struct kunit *test)
 static void test_pps_change(struct kunit *test)
 {
 	const struct pt_param *param = test->param_value;
-	struct pt *p = pt_start(test, param->level, atr_dual, sizeof(atr_dual));
+	struct pt *p = scard_pt_start(test, param->level, atr_dual, sizeof(atr_dual));
 
-	KUNIT_ASSERT_EQ(test, pt_set_protocol(p, T0 | DFLT), 0);
+	KUNIT_ASSERT_EQ(test, scard_pt_set_protocol(p, T0 | DFLT), 0);
 	KUNIT_EXPECT_EQ(test, p->pps_count, 0);
-	pt_expect_state(p, SCARD_SPECIFIC, T0);
-	pt_expect(p, T0, 1, 1);
+	scard_pt_expect_state(p, SCARD_SPECIFIC, T0);
+	scard_pt_expect(p, T0, 1, 1);
 	pt_exchange_ok(p, T0);
 
 	p->expect = false;
-	KUNIT_ASSERT_EQ(test, pt_set_protocol(p, T1), 0);
+	KUNIT_ASSERT_EQ(test, scard_pt_set_protocol(p, T1), 0);
 	KUNIT_EXPECT_EQ(test, p->power_calls, 1);
 	KUNIT_EXPECT_EQ(test, p->pps_count, 1);
 	KUNIT_EXPECT_EQ(test, memcmp(p->pps_req, pps_t1_13,
 				     sizeof(pps_t1_13)), 0);
-	pt_expect_state(p, SCARD_SPECIFIC, T1);
+	scard_pt_expect_state(p, SCARD_SPECIFIC, T1);
 	KUNIT_EXPECT_EQ(test, p->params_calls, 2);
 	KUNIT_EXPECT_EQ(test, p->p_protocol, T1);
 	KUNIT_EXPECT_EQ(test, p->p_dl, 3);
-	pt_expect(p, T1, 1, 3);
+	scard_pt_expect(p, T1, 1, 3);
 	pt_exchange_ok(p, T1);
 }
 
@@ -216,10 +216,10 @@ static struct kunit_case scard_proto_pps_cases[] = {
 
 static struct kunit_suite scard_proto_pps_suite = {
 	.name = "scard_proto_pps",
-	.suite_init = pt_suite_init,
-	.suite_exit = pt_suite_exit,
-	.init = pt_init,
-	.exit = pt_exit,
+	.suite_init = scard_pt_suite_init,
+	.suite_exit = scard_pt_suite_exit,
+	.init = scard_pt_init,
+	.exit = scard_pt_exit,
 	.test_cases = scard_proto_pps_cases,
 };
 
@@ -248,7 +248,7 @@ static void test_t1(struct kunit *test)
 {
 	const struct pt_param *param = test->param_value;
 	const struct t1_case *c = &t1_cases[param->index];
-	struct pt *p = pt_start(test, param->level, atr_t1, sizeof(atr_t1));
+	struct pt *p = scard_pt_start(test, param->level, atr_t1, sizeof(atr_t1));
 	struct scard_attr attr = { .tag = SCARD_ATTR_SUPRESS_T1_IFS_REQUEST };
 	u8 *cmd = kunit_kzalloc(test, c->len + 2, GFP_KERNEL);
 	u8 nad = (c->nad & 0x07) << 4 | (c->nad >> 4 & 0x07);
@@ -260,16 +260,16 @@ static void test_t1(struct kunit *test)
 	cmd[c->len] = 0x90;
 	p->wtx = c->wtx;
 
-	KUNIT_ASSERT_EQ(test, pt_set_protocol(p, T1 | DFLT), 0);
+	KUNIT_ASSERT_EQ(test, scard_pt_set_protocol(p, T1 | DFLT), 0);
 	/* Between SET_PROTOCOL and the first TRANSMIT it still counts. */
 	if (c->no_ifs)
 		KUNIT_ASSERT_EQ(test, scard_set_attribute(p->reader, &attr,
 							  NULL), 0);
-	pt_expect(p, T1, 1, 1);
+	scard_pt_expect(p, T1, 1, 1);
 	for (i = 0; i < 2; i++) {
-		KUNIT_ASSERT_EQ(test, pt_transmit(p, T1, 0, c->nad, cmd,
-						  c->len), 0);
-		pt_expect_rsp(p, cmd, c->len + 2);
+		KUNIT_ASSERT_EQ(test, scard_pt_transmit(p, T1, 0, c->nad, cmd,
+							c->len), 0);
+		scard_pt_expect_rsp(p, cmd, c->len + 2);
 		KUNIT_EXPECT_EQ(test, p->rx_nad, nad);
 	}
 	KUNIT_EXPECT_EQ(test, p->ifs_reqs, c->no_ifs ? 0 : 1);
@@ -277,34 +277,34 @@ static void test_t1(struct kunit *test)
 			SCARD_T1_IFSD_DEFAULT : PT_IFSD);
 	KUNIT_EXPECT_EQ(test, p->wtx_done, c->wtx);
 	KUNIT_EXPECT_GT(test, p->checks, 0);
-	pt_expect_state(p, SCARD_SPECIFIC, T1);
+	scard_pt_expect_state(p, SCARD_SPECIFIC, T1);
 }
 
 /* A mute card: bounded, then the card must be powered again. */
 static void test_t1_mute(struct kunit *test)
 {
 	const struct pt_param *param = test->param_value;
-	struct pt *p = pt_start(test, param->level, atr_t1, sizeof(atr_t1));
+	struct pt *p = scard_pt_start(test, param->level, atr_t1, sizeof(atr_t1));
 	struct scard_power pw = { .disposition = SCARD_COLD_RESET };
 	int ret, calls;
 
-	KUNIT_ASSERT_EQ(test, pt_set_protocol(p, T1 | DFLT), 0);
-	pt_expect(p, T1, 1, 1);
+	KUNIT_ASSERT_EQ(test, scard_pt_set_protocol(p, T1 | DFLT), 0);
+	scard_pt_expect(p, T1, 1, 1);
 	p->mute = true;
-	ret = pt_transmit(p, T1, 0, 0, cmd_select, sizeof(cmd_select));
+	ret = scard_pt_transmit(p, T1, 0, 0, cmd_select, sizeof(cmd_select));
 	KUNIT_EXPECT_TRUE(test, ret == -EPROTO || ret == -ETIMEDOUT);
 	calls = p->xfers + p->recvs;
 	KUNIT_EXPECT_GE(test, calls, 3);
 	KUNIT_EXPECT_LE(test, calls, 16);
 	KUNIT_EXPECT_EQ(test, p->checks,
 			param->level == TPDU ? calls : 2 * calls);
-	pt_expect_state(p, SCARD_SWALLOWED, 0);
-	KUNIT_EXPECT_EQ(test, pt_transmit(p, T1, 0, 0, cmd_select,
-					  sizeof(cmd_select)), -EBADFD);
+	scard_pt_expect_state(p, SCARD_SWALLOWED, 0);
+	KUNIT_EXPECT_EQ(test, scard_pt_transmit(p, T1, 0, 0, cmd_select,
+						sizeof(cmd_select)), -EBADFD);
 
 	p->mute = false;
 	KUNIT_ASSERT_EQ(test, scard_power(p->reader, &pw), 0);
-	KUNIT_ASSERT_EQ(test, pt_set_protocol(p, T1 | DFLT), 0);
+	KUNIT_ASSERT_EQ(test, scard_pt_set_protocol(p, T1 | DFLT), 0);
 	pt_exchange_ok(p, T1);
 }
 
@@ -327,11 +327,11 @@ static void test_specific(struct kunit *test)
 {
 	const struct pt_param *param = test->param_value;
 	const struct spec_case *c = &spec_cases[param->index];
-	struct pt *p = pt_start(test, param->level, c->atr, c->atr_len);
+	struct pt *p = scard_pt_start(test, param->level, c->atr, c->atr_len);
 
-	pt_expect_state(p, SCARD_SPECIFIC, T1);
+	scard_pt_expect_state(p, SCARD_SPECIFIC, T1);
 	KUNIT_EXPECT_EQ(test, p->params_calls, 0);
-	pt_expect(p, T1, 1, c->dl);
+	scard_pt_expect(p, T1, 1, c->dl);
 	pt_exchange_ok(p, T1);
 	KUNIT_EXPECT_EQ(test, p->params_calls, 1);
 	KUNIT_EXPECT_EQ(test, p->p_protocol, T1);
@@ -352,10 +352,10 @@ static struct kunit_case scard_proto_t1_cases[] = {
 
 static struct kunit_suite scard_proto_t1_suite = {
 	.name = "scard_proto_t1",
-	.suite_init = pt_suite_init,
-	.suite_exit = pt_suite_exit,
-	.init = pt_init,
-	.exit = pt_exit,
+	.suite_init = scard_pt_suite_init,
+	.suite_exit = scard_pt_suite_exit,
+	.init = scard_pt_init,
+	.exit = scard_pt_exit,
 	.test_cases = scard_proto_t1_cases,
 };
 
@@ -442,22 +442,22 @@ KUNIT_ARRAY_PARAM(t0_char, t0_char_cases, t0_char_desc);
 static void t0_run(struct kunit *test, const struct t0_case *c,
 		   unsigned int level)
 {
-	struct pt *p = pt_start(test, level, atr_t0, sizeof(atr_t0));
+	struct pt *p = scard_pt_start(test, level, scard_atr_t0, sizeof(scard_atr_t0));
 
 	p->ack = c->ack;
-	KUNIT_ASSERT_EQ(test, pt_set_protocol(p, T0 | DFLT), 0);
-	pt_expect(p, T0, 1, 1);
-	KUNIT_EXPECT_EQ(test, pt_transmit(p, T0, c->flags, 0, c->cmd,
-					  c->cmd_len), c->ret);
+	KUNIT_ASSERT_EQ(test, scard_pt_set_protocol(p, T0 | DFLT), 0);
+	scard_pt_expect(p, T0, 1, 1);
+	KUNIT_EXPECT_EQ(test, scard_pt_transmit(p, T0, c->flags, 0, c->cmd,
+						c->cmd_len), c->ret);
 	if (!c->ret) {
-		pt_expect_rsp(p, c->rsp, c->rsp_len);
+		scard_pt_expect_rsp(p, c->rsp, c->rsp_len);
 		KUNIT_EXPECT_GT(test, p->checks, 0);
 	}
 	KUNIT_EXPECT_EQ(test, p->tpdus, c->tpdus);
 	if (c->state)
-		pt_expect_state(p, c->state, 0);
+		scard_pt_expect_state(p, c->state, 0);
 	else
-		pt_expect_state(p, SCARD_SPECIFIC, T0);
+		scard_pt_expect_state(p, SCARD_SPECIFIC, T0);
 }
 
 static void test_t0(struct kunit *test)
@@ -476,23 +476,23 @@ static void test_t0_char(struct kunit *test)
 static void test_t0_mute(struct kunit *test)
 {
 	const struct pt_param *param = test->param_value;
-	struct pt *p = pt_start(test, param->level, atr_t0, sizeof(atr_t0));
+	struct pt *p = scard_pt_start(test, param->level, scard_atr_t0, sizeof(scard_atr_t0));
 	struct scard_power pw = { .disposition = SCARD_COLD_RESET };
 
-	KUNIT_ASSERT_EQ(test, pt_set_protocol(p, T0 | DFLT), 0);
-	pt_expect(p, T0, 1, 1);
+	KUNIT_ASSERT_EQ(test, scard_pt_set_protocol(p, T0 | DFLT), 0);
+	scard_pt_expect(p, T0, 1, 1);
 	p->mute = true;
-	KUNIT_EXPECT_EQ(test, pt_transmit(p, T0, APDU, 0, cmd_read,
-					  sizeof(cmd_read)), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, scard_pt_transmit(p, T0, APDU, 0, cmd_read,
+						sizeof(cmd_read)), -ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, p->xfers + p->recvs, 1);
 	KUNIT_EXPECT_EQ(test, p->checks, param->level == TPDU ? 1 : 2);
-	pt_expect_state(p, SCARD_SWALLOWED, 0);
-	KUNIT_EXPECT_EQ(test, pt_transmit(p, T0, 0, 0, cmd_read,
-					  sizeof(cmd_read)), -EBADFD);
+	scard_pt_expect_state(p, SCARD_SWALLOWED, 0);
+	KUNIT_EXPECT_EQ(test, scard_pt_transmit(p, T0, 0, 0, cmd_read,
+						sizeof(cmd_read)), -EBADFD);
 
 	p->mute = false;
 	KUNIT_ASSERT_EQ(test, scard_power(p->reader, &pw), 0);
-	KUNIT_ASSERT_EQ(test, pt_set_protocol(p, T0 | DFLT), 0);
+	KUNIT_ASSERT_EQ(test, scard_pt_set_protocol(p, T0 | DFLT), 0);
 	pt_exchange_ok(p, T0);
 }
 
@@ -505,10 +505,10 @@ static struct kunit_case scard_proto_t0_cases[] = {
 
 static struct kunit_suite scard_proto_t0_suite = {
 	.name = "scard_proto_t0",
-	.suite_init = pt_suite_init,
-	.suite_exit = pt_suite_exit,
-	.init = pt_init,
-	.exit = pt_exit,
+	.suite_init = scard_pt_suite_init,
+	.suite_exit = scard_pt_suite_exit,
+	.init = scard_pt_init,
+	.exit = scard_pt_exit,
 	.test_cases = scard_proto_t0_cases,
 };
 

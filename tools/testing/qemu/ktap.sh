@@ -37,7 +37,7 @@ echo "$((p - s)) $((f + s))" >"$counts"
 
 # kunit.py counts every leaf (each parameter of a parameterised case): use
 # its totals when it ran.
-src=$(ls -d "$SCARD_CACHE"/src/linux-source-*/ 2>/dev/null | head -n 1)
+src=$(scard_kernel_src "$SCARD_DEBUG_SERIES" 2>/dev/null || true)
 if [ -n "$src" ] && [ -x "$src/tools/testing/kunit/kunit.py" ]; then
 	res=$(python3 "$src/tools/testing/kunit/kunit.py" parse "$doc" 2>&1 || true)
 	echo "$res" >&2
