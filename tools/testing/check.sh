@@ -82,7 +82,12 @@ background()
 {
 	local name=$1
 	shift
-	"$@" >"$SCARD_OUT/$name.out" 2>&1 &
+	{
+		"$@"
+		rc=$?
+		echo $(($(date +%s) - start)) >"$SCARD_OUT/$name.end"
+		exit $rc
+	} >"$SCARD_OUT/$name.out" 2>&1 &
 	bg_pids+=($!)
 	bg_names+=("$name")
 }
@@ -138,7 +143,7 @@ one $? "checkpatch"
 step "dkms build"
 slot_run 60 "$t/dkms-check.sh" ${kvers[@]+"${kvers[@]}"} >"$SCARD_OUT/dkms.out" 2>&1
 rc=$?
-cat "$SCARD_OUT/dkms.out"
+grep -vE '^(PASS|FAIL) ' "$SCARD_OUT/dkms.out"
 n=0
 while read -r l; do
 	n=$((n + 1))
@@ -153,7 +158,8 @@ for i in "${!bg_names[@]}"; do
 	name=${bg_names[$i]}
 	wait "${bg_pids[$i]}"
 	rc=$?
-	step "$name"
+	printf '\n=== %s (ended at %ss)\n' "$name" \
+		"$(cat "$SCARD_OUT/$name.end" 2>/dev/null)"
 	cat "$SCARD_OUT/$name.out"
 	count "$name" "$SCARD_OUT/$name.out" "$rc"
 	if [ "$name" = in-tree ] && [ "$rc" = 0 ]; then

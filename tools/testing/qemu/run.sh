@@ -159,10 +159,14 @@ boot()
 	shift 3
 	local log=$out/logs/$name.log
 	local rc=0
-	timeout -s KILL "$tmo" qemu-system-x86_64 -accel tcg -smp 1 -m "$mem" \
-		-nographic -no-reboot -net none -kernel "$vmlinux" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 loglevel=5 $extra_append $append ${SCARD_APPEND:-}" "$@" \
-		</dev/null >"$log" 2>&1 || rc=$?
+	local cmd=(qemu-system-x86_64 -accel tcg -smp 1 -m "$mem"
+		   -nographic -no-reboot -net none -kernel "$vmlinux"
+		   -initrd "$initrd"
+		   -append "console=ttyS0 panic=-1 loglevel=5 $extra_append $append ${SCARD_APPEND:-}"
+		   "$@")
+	# The command, for a boot that fails (judge prints it).
+	printf '%q ' "${cmd[@]}" >"$out/logs/$name.cmd"
+	timeout -s KILL "$tmo" "${cmd[@]}" </dev/null >"$log" 2>&1 || rc=$?
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 	return $rc
 }
@@ -180,7 +184,9 @@ judge()
 			on && index($0, "SCARD-SCENARIO-END " s " ") == 1 { print; exit }
 			on { print }' "$log")
 		if [ "$started" = 0 ]; then
-			fail "$s" "guest did not start (see $log)"
+			fail "$s" "kernel $label ($kver) did not boot to the test's /init (qemu exit $qrc, see $log)"
+			echo "    command: $(cat "${log%.log}.cmd" 2>/dev/null)"
+			tail -n 5 "$log" | sed 's/^/    /'
 			continue
 		fi
 		if ! grep -q "^SCARD-SCENARIO-BEGIN $s\$" "$log"; then
