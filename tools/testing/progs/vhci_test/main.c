@@ -3,7 +3,7 @@
  * vhci_test - checks of /dev/scard_vhci (scard_vhci.ko), run in the QEMU
  * guest.
  *
- *	vhci_test basic|badinput|timeout|kill|levels|stale
+ *	vhci_test basic|badinput|timeout|kill|levels|stale|uffd
  *
  * The program plays the card on /dev/scard_vhci; the requests on the
  * /dev/scardN readers it creates come from child processes. Prints one TAP
@@ -25,6 +25,7 @@ static const struct {
 	{ "kill", test_kill },
 	{ "levels", test_levels },
 	{ "stale", test_stale },
+	{ "uffd", test_uffd },
 };
 
 static void help(void)

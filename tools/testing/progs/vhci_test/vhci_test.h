@@ -198,5 +198,6 @@ void test_timeout(void);
 void test_kill(void);
 void test_levels(void);
 void test_stale(void);
+void test_uffd(void);
 
 #endif /* VHCI_TEST_H */
