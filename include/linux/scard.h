@@ -276,6 +276,8 @@ struct scard_reader {
 	u64 events;
 	u64 inserts;
 	u64 removals;
+	u8 atr_shown[SCARD_ATR_MAX];	/* sysfs "atr": a copy of card.atr */
+	u8 atr_shown_len;
 	wait_queue_head_t event_wq;
 	struct work_struct uevent_work;
 

@@ -319,12 +319,49 @@ static int scard_ioctl_vendor(struct scard_reader *reader, void __user *argp)
 	return scard_put_arg(argp, &vendor, sizeof(vendor), ret);
 }
 
+/*
+ * The access a request needs: reading the state and the attributes needs a
+ * descriptor open for reading; everything that changes the card or the
+ * reader (power, protocol, exchanges, vendor requests, attributes set,
+ * mechanics) one open for writing. 0: not a request of ours.
+ */
+static fmode_t scard_ioctl_mode(unsigned int cmd)
+{
+	switch (cmd) {
+	case SCARD_IOC_GET_ATTRIBUTE:
+	case SCARD_IOC_IS_PRESENT:
+	case SCARD_IOC_IS_ABSENT:
+	case SCARD_IOC_GET_STATE:
+	case SCARD_IOC_GET_LAST_ERROR:
+	case SCARD_IOC_GET_PERF_CNTR:
+		return FMODE_READ;
+	case SCARD_IOC_POWER:
+	case SCARD_IOC_SET_ATTRIBUTE:
+	case SCARD_IOC_CONFISCATE:
+	case SCARD_IOC_TRANSMIT:
+	case SCARD_IOC_EJECT:
+	case SCARD_IOC_SWALLOW:
+	case SCARD_IOC_SET_PROTOCOL:
+	case SCARD_IOC_VENDOR:
+		return FMODE_WRITE;
+	default:
+		return 0;
+	}
+}
+
 static long scard_ioctl(struct file *file, unsigned int cmd,
 			unsigned long arg)
 {
 	struct scard_client *client = file->private_data;
 	struct scard_reader *reader = client->reader;
 	void __user *argp = (void __user *)arg;
+	fmode_t mode = scard_ioctl_mode(cmd);
+
+	if (!mode)
+		return -ENOTTY;
+	/* As write(2) on a read-only descriptor. */
+	if (!(file->f_mode & mode))
+		return -EBADF;
 
 	switch (cmd) {
 	case SCARD_IOC_POWER:

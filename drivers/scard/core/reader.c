@@ -424,16 +424,24 @@ void scard_card_sync(struct scard_reader *reader)
 /*
  * The library's own state changes after a callback: they apply only if the
  * card that was there when the request started is still in the reader.
+ * Called with reader->lock held; the ATR shown in sysfs is copied here,
+ * under state_lock, so that reading it never waits for a request.
  */
 void scard_card_settle(struct scard_reader *reader, unsigned int state,
 		       u32 protocol)
 {
+	const struct scard_card_caps *card = &reader->card;
+
+	lockdep_assert_held(&reader->lock);
+
 	spin_lock_irq(&reader->state_lock);
 	if (reader->card_epoch == reader->removals &&
 	    reader->state > SCARD_ABSENT) {
 		reader->state = state;
 		reader->protocol = state == SCARD_SPECIFIC ? protocol :
 			SCARD_PROTOCOL_UNDEFINED;
+		memcpy(reader->atr_shown, card->atr, card->atr_len);
+		reader->atr_shown_len = card->atr_len;
 	}
 	spin_unlock_irq(&reader->state_lock);
 }

@@ -79,20 +79,19 @@ static ssize_t atr_show(struct device *dev, struct device_attribute *attr,
 	struct scard_reader *reader = to_scard_reader(dev);
 	u8 atr[SCARD_ATR_MAX];
 	size_t len = 0;
-	bool valid;
 
-	if (mutex_lock_interruptible(&reader->lock))
-		return -ERESTARTSYS;
-	/* Not the ATR of a card removed since (see scard_card_sync()). */
+	/*
+	 * A copy kept under the state lock (scard_card_settle()): reading
+	 * never waits for a request in progress. Not the ATR of a card
+	 * removed since, nor of one powered down.
+	 */
 	spin_lock_irq(&reader->state_lock);
-	valid = reader->state >= SCARD_POWERED &&
-		reader->card_epoch == reader->removals;
-	spin_unlock_irq(&reader->state_lock);
-	if (valid) {
-		len = reader->card.atr_len;
-		memcpy(atr, reader->card.atr, len);
+	if (reader->state >= SCARD_POWERED &&
+	    reader->card_epoch == reader->removals) {
+		len = reader->atr_shown_len;
+		memcpy(atr, reader->atr_shown, len);
 	}
-	mutex_unlock(&reader->lock);
+	spin_unlock_irq(&reader->state_lock);
 
 	return sysfs_emit(buf, "%*phN\n", (int)len, atr);
 }

@@ -221,9 +221,14 @@ static int scard_atr_t1(struct scard_atr_parser *p,
 	struct scard_card_caps *caps = p->caps;
 
 	if ((g->y & ATR_Y_TA) && !p->t1_ta) {
-		if (!g->ta || g->ta > SCARD_T1_IFS_MAX)
+		if (!g->ta)
 			return -EMEDIUMTYPE;
-		caps->ifsc = g->ta;
+		/*
+		 * 255 is RFU, but cards in the field send it: take it as
+		 * 254, the largest IFSC ISO defines, so that no block sent
+		 * is longer than the card can have meant.
+		 */
+		caps->ifsc = min_t(u8, g->ta, SCARD_T1_IFS_MAX);
 		p->t1_ta = true;
 	}
 	if ((g->y & ATR_Y_TB) && !p->t1_tb) {
@@ -402,7 +407,8 @@ static void scard_atr_defaults(struct scard_card_caps *caps, u8 ifsd)
  * ends early or has bytes after the historical bytes and TCK, a missing or
  * wrong TCK (XOR of T0 to TCK must be 0 when a TDi names a protocol other
  * than T=0) or a TCK when only T=0 is offered, RFU Fi or Di, TC2 = 0 (RFU),
- * IFSC 0 or 255, BWI > 9.
+ * IFSC 0, BWI > 9. IFSC 255 (RFU, but sent by cards in the field) is taken
+ * as 254.
  *
  * On success every field of @caps is overwritten except @caps->ifsd, which
  * is kept when it is 1..254 and set to 32 otherwise, and @caps->parsed is

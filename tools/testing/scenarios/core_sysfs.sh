@@ -33,6 +33,20 @@ check "reset the card, select T=1" scard_test setup 0
 is "state after SET_PROTOCOL" "$(cat $d/state)" specific
 is "protocol after SET_PROTOCOL" "$(cat $d/protocol)" T=1
 is "atr after reset" "$(cat $d/atr)" 3b80800101
+
+# A slow exchange holds the reader for 3 s: sysfs answers from a copy
+# kept under the state lock, without waiting for it.
+scard_test slow 0 3000 ok >/tmp/sysfs-slow.out 2>&1 &
+slow=$!
+sleep 1
+t0=$(cut -d' ' -f1 /proc/uptime)
+a=$(cat $d/atr)
+t1=$(cut -d' ' -f1 /proc/uptime)
+is "atr during a slow TRANSMIT" "$a" 3b80800101
+ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) * 1000 }')
+check "reading atr did not wait for the TRANSMIT ($ms ms)" test "$ms" -lt 1000
+check "the slow TRANSMIT ends" wait $slow
+check "delay off" sh -c "echo 'clear 0' > $ctl"
 e=$(cat $d/events)
 
 check "remove the card" sh -c "echo 'remove 0' > $ctl"

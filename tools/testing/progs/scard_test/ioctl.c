@@ -282,6 +282,86 @@ static void ioctl_mechanics(int fd, int idx)
 	      "TRANSMIT without card: ENOMEDIUM");
 }
 
+/*
+ * Access: a read-only descriptor reads the state and the attributes; a
+ * request that changes the card or the reader needs write access (EBADF,
+ * and nothing reaches the reader); a write-only one cannot read the state.
+ */
+static void ioctl_access(int idx)
+{
+	static const char * const keys[] = {
+		"power", "transmit", "eject", "swallow", "set_protocol",
+		"confiscate", "vendor",
+	};
+	unsigned char resp[32], out[8], byte = 0;
+	struct scard_attr attr = { 0 };
+	long calls[ARRAY_SIZE(keys)];
+	struct scard_transmit t;
+	struct scard_state st;
+	struct scard_power pw;
+	__u32 len, val, err, rsv;
+	__u64 value;
+	unsigned int i;
+	int ro, wo;
+
+	ro = open_reader(idx, O_RDONLY, NULL);
+	wo = open_reader(idx, O_WRONLY, NULL);
+	if (ro < 0 || wo < 0)
+		goto out;
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		calls[i] = ctl_value(idx, keys[i]);
+
+	ok_err(get_state(ro, &st), 0, "O_RDONLY: GET_STATE");
+	len = sizeof(val);
+	ok_err(get_attr(ro, SCARD_ATTR_CURRENT_PROTOCOL_TYPE, &val, &len), 0,
+	       "O_RDONLY: GET_ATTRIBUTE");
+	ok_err(get_last_error(ro, &err, &rsv), 0, "O_RDONLY: GET_LAST_ERROR");
+	ok_err(get_perf(ro, SCARD_PERF_NUM_TRANSMISSIONS, &value), 0,
+	       "O_RDONLY: GET_PERF_CNTR");
+	ok_err(ioctl(ro, SCARD_IOC_IS_PRESENT), 0,
+	       "O_RDONLY: IS_PRESENT with a card");
+
+	ok_err(power(ro, SCARD_COLD_RESET, &pw), EBADF, "O_RDONLY: POWER: EBADF");
+	ok_err(power(ro, SCARD_POWER_DOWN, &pw), EBADF,
+	       "O_RDONLY: POWER down: EBADF");
+	ok_err(set_protocol(ro, SCARD_PROTOCOL_TX, &val), EBADF,
+	       "O_RDONLY: SET_PROTOCOL: EBADF");
+	transmit_init(&t, SCARD_PROTOCOL_T1, apdu, sizeof(apdu), resp,
+		      sizeof(resp));
+	ok_err(ioctl(ro, SCARD_IOC_TRANSMIT, &t), EBADF,
+	       "O_RDONLY: TRANSMIT: EBADF");
+	len = sizeof(out);
+	ok_err(vendor(ro, TR_VENDOR_ECHO, "x", 1, out, &len), EBADF,
+	       "O_RDONLY: VENDOR: EBADF");
+	attr.tag = SCARD_ATTR_SUPRESS_T1_IFS_REQUEST;
+	attr.data = (__u64)(unsigned long)&byte;
+	attr.len = 1;
+	ok_err(ioctl(ro, SCARD_IOC_SET_ATTRIBUTE, &attr), EBADF,
+	       "O_RDONLY: SET_ATTRIBUTE: EBADF");
+	ok_err(ioctl(ro, SCARD_IOC_EJECT), EBADF, "O_RDONLY: EJECT: EBADF");
+	ok_err(ioctl(ro, SCARD_IOC_SWALLOW), EBADF, "O_RDONLY: SWALLOW: EBADF");
+	ok_err(ioctl(ro, SCARD_IOC_CONFISCATE), EBADF,
+	       "O_RDONLY: CONFISCATE: EBADF");
+	ok_err(ioctl(ro, _IO('s', 0x7f)), ENOTTY,
+	       "O_RDONLY: an unknown request is still ENOTTY");
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		ok_eq(ctl_value(idx, keys[i]), calls[i],
+		      "O_RDONLY: no %s call reached the reader", keys[i]);
+	check_state(ro, SCARD_SPECIFIC, "O_RDONLY: the card is untouched");
+
+	ok_err(get_state(wo, &st), EBADF, "O_WRONLY: GET_STATE: EBADF");
+	len = sizeof(val);
+	ok_err(get_attr(wo, SCARD_ATTR_CURRENT_PROTOCOL_TYPE, &val, &len),
+	       EBADF, "O_WRONLY: GET_ATTRIBUTE: EBADF");
+	ok_err(echo(wo, SCARD_PROTOCOL_T1, 2, 5) ? -1 : 0, 0,
+	       "O_WRONLY: TRANSMIT");
+out:
+	if (ro >= 0)
+		close(ro);
+	if (wo >= 0)
+		close(wo);
+}
+
 static void ioctl_no_optional(void)
 {
 	unsigned char out[8];
@@ -364,6 +444,7 @@ void test_ioctl(char **argv)
 	ok_eq(selected, SCARD_PROTOCOL_T1, "the selected protocol is written");
 
 	ioctl_transmit(fd);
+	ioctl_access(idx);
 	ioctl_attributes(fd, idx);
 	ioctl_set_attribute(fd);
 	ioctl_vendor(fd, idx);
