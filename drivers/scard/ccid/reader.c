@@ -30,7 +30,10 @@
  *	RDF_CARD_EJECT ...	Mechanical (eject, accept, capture) when
  *				dwMechanical says the reader can.
  *	RDF_IOCTL_VENDOR	Escape with the input, for every vendor code
- *				(3500 is the usual one for CCID escapes).
+ *				(3500 is the usual one for CCID escapes),
+ *				only when the administrator allows it
+ *				(allow_escape): some readers take firmware
+ *				updates through Escape.
  *
  * Timeouts: commands without card timing wait ccid_default_timeout_ms()
  * (3 s). An exchange with the card waits for the larger of the time the
@@ -43,6 +46,7 @@
 #include <linux/errno.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
+#include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/scard.h>
 #include <linux/slab.h>
@@ -417,9 +421,22 @@ static int ccid_confiscate(struct scard_reader *reader,
 	return ccid_mechanical(slot->dev, slot->index, CCID_MECH_CAPTURE);
 }
 
+/*
+ * PC_to_RDR_Escape reaches a reader's firmware directly (some readers are
+ * reprogrammed through it), so VENDOR stays off until the administrator
+ * allows it, as pcscd's libccid does with its ifdDriverOptions.
+ */
+static bool allow_escape;
+module_param(allow_escape, bool, 0644);
+MODULE_PARM_DESC(allow_escape,
+		 "let SCARD_IOC_VENDOR send PC_to_RDR_Escape to CCID readers (default: off)");
+
 static int ccid_vendor(struct scard_reader *reader, struct scard_request *req)
 {
 	struct ccid_slot *slot = to_slot(reader);
+
+	if (!READ_ONCE(allow_escape))
+		return -EOPNOTSUPP;
 
 	return ccid_escape(slot->dev, slot->index, req->send, req->send_len,
 			   req->recv, req->recv_size, &req->recv_len);

@@ -102,6 +102,15 @@ check "connect" ccid_test "$D" connect
 check "a good exchange" ccid_test "$D" xfer ok 0 2000 80CA000000 9000
 ev=$(cat /sys/class/misc/$R/events)
 
+# VENDOR becomes PC_to_RDR_Escape only when the administrator allows it.
+P=/sys/module/scard_ccid/parameters/allow_escape
+is "Escape not allowed by default" "$(cat $P)" N
+check "VENDOR refused (EOPNOTSUPP)" sh -c "! scardctl -d $D vendor 3500 0102"
+check "allow Escape" sh -c "echo 1 > $P"
+is "VENDOR as Escape, echoed by the reader" \
+	"$(scardctl -d $D -m vendor 3500 0102)" "vendor=3500 len=2 out=0102"
+check "forbid Escape again" sh -c "echo 0 > $P"
+
 # fault INS ERRNO TEXT: 80 INS fails with ERRNO, the next command works
 fault()
 {
