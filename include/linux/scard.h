@@ -312,7 +312,6 @@ struct scard_reader {
 struct scard_reader *scard_reader_alloc(struct device *parent);
 int scard_reader_register(struct scard_reader *reader);
 void scard_reader_unregister(struct scard_reader *reader);
-void scard_reader_get(struct scard_reader *reader);
 void scard_reader_put(struct scard_reader *reader);
 
 void scard_card_event(struct scard_reader *reader, unsigned int state);

@@ -203,7 +203,6 @@ void scard_reader_get(struct scard_reader *reader)
 {
 	kref_get(&reader->kref);
 }
-EXPORT_SYMBOL_GPL(scard_reader_get);
 
 /**
  * scard_reader_put() - drop a reference on a reader

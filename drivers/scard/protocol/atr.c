@@ -14,6 +14,7 @@
  * only reaches the caller when the whole ATR has been found valid.
  */
 
+#include <kunit/visibility.h>
 #include <linux/bitops.h>
 #include <linux/bitrev.h>
 #include <linux/errno.h>
@@ -79,7 +80,7 @@ unsigned int scard_fi_value(unsigned int fl)
 {
 	return fl < ARRAY_SIZE(scard_fi_table) ? scard_fi_table[fl] : 0;
 }
-EXPORT_SYMBOL_GPL(scard_fi_value);
+EXPORT_SYMBOL_IF_KUNIT(scard_fi_value);
 
 /**
  * scard_di_value() - baud rate adjustment integer for a Di index
@@ -96,7 +97,7 @@ unsigned int scard_di_value(unsigned int dl)
 {
 	return dl < ARRAY_SIZE(scard_di_table) ? scard_di_table[dl] : 0;
 }
-EXPORT_SYMBOL_GPL(scard_di_value);
+EXPORT_SYMBOL_IF_KUNIT(scard_di_value);
 
 /**
  * scard_fmax_khz() - highest clock frequency allowed for an Fi index
@@ -110,7 +111,7 @@ unsigned int scard_fmax_khz(unsigned int fl)
 {
 	return fl < ARRAY_SIZE(scard_fmax_table) ? scard_fmax_table[fl] : 0;
 }
-EXPORT_SYMBOL_GPL(scard_fmax_khz);
+EXPORT_SYMBOL_IF_KUNIT(scard_fmax_khz);
 
 /*
  * struct scard_atr_parser - state of one parse
@@ -469,4 +470,4 @@ invalid:
 	*caps = res;
 	return -EMEDIUMTYPE;
 }
-EXPORT_SYMBOL_GPL(scard_atr_parse);
+EXPORT_SYMBOL_IF_KUNIT(scard_atr_parse);

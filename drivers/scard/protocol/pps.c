@@ -14,6 +14,7 @@
  * scard_pps_select().
  */
 
+#include <kunit/visibility.h>
 #include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/export.h>
@@ -254,7 +255,7 @@ int scard_pps_build(u8 *buf, u32 protocol, unsigned int fl, unsigned int dl)
 	buf[len++] = pck;
 	return len;
 }
-EXPORT_SYMBOL_GPL(scard_pps_build);
+EXPORT_SYMBOL_IF_KUNIT(scard_pps_build);
 
 /**
  * scard_pps_select() - choose protocol and parameters for a card
@@ -398,7 +399,7 @@ int scard_pps_check(struct scard_pps *pps, const u8 *rsp, size_t len)
 			       pps->dflt_clk_khz);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(scard_pps_check);
+EXPORT_SYMBOL_IF_KUNIT(scard_pps_check);
 
 /**
  * scard_pps_next_action() - what to do after a PPS exchange
@@ -434,4 +435,4 @@ enum scard_pps_action scard_pps_next_action(const struct scard_pps *pps,
 		return SCARD_PPS_FAIL;
 	}
 }
-EXPORT_SYMBOL_GPL(scard_pps_next_action);
+EXPORT_SYMBOL_IF_KUNIT(scard_pps_next_action);

@@ -730,3 +730,4 @@ kunit_test_suite(scard_atr_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the scard ATR parser");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

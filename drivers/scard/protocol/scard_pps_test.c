@@ -604,3 +604,4 @@ kunit_test_suite(scard_pps_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the scard timing and PPS engines");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -601,3 +601,4 @@ kunit_test_suite(scard_t0_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the scard T=0 engine");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

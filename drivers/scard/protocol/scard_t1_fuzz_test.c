@@ -617,3 +617,4 @@ kunit_test_suite(scard_t1_fuzz_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the scard T=1 engine on a noisy line");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

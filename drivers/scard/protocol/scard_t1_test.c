@@ -797,3 +797,4 @@ kunit_test_suite(scard_t1_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the scard T=1 engine");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

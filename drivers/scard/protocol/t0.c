@@ -25,6 +25,7 @@
  * fetches the response with GET RESPONSE.
  */
 
+#include <kunit/visibility.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
@@ -190,7 +191,7 @@ int scard_t0_build_tpdu(u8 *tpdu, const u8 *apdu, size_t apdu_len)
 	memcpy(tpdu, apdu, apdu_len);
 	return apdu_len;
 }
-EXPORT_SYMBOL_GPL(scard_t0_build_tpdu);
+EXPORT_SYMBOL_IF_KUNIT(scard_t0_build_tpdu);
 
 /**
  * scard_t0_init() - set up the character engine
@@ -203,7 +204,7 @@ void scard_t0_init(struct scard_t0 *t0, u64 wt_ns)
 	t0->wt_ns = wt_ns;
 	t0->phase = T0_IDLE;
 }
-EXPORT_SYMBOL_GPL(scard_t0_init);
+EXPORT_SYMBOL_IF_KUNIT(scard_t0_init);
 
 /**
  * scard_t0_start() - start a TPDU exchange
@@ -246,7 +247,7 @@ int scard_t0_start(struct scard_t0 *t0, const u8 *tpdu, size_t tpdu_len,
 	t0->phase = T0_PROC;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(scard_t0_start);
+EXPORT_SYMBOL_IF_KUNIT(scard_t0_start);
 
 /**
  * scard_t0_next() - what the reader does next
@@ -276,7 +277,7 @@ void scard_t0_next(const struct scard_t0 *t0, struct scard_t0_io *io)
 		break;
 	}
 }
-EXPORT_SYMBOL_GPL(scard_t0_next);
+EXPORT_SYMBOL_IF_KUNIT(scard_t0_next);
 
 static void t0_store(struct scard_t0 *t0, u8 b)
 {
@@ -399,7 +400,7 @@ int scard_t0_receive(struct scard_t0 *t0, const u8 *rx, size_t rx_len,
 	*rsp_len = t0->rsp_len;
 	return t0_finish(t0, t0->rsp_len > t0->rsp_size ? -ENOSPC : 0);
 }
-EXPORT_SYMBOL_GPL(scard_t0_receive);
+EXPORT_SYMBOL_IF_KUNIT(scard_t0_receive);
 
 /**
  * scard_t0_transceive() - run a TPDU exchange over a character transfer
@@ -444,7 +445,7 @@ int scard_t0_transceive(struct scard_t0 *t0, const struct scard_t0_ops *ops,
 	} while (ret > 0);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(scard_t0_transceive);
+EXPORT_SYMBOL_IF_KUNIT(scard_t0_transceive);
 
 /* State of scard_t0_transmit(). */
 struct t0_xfer {
@@ -646,4 +647,4 @@ int scard_t0_transmit(const struct scard_t0_tpdu_ops *ops, void *ctx,
 	*rsp_len = x.len;
 	return x.len > rsp_size ? -ENOSPC : 0;
 }
-EXPORT_SYMBOL_GPL(scard_t0_transmit);
+EXPORT_SYMBOL_IF_KUNIT(scard_t0_transmit);

@@ -23,6 +23,7 @@
  * read during scard_t1_receive().
  */
 
+#include <kunit/visibility.h>
 #include <linux/bits.h>
 #include <linux/crc-ccitt.h>
 #include <linux/errno.h>
@@ -119,7 +120,7 @@ size_t scard_t1_compute_edc(enum scard_t1_edc edc, const u8 *data,
 	edc_out[1] = crc >> 8;
 	return 2;
 }
-EXPORT_SYMBOL_GPL(scard_t1_compute_edc);
+EXPORT_SYMBOL_IF_KUNIT(scard_t1_compute_edc);
 
 static size_t t1_edc_len(const struct scard_t1 *t1)
 {
@@ -446,7 +447,7 @@ int scard_t1_init(struct scard_t1 *t1, unsigned int ifsc, unsigned int ifsd,
 	t1->phase = T1_IDLE;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(scard_t1_init);
+EXPORT_SYMBOL_IF_KUNIT(scard_t1_init);
 
 /**
  * scard_t1_start() - start sending a command APDU
@@ -488,7 +489,7 @@ int scard_t1_start(struct scard_t1 *t1, const u8 *cmd, size_t cmd_len,
 		t1_begin(t1);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(scard_t1_start);
+EXPORT_SYMBOL_IF_KUNIT(scard_t1_start);
 
 /**
  * scard_t1_tx_block() - the block to send next
@@ -511,7 +512,7 @@ const u8 *scard_t1_tx_block(const struct scard_t1 *t1, size_t *len,
 	*len = t1->tx_len;
 	return t1->tx;
 }
-EXPORT_SYMBOL_GPL(scard_t1_tx_block);
+EXPORT_SYMBOL_IF_KUNIT(scard_t1_tx_block);
 
 /**
  * scard_t1_receive() - process the card's answer to the block sent
@@ -578,7 +579,7 @@ int scard_t1_receive(struct scard_t1 *t1, const u8 *rx, size_t rx_len,
 		*rsp_len = t1->rsp_len;
 	return ret;
 }
-EXPORT_SYMBOL_GPL(scard_t1_receive);
+EXPORT_SYMBOL_IF_KUNIT(scard_t1_receive);
 
 /**
  * scard_t1_needs_reset() - whether the card must be reset
@@ -595,7 +596,7 @@ bool scard_t1_needs_reset(const struct scard_t1 *t1)
 {
 	return t1->dead;
 }
-EXPORT_SYMBOL_GPL(scard_t1_needs_reset);
+EXPORT_SYMBOL_IF_KUNIT(scard_t1_needs_reset);
 
 /**
  * scard_t1_transceive() - send a command APDU and receive the response
@@ -639,4 +640,4 @@ int scard_t1_transceive(struct scard_t1 *t1, const struct scard_t1_ops *ops,
 	} while (ret > 0);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(scard_t1_transceive);
+EXPORT_SYMBOL_IF_KUNIT(scard_t1_transceive);

@@ -12,6 +12,7 @@
  * 32-bit clock value.
  */
 
+#include <kunit/visibility.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/limits.h>
@@ -118,7 +119,7 @@ u64 scard_timing_bwt_wtx_ns(const struct scard_timing *t, unsigned int wtx)
 		return U64_MAX;
 	return ns;
 }
-EXPORT_SYMBOL_GPL(scard_timing_bwt_wtx_ns);
+EXPORT_SYMBOL_IF_KUNIT(scard_timing_bwt_wtx_ns);
 
 /**
  * scard_timing_initial_wt_ns() - initial waiting time
@@ -136,7 +137,7 @@ u64 scard_timing_initial_wt_ns(u32 clk_khz)
 		return 0;
 	return timing_ns((u64)TIMING_INITIAL_WT * TIMING_FD, clk_khz);
 }
-EXPORT_SYMBOL_GPL(scard_timing_initial_wt_ns);
+EXPORT_SYMBOL_IF_KUNIT(scard_timing_initial_wt_ns);
 
 /**
  * scard_data_rate_bps() - data rate for Fi and Di indexes and a clock
