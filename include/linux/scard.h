@@ -87,6 +87,9 @@ enum scard_fn {
  */
 #define SCARD_PENDING	1
 
+/* The clock of a reader that declares none, in kHz. */
+#define SCARD_CLK_DEFAULT_KHZ	3580
+
 /**
  * struct scard_request - the request a callback works on
  * @major: smclib function number (enum scard_fn)
@@ -338,6 +341,12 @@ static inline void *scard_get_drvdata(struct scard_reader *reader)
 static inline const char *scard_reader_name(const struct scard_reader *reader)
 {
 	return reader->name;
+}
+
+/* N of /dev/scardN, from scard_reader_alloc() until the last put. */
+static inline unsigned int scard_reader_index(const struct scard_reader *reader)
+{
+	return reader->id;
 }
 
 #endif /* _LINUX_SCARD_H */

@@ -56,7 +56,6 @@
 #include "msg.h"
 
 /* Clock assumed when the descriptor gives none, kHz. */
-#define CCID_CLK_DEFAULT_KHZ	3580
 /* What the reader and the transport add to the card's time. */
 #define CCID_SLACK_MS		1000
 /* Character level: bytes kept until the next receive. */
@@ -211,7 +210,7 @@ static int ccid_slot_set_params(struct scard_reader *reader, u32 protocol,
 
 	slot->protocol = protocol;
 	if (!clk_khz)
-		clk_khz = dev->desc.default_clock ?: CCID_CLK_DEFAULT_KHZ;
+		clk_khz = dev->desc.default_clock ?: SCARD_CLK_DEFAULT_KHZ;
 	slot->timed = !scard_timing_compute(&slot->timing, &reader->card,
 					    protocol, fl, dl, clk_khz);
 
@@ -467,7 +466,7 @@ static void ccid_reader_caps(struct ccid_slot *slot,
 		caps->protocols |= SCARD_PROTOCOL_T0;
 	if (desc->protocols & CCID_PROTOCOL_T1)
 		caps->protocols |= SCARD_PROTOCOL_T1;
-	caps->clk_default = desc->default_clock ?: CCID_CLK_DEFAULT_KHZ;
+	caps->clk_default = desc->default_clock ?: SCARD_CLK_DEFAULT_KHZ;
 	caps->clk_max = max(desc->maximum_clock, caps->clk_default);
 	caps->rate_default = desc->data_rate;
 	caps->rate_max = max(desc->max_data_rate, desc->data_rate);

@@ -83,7 +83,6 @@
 #include "scard_core.h"
 
 /* Clock assumed for a reader that gives no default clock, kHz. */
-#define SCARD_CLK_DEFAULT_KHZ	3580
 /* Character frame: start bit, 8 data bits, parity, 2 etu guard time. */
 #define SCARD_CHAR_ETU		12
 /* What a TPDU level reader may add to an exchange (transport, firmware). */

@@ -525,7 +525,7 @@ static void vhci_setup(struct scard_reader *reader, unsigned int index,
 	caps->reader_type = SCARD_READER_TYPE_VENDOR;
 	caps->channel = index;
 	caps->protocols = c->protocols;
-	caps->clk_default = c->clk_default ? c->clk_default : VHCI_CLK_DEFAULT;
+	caps->clk_default = c->clk_default ? c->clk_default : SCARD_CLK_DEFAULT_KHZ;
 	caps->clk_max = c->clk_max ? c->clk_max : caps->clk_default;
 	caps->rate_default = c->rate_default ? c->rate_default :
 		VHCI_RATE_DEFAULT;
@@ -625,10 +625,7 @@ int vhci_reader_create(struct vhci_file *vf, unsigned int index,
 		err = PTR_ERR(reader);
 		goto err_entry;
 	}
-	if (sscanf(scard_reader_name(reader), "scard%u", &n) != 1) {
-		err = -EIO;
-		goto err_put;
-	}
+	n = scard_reader_index(reader);
 	vr->reader = reader;
 	scard_set_drvdata(reader, vr);
 	vhci_setup(reader, index, c);

@@ -261,7 +261,7 @@ static bool vhci_string_ok(const char *s, size_t size)
 /* Check a CREATE payload; the defaults are applied by reader.c. */
 static int vhci_check_create(const struct scard_vhci_create *c)
 {
-	u32 clk = c->clk_default ? c->clk_default : VHCI_CLK_DEFAULT;
+	u32 clk = c->clk_default ? c->clk_default : SCARD_CLK_DEFAULT_KHZ;
 	u32 rate = c->rate_default ? c->rate_default : VHCI_RATE_DEFAULT;
 
 	if (!vhci_string_ok(c->vendor_name, sizeof(c->vendor_name)) ||

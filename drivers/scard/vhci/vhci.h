@@ -38,7 +38,6 @@ struct vhci_reader;
 #define VHCI_TX_MAX		1024
 
 /* Defaults of struct scard_vhci_create fields left 0. */
-#define VHCI_CLK_DEFAULT	3580	/* kHz */
 #define VHCI_RATE_DEFAULT	9600	/* bit/s */
 
 /**
