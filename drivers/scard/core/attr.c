@@ -216,7 +216,7 @@ int scard_get_attribute(struct scard_reader *reader, struct scard_attr *attr,
 
 	ret = scard_request_begin(reader);
 	if (ret)
-		return scard_result(reader, ret);
+		return ret;
 
 	ret = scard_attr_value(reader, attr->tag, value);
 	scard_request_end(reader);
@@ -260,7 +260,7 @@ int scard_set_attribute(struct scard_reader *reader,
 
 	ret = scard_request_begin(reader);
 	if (ret)
-		return scard_result(reader, ret);
+		return ret;
 
 	switch (attr->tag) {
 	case SCARD_ATTR_SUPRESS_T1_IFS_REQUEST:
@@ -304,6 +304,24 @@ int scard_get_last_error(struct scard_reader *reader,
 }
 EXPORT_SYMBOL_IF_KUNIT(scard_get_last_error);
 
+/* The counter behind a GET_PERF_CNTR tag, read under state_lock. */
+static const u64 *scard_perf_counter(const struct scard_reader *reader,
+				     u32 tag)
+{
+	switch (tag) {
+	case SCARD_PERF_NUM_TRANSMISSIONS:
+		return &reader->perf_transmissions;
+	case SCARD_PERF_BYTES_TRANSMITTED:
+		return &reader->perf_bytes_sent;
+	case SCARD_PERF_BYTES_RECEIVED:
+		return &reader->perf_bytes_received;
+	case SCARD_PERF_TRANSMISSION_TIME:
+		return &reader->perf_transmit_ns;
+	default:
+		return NULL;
+	}
+}
+
 /**
  * scard_get_perf() - SCARD_IOC_GET_PERF_CNTR
  * @reader: the reader
@@ -317,35 +335,18 @@ EXPORT_SYMBOL_IF_KUNIT(scard_get_last_error);
  */
 int scard_get_perf(struct scard_reader *reader, struct scard_perf *perf)
 {
+	const u64 *counter = scard_perf_counter(reader, perf->tag);
 	int ret = 0;
 
-	if (perf->reserved)
+	/* Arguments first, as for every request. */
+	if (perf->reserved || !counter)
 		return -EINVAL;
 
 	spin_lock_irq(&reader->state_lock);
-	if (reader->dead) {
+	if (reader->dead)
 		ret = -ENODEV;
-		goto out;
-	}
-
-	switch (perf->tag) {
-	case SCARD_PERF_NUM_TRANSMISSIONS:
-		perf->value = reader->perf_transmissions;
-		break;
-	case SCARD_PERF_BYTES_TRANSMITTED:
-		perf->value = reader->perf_bytes_sent;
-		break;
-	case SCARD_PERF_BYTES_RECEIVED:
-		perf->value = reader->perf_bytes_received;
-		break;
-	case SCARD_PERF_TRANSMISSION_TIME:
-		perf->value = reader->perf_transmit_ns;
-		break;
-	default:
-		ret = -EINVAL;
-		break;
-	}
-out:
+	else
+		perf->value = *counter;
 	spin_unlock_irq(&reader->state_lock);
 
 	return ret;

@@ -236,11 +236,12 @@ static int scard_ioctl_transmit(struct scard_reader *reader,
 		return -EFAULT;
 
 	ret = scard_transmit_check(&xfer);
-	if (!ret)
-		ret = scard_bounce_in(&b, xfer.send_buf, xfer.send_len,
-				      xfer.recv_len, SCARD_MAX_RECV);
 	if (ret)
 		return scard_result(reader, ret);
+	ret = scard_bounce_in(&b, xfer.send_buf, xfer.send_len, xfer.recv_len,
+			      SCARD_MAX_RECV);
+	if (ret)
+		return ret;
 
 	ret = scard_transmit(reader, &xfer, b.in, b.out);
 	ret = scard_bounce_out(&b, xfer.recv_buf, xfer.recv_len, ret);
@@ -307,11 +308,12 @@ static int scard_ioctl_vendor(struct scard_reader *reader, void __user *argp)
 		return -EFAULT;
 
 	ret = scard_vendor_check(&vendor);
-	if (!ret)
-		ret = scard_bounce_in(&b, vendor.in_buf, vendor.in_len,
-				      vendor.out_len, SCARD_VENDOR_MAX_BUF);
 	if (ret)
 		return scard_result(reader, ret);
+	ret = scard_bounce_in(&b, vendor.in_buf, vendor.in_len, vendor.out_len,
+			      SCARD_VENDOR_MAX_BUF);
+	if (ret)
+		return ret;
 
 	ret = scard_vendor(reader, &vendor, b.in, b.out);
 	ret = scard_bounce_out(&b, vendor.out_buf, vendor.out_len, ret);

@@ -33,6 +33,11 @@
  * Context: process context; takes ops_sem (read) and reader->lock, which
  * scard_request_end() releases. Also brings the card data up to date with
  * a removal reported meanwhile.
+ * A refusal is not the reader's error: callers return it without
+ * recording it as the last error (GET_LAST_ERROR), so that a process
+ * turned away while another one's request is pending cannot overwrite
+ * that request's result.
+ *
  * Return: 0 (locks held), -ENODEV (unregistered), -EBUSY (a callback is
  * pending), -ERESTARTSYS (signal).
  */
@@ -81,15 +86,17 @@ void scard_request_end(struct scard_reader *reader)
  * @reader: the reader
  * @ret: 0 or negative errno
  *
- * Keeps the errno of the last failed request for GET_LAST_ERROR; an
- * interrupted or non-blocking wait is not a failure.
+ * Keeps the errno of the last failed request for GET_LAST_ERROR. An
+ * interrupted or non-blocking wait is not a failure, and a refusal
+ * (-EBUSY: another request is pending, this file already waits) is not the
+ * reader's: it must not hide the result of the request that is pending.
  *
  * Return: @ret.
  */
 int scard_result(struct scard_reader *reader, int ret)
 {
 	if (ret < 0 && ret != -EAGAIN && ret != -ERESTARTSYS &&
-	    ret != -EINTR) {
+	    ret != -EINTR && ret != -EBUSY) {
 		spin_lock_irq(&reader->state_lock);
 		reader->last_error = -ret;
 		spin_unlock_irq(&reader->state_lock);
@@ -459,7 +466,7 @@ int scard_power(struct scard_reader *reader, struct scard_power *power)
 
 	ret = scard_request_begin(reader);
 	if (ret)
-		return scard_result(reader, ret);
+		return ret;
 
 	ret = scard_power_locked(reader, power);
 	scard_request_end(reader);
@@ -574,7 +581,7 @@ int scard_set_protocol(struct scard_reader *reader,
 
 	ret = scard_request_begin(reader);
 	if (ret)
-		return scard_result(reader, ret);
+		return ret;
 
 	ret = scard_set_protocol_locked(reader, proto);
 	scard_request_end(reader);
@@ -665,7 +672,7 @@ int scard_transmit(struct scard_reader *reader, struct scard_transmit *xfer,
 
 	ret = scard_request_begin(reader);
 	if (ret)
-		return scard_result(reader, ret);
+		return ret;
 
 	ret = scard_transmit_locked(reader, xfer, send, recv);
 	scard_request_end(reader);
@@ -703,7 +710,7 @@ int scard_mechanical(struct scard_reader *reader, unsigned int fn)
 
 	ret = scard_request_begin(reader);
 	if (ret)
-		return scard_result(reader, ret);
+		return ret;
 
 	if (reader->reader_function[idx]) {
 		scard_req_init(reader, fn, 0);
@@ -782,7 +789,7 @@ int scard_vendor(struct scard_reader *reader, struct scard_vendor *vendor,
 
 	ret = scard_request_begin(reader);
 	if (ret)
-		return scard_result(reader, ret);
+		return ret;
 
 	ret = scard_vendor_locked(reader, vendor, in, out);
 	scard_request_end(reader);

@@ -132,10 +132,14 @@ static void test_pending(struct kunit *test)
 	struct fake *f = test->priv;
 	struct scard_attr a = { .tag = SCARD_ATTR_VENDOR_NAME, .len = 32 };
 	u8 value[SCARD_ATTR_VALUE_MAX];
+	struct scard_last_error err;
 	struct scard_state st;
 	struct fake_thread *t;
 
 	scard_fake_setup(f, S_T1);
+	/* A failure of the reader, then a TRANSMIT it leaves pending. */
+	f->ret[RDF_TRANSMIT] = -ETIMEDOUT;
+	KUNIT_EXPECT_EQ(test, scard_fake_do_transmit(f), -ETIMEDOUT);
 	f->ret[RDF_TRANSMIT] = SCARD_PENDING;
 	f->reply_len = 2;
 	t = scard_fake_start(f, scard_fake_do_transmit);
@@ -152,6 +156,9 @@ static void test_pending(struct kunit *test)
 			-EBUSY);
 	KUNIT_EXPECT_EQ(test, scard_get_card_state(&f->client, &st), 0);
 	KUNIT_EXPECT_EQ(test, st.state, SCARD_SPECIFIC);
+	/* The refusals are not the reader's errors: the last one stays. */
+	KUNIT_EXPECT_EQ(test, scard_get_last_error(f->reader, &err), 0);
+	KUNIT_EXPECT_EQ(test, err.error, ETIMEDOUT);
 
 	scard_complete_request(f->reader, 0);
 	KUNIT_ASSERT_TRUE(test, scard_fake_finished(t, T_LONG));
@@ -159,7 +166,7 @@ static void test_pending(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->recv_len, 2);
 	KUNIT_EXPECT_EQ(test, memcmp(f->recv, scard_fake_reply, 2), 0);
 	KUNIT_EXPECT_EQ(test, scard_mechanical(f->reader, SCARD_FN_EJECT), 0);
-	KUNIT_EXPECT_EQ(test, f->calls[RDF_TRANSMIT], 1);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_TRANSMIT], 2);
 	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_POWER], 0);
 }
 

@@ -40,6 +40,7 @@ static void test_lifetime(struct kunit *test)
 	struct fake *f = test->priv;
 	struct scard_reader *reader = f->reader;
 	struct scard_client other = {};
+	struct scard_perf perf = { .tag = SCARD_PERF_NUM_TRANSMISSIONS + 4 };
 	struct scard_last_error err;
 	struct scard_state st;
 
@@ -53,6 +54,10 @@ static void test_lifetime(struct kunit *test)
 			-ENODEV);
 	KUNIT_EXPECT_EQ(test, scard_get_card_state(&f->client, &st), -ENODEV);
 	KUNIT_EXPECT_EQ(test, scard_get_last_error(reader, &err), -ENODEV);
+	/* Arguments are checked first, also on an unplugged reader. */
+	KUNIT_EXPECT_EQ(test, scard_get_perf(reader, &perf), -EINVAL);
+	perf.tag = SCARD_PERF_NUM_TRANSMISSIONS;
+	KUNIT_EXPECT_EQ(test, scard_get_perf(reader, &perf), -ENODEV);
 	KUNIT_EXPECT_EQ(test, fake_poll(&f->client),
 			POLL_GONE);
 	KUNIT_EXPECT_EQ(test, scard_fake_do_power(f), -ENODEV);
