@@ -22,7 +22,9 @@ vsc_open
 
 in_state() { [ "$(cat "/sys/class/misc/$R/state")" = "$1" ]; }
 
-scard_load scard_ccid.ko
+# libcacard's crypto in QEMU is slow on a loaded host: give the card
+# more time than a real one gets (the driver's default is 3 s).
+scard_load scard_ccid.ko timeout_ms=10000
 scard_load scard_ccid_usb.ko bind_all=1
 wait_for "reader" 10 has_reader "$INTF"
 R=$(reader "$INTF")

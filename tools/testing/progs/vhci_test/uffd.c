@@ -74,7 +74,8 @@ static int stall_init(struct stall *s)
  * (@on_send) or answer buffer is the stalled page. Exits 0 if the TRANSMIT
  * ended with @expect.
  */
-static void caller(int n, int on_send, int expect, int faulted, int serve)
+static void stalled_caller(int n, int on_send, int expect, int faulted,
+			   int serve)
 {
 	static unsigned char cmd[64], rsp[300];
 	struct scard_transmit t;
@@ -102,7 +103,7 @@ static void caller(int n, int on_send, int expect, int faulted, int serve)
 	ret = ioctl(fd, SCARD_IOC_TRANSMIT, &t);
 	err = ret < 0 ? errno : 0;
 	if (err != expect)
-		printf("# the caller's TRANSMIT ended with %s, want %s\n",
+		printf("# the TRANSMIT of the caller ended with %s, want %s\n",
 		       ename(err), ename(expect));
 	_exit(err == expect ? 0 : 1);
 }
@@ -159,7 +160,7 @@ static void stalled_unplug(int on_send)
 	if (!cl) {
 		close(f[0]);
 		close(sv[1]);
-		caller(n, on_send, on_send ? ENODEV : 0, f[1], sv[0]);
+		stalled_caller(n, on_send, on_send ? ENODEV : 0, f[1], sv[0]);
 	}
 	close(f[1]);
 	close(sv[0]);
