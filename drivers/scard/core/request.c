@@ -154,7 +154,12 @@ static int scard_power_finish(struct scard_reader *reader, int ret)
 	}
 
 	scard_dbg(reader, "ATR %*ph\n", card->atr_len, card->atr);
-	if (card->specific)
+	/*
+	 * SPECIFIC means a protocol the library can use is selected. A card
+	 * fixed by TA2 to another one stays NEGOTIABLE, where SET_PROTOCOL
+	 * answers -EOPNOTSUPP and TRANSMIT -EBADFD.
+	 */
+	if (card->specific && card->selected)
 		scard_card_settle(reader, SCARD_SPECIFIC, card->selected);
 	else
 		scard_card_settle(reader, SCARD_NEGOTIABLE, 0);
@@ -530,6 +535,10 @@ static int scard_set_protocol_locked(struct scard_reader *reader,
 	ret = scard_protocol_parse(reader, mask);
 	if (ret)
 		return ret;
+
+	/* Fixed by TA2 to a protocol other than T=0 and T=1. */
+	if (card->specific && !card->selected)
+		return -EOPNOTSUPP;
 
 	avail = card->protocols & reader->caps.protocols & mask &
 		SCARD_PROTOCOL_ANY;

@@ -343,10 +343,31 @@ static void test_specific(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->params_calls, 1);
 }
 
+/*
+ * TA2 fixes the card to T=2 (3B 90 11 10 02): specific mode, but for no
+ * protocol the library speaks. SPECIFIC must mean a usable protocol.
+ */
+static void test_specific_unknown(struct kunit *test)
+{
+	static const u8 atr[] = { 0x3b, 0x90, 0x11, 0x10, 0x02 };
+	const struct pt_param *param = test->param_value;
+	struct pt *p = scard_pt_start(test, param->level, atr, sizeof(atr));
+
+	scard_pt_expect_state(p, SCARD_NEGOTIABLE, 0);
+	KUNIT_EXPECT_EQ(test, scard_pt_set_protocol(p, T0 | T1), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, scard_pt_transmit(p, 0, 0, 0, cmd_select,
+						sizeof(cmd_select)), -EBADFD);
+	KUNIT_EXPECT_EQ(test, scard_pt_transmit(p, T0, 0, 0, cmd_select,
+						sizeof(cmd_select)), -EBADFD);
+	KUNIT_EXPECT_EQ(test, p->params_calls, 0);
+	KUNIT_EXPECT_EQ(test, p->pps_count, 0);
+}
+
 static struct kunit_case scard_proto_t1_cases[] = {
 	KUNIT_CASE_PARAM(test_t1, t1_gen_params),
 	KUNIT_CASE_PARAM(test_t1_mute, level_gen_params),
 	KUNIT_CASE_PARAM(test_specific, spec_gen_params),
+	KUNIT_CASE_PARAM(test_specific_unknown, level_gen_params),
 	{}
 };
 
