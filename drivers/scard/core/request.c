@@ -492,8 +492,12 @@ static int scard_protocol_parse(struct scard_reader *reader, u32 mask)
 	if ((mask & SCARD_PROTOCOL_TX) && !scard_card_parse(reader))
 		goto parsed;
 
+	/*
+	 * Without a parser of its own the reader cannot do raw exchanges; a
+	 * T=0/T=1 request failed because the library could not parse the ATR.
+	 */
 	if (!reader->reader_function[RDF_ATR_PARSE])
-		return -EMEDIUMTYPE;
+		return mask & SCARD_PROTOCOL_TX ? -EMEDIUMTYPE : -EOPNOTSUPP;
 
 	scard_req_init(reader, SCARD_FN_SET_PROTOCOL, mask);
 	ret = scard_call(reader, RDF_ATR_PARSE);

@@ -175,7 +175,7 @@ static const struct proto_case proto_cases[] = {
 	  SCARD_SPECIFIC, 0, 0 },
 	{ "specific, other", S_T1, T0, 0, false, 0, 0, -EOPNOTSUPP, 0,
 	  SCARD_NEGOTIABLE, 0, 0 },
-	{ "raw, no parser", S_T01, RAW, 0, false, 0, 0, -EMEDIUMTYPE, 0,
+	{ "raw, no parser", S_T01, RAW, 0, false, 0, 0, -EOPNOTSUPP, 0,
 	  SCARD_NEGOTIABLE, 0, 0 },
 	{ "raw, driver parses", S_T01, RAW, 0, true, RAW, 0, 0, RAW,
 	  SCARD_SPECIFIC, 1, 1 },

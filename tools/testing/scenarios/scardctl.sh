@@ -191,8 +191,8 @@ is "protocol t0,t1: t0 kept" "$(field protocol)" t0
 sc 0 "power cold again" power cold
 sc 0 "protocol (t0,t1): T=1 preferred" protocol
 has "protocol (human)" "protocol T=1 selected"
-sc 5 "protocol raw: EMEDIUMTYPE" -m protocol raw
-is "protocol raw: error" "$(field error)" EMEDIUMTYPE
+sc 6 "protocol raw, a reader without raw: EOPNOTSUPP" -m protocol raw
+is "protocol raw: error" "$(field error)" EOPNOTSUPP
 sc 1 "protocol: bad name" protocol t2
 
 # ---- transmit ----
