@@ -88,7 +88,7 @@ if [ ! -f "$obj/.config" ]; then
 	mkdir -p "$obj"
 	printf '%s\n' CONFIG_64BIT=y CONFIG_MODULES=y CONFIG_MODULE_UNLOAD=y \
 		CONFIG_PCI=y CONFIG_USB_SUPPORT=y CONFIG_USB=y CONFIG_KUNIT=y \
-		CONFIG_SCARD=y >"$dir/x86.frag"
+		CONFIG_DEBUG_FS=y CONFIG_SCARD=y >"$dir/x86.frag"
 	kmake KCONFIG_ALLCONFIG="$dir/x86.frag" allnoconfig >/dev/null ||
 		scard_die "in-tree $series: make allnoconfig failed"
 fi
@@ -99,6 +99,8 @@ build()
 {
 	local v=$1 o log=$dir/x86-$1.log
 	shift
+	# The test reader needs debugfs.
+	"$tree/scripts/config" --file "$obj/.config" --enable DEBUG_FS
 	for o in "${scard_opts[@]}"; do
 		"$tree/scripts/config" --file "$obj/.config" --set-val "$o" "$v"
 	done
