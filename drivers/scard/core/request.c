@@ -204,10 +204,50 @@ static int scard_transmit_finish(struct scard_reader *reader, int ret)
 	return ret;
 }
 
+/*
+ * User space sees the errnos of one table (Documentation/userspace-api/
+ * scard.rst). A reader driver's error is mapped onto it here, in one
+ * place for every callback, synchronous or completed later: the errnos
+ * with a meaning in the table pass, -ENOTTY means the reader lacks the
+ * function, -ESHUTDOWN that its device is going away (-ENODEV; the driver
+ * unregisters the reader next), and anything else, a driver's -EBUSY,
+ * -ENOSPC or -EMSGSIZE among them (those name the caller's mistakes in
+ * the table), is the reader failing: -EIO.
+ */
+static int scard_driver_errno(struct scard_reader *reader, int ret)
+{
+	switch (ret) {
+	case 0:
+	case -ENOMEDIUM:
+	case -ETIMEDOUT:
+	case -EPROTO:
+	case -EOPNOTSUPP:
+	case -EINVAL:
+	case -EMEDIUMTYPE:
+	case -EBADFD:
+	case -EIO:
+	case -ENOMEM:
+	case -ERESTARTSYS:
+	case -EINTR:
+	case -ENODEV:
+		return ret;
+	case -ENOTTY:
+		return -EOPNOTSUPP;
+	case -ESHUTDOWN:
+		return -ENODEV;
+	default:
+		scard_dbg(reader, "callback %u: %d reported as -EIO\n",
+			  reader->req_rdf, ret);
+		return -EIO;
+	}
+}
+
 /* The library's part of a finished callback, with the caller or without. */
 static int scard_request_finish(struct scard_reader *reader, int ret)
 {
 	struct scard_request *req = &reader->req;
+
+	ret = scard_driver_errno(reader, ret);
 
 	switch (reader->req_rdf) {
 	case RDF_CARD_POWER:

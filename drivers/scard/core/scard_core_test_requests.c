@@ -265,6 +265,22 @@ static const struct xfer_case xfer_cases[] = {
 	{ "timeout", S_T1, T1, 0, 5, 0, 8, 0, false, -ETIMEDOUT, -ETIMEDOUT,
 	  8 },
 	{ "no callback", S_T1, T1, 0, 5, 0, 8, 2, true, 0, -EOPNOTSUPP, 8 },
+	/* A driver's errno reaches user space only from the table. */
+	{ "driver EPROTO", S_T1, T1, 0, 5, 0, 8, 0, false, -EPROTO, -EPROTO,
+	  8 },
+	{ "driver ENOMEDIUM", S_T1, T1, 0, 5, 0, 8, 0, false, -ENOMEDIUM,
+	  -ENOMEDIUM, 8 },
+	{ "driver ENOTTY", S_T1, T1, 0, 5, 0, 8, 0, false, -ENOTTY,
+	  -EOPNOTSUPP, 8 },
+	{ "driver ENOSPC", S_T1, T1, 0, 5, 0, 8, 0, false, -ENOSPC, -EIO, 8 },
+	{ "driver EMSGSIZE", S_T1, T1, 0, 5, 0, 8, 0, false, -EMSGSIZE, -EIO,
+	  8 },
+	{ "driver EBUSY", S_T1, T1, 0, 5, 0, 8, 0, false, -EBUSY, -EIO, 8 },
+	{ "driver EPIPE", S_T1, T1, 0, 5, 0, 8, 0, false, -EPIPE, -EIO, 8 },
+	{ "driver ECANCELED", S_T1, T1, 0, 5, 0, 8, 0, false, -ECANCELED,
+	  -EIO, 8 },
+	{ "driver ESHUTDOWN", S_T1, T1, 0, 5, 0, 8, 0, false, -ESHUTDOWN,
+	  -ENODEV, 8 },
 };
 
 static void xfer_desc(const struct xfer_case *c, char *desc)
