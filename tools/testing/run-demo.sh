@@ -17,5 +17,5 @@ if [ ! -f "$log" ]; then
 fi
 echo "--- guest output ($log)"
 awk '/^SCARD-SCENARIO-BEGIN demo$/ { on = 1; next }
-     /^SCARD-SCENARIO-END demo / { on = 0 } on' "$log"
+     /^SCARD-SCENARIO-(END|TIME) demo / { on = 0 } on' "$log"
 exit $rc
