@@ -61,6 +61,7 @@ struct fake_thread {
  * @complete_inline: callbacks call scard_complete_request() themselves,
  *	with @complete_status
  * @complete_status: see @complete_inline
+ * @sleep_ms: every callback takes that long
  * @called: completed on each callback entry
  * @release: lets a blocked callback go on
  * @armed: completed by the tracking callback
@@ -84,6 +85,7 @@ struct fake {
 	int block;
 	int remove_in;
 	bool complete_inline;
+	unsigned int sleep_ms;
 	int complete_status;
 	struct completion called;
 	struct completion release;

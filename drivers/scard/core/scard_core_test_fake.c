@@ -5,6 +5,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -35,6 +36,8 @@ static int fake_cb(struct scard_reader *reader, struct scard_request *req,
 	complete(&f->called);
 	if (f->block == idx)
 		wait_for_completion(&f->release);
+	if (f->sleep_ms)
+		msleep(f->sleep_ms);
 
 	if (idx == RDF_CARD_TRACKING)
 		complete(&f->armed);
