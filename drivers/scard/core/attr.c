@@ -216,7 +216,7 @@ int scard_get_attribute(struct scard_reader *reader, struct scard_attr *attr,
 
 	ret = scard_request_begin(reader);
 	if (ret)
-		return ret;
+		return scard_result(reader, ret);
 
 	ret = scard_attr_value(reader, attr->tag, value);
 	scard_request_end(reader);
@@ -260,7 +260,7 @@ int scard_set_attribute(struct scard_reader *reader,
 
 	ret = scard_request_begin(reader);
 	if (ret)
-		return ret;
+		return scard_result(reader, ret);
 
 	switch (attr->tag) {
 	case SCARD_ATTR_SUPRESS_T1_IFS_REQUEST:

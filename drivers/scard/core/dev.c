@@ -5,10 +5,10 @@
  * A thin layer: it checks the ioctl command, copies the argument structure
  * and the data buffers in and out, and calls the requests of request.c,
  * attr.c and tracking.c with kernel memory only. User memory is touched
- * before a request takes the reader's locks and after it released them. Every open file
- * holds a reference on its reader, so the reader outlives an unplug until
- * the last close; after the unplug every operation but close fails with
- * -ENODEV.
+ * before a request takes the reader's locks and after it released them.
+ * Every open file holds a reference on its reader, so the reader outlives
+ * an unplug until the last close; after the unplug every operation but
+ * close fails with -ENODEV.
  */
 
 #include <linux/errno.h>

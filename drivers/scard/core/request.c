@@ -33,11 +33,6 @@
  * Context: process context; takes ops_sem (read) and reader->lock, which
  * scard_request_end() releases. Also brings the card data up to date with
  * a removal reported meanwhile.
- * A refusal is not the reader's error: callers return it without
- * recording it as the last error (GET_LAST_ERROR), so that a process
- * turned away while another one's request is pending cannot overwrite
- * that request's result.
- *
  * Return: 0 (locks held), -ENODEV (unregistered), -EBUSY (a callback is
  * pending), -ERESTARTSYS (signal).
  */
@@ -511,7 +506,7 @@ int scard_power(struct scard_reader *reader, struct scard_power *power)
 
 	ret = scard_request_begin(reader);
 	if (ret)
-		return ret;
+		return scard_result(reader, ret);
 
 	ret = scard_power_locked(reader, power);
 	scard_request_end(reader);
@@ -634,7 +629,7 @@ int scard_set_protocol(struct scard_reader *reader,
 
 	ret = scard_request_begin(reader);
 	if (ret)
-		return ret;
+		return scard_result(reader, ret);
 
 	ret = scard_set_protocol_locked(reader, proto);
 	scard_request_end(reader);
@@ -679,6 +674,10 @@ static int scard_transmit_locked(struct scard_reader *reader,
 	if (state != SCARD_SPECIFIC || xfer->protocol != protocol)
 		return -EBADFD;
 
+	/*
+	 * The driver works on the reader's buffers, not the caller's: a
+	 * request left pending outlives a caller that is killed.
+	 */
 	memcpy(reader->send_buf, send, xfer->send_len);
 	scard_req_init(reader, SCARD_FN_TRANSMIT, 0);
 	req->flags = xfer->flags;
@@ -725,7 +724,7 @@ int scard_transmit(struct scard_reader *reader, struct scard_transmit *xfer,
 
 	ret = scard_request_begin(reader);
 	if (ret)
-		return ret;
+		return scard_result(reader, ret);
 
 	ret = scard_transmit_locked(reader, xfer, send, recv);
 	scard_request_end(reader);
@@ -763,7 +762,7 @@ int scard_mechanical(struct scard_reader *reader, unsigned int fn)
 
 	ret = scard_request_begin(reader);
 	if (ret)
-		return ret;
+		return scard_result(reader, ret);
 
 	if (reader->reader_function[idx]) {
 		scard_req_init(reader, fn, 0);
@@ -842,7 +841,7 @@ int scard_vendor(struct scard_reader *reader, struct scard_vendor *vendor,
 
 	ret = scard_request_begin(reader);
 	if (ret)
-		return ret;
+		return scard_result(reader, ret);
 
 	ret = scard_vendor_locked(reader, vendor, in, out);
 	scard_request_end(reader);

@@ -40,6 +40,49 @@ pid_t spawn(int (*fn)(struct client *cl), struct client *cl, int *done)
 }
 
 /* In a child: tell the parent we got here. */
+/*
+ * Fork the control process @control(out), which creates readers and writes
+ * their numbers, @count ints, to @out. Returns its pid with the read end
+ * of the pipe in *@rfd (for the bytes it writes later), or -1 (the child
+ * reaped) if the numbers did not come in time.
+ */
+pid_t start_control(void (*control)(int out), int *n, size_t count,
+		    int *rfd)
+{
+	struct pollfd pf;
+	size_t i;
+	pid_t pid;
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (!pid) {
+		close(p[0]);
+		control(p[1]);
+		_exit(0);
+	}
+	close(p[1]);
+	pf.fd = p[0];
+	pf.events = POLLIN;
+	if (pid > 0 && poll(&pf, 1, MSG_WAIT_MS) == 1 &&
+	    read(p[0], n, count * sizeof(*n)) == (ssize_t)(count * sizeof(*n))) {
+		for (i = 0; i < count && n[i] >= 0; i++)
+			;
+		if (i == count) {
+			*rfd = p[0];
+			return pid;
+		}
+	}
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		reap(pid, 5);
+	}
+	close(p[0]);
+	return -1;
+}
+
 void child_sync(void)
 {
 	char byte = 's';

@@ -35,36 +35,25 @@ void test_kill(void)
 {
 	struct client ca = { .expect = ENODEV };
 	struct client cb = { .expect = ENODEV, .present = 1 };
-	int p[2], n[2], da, db;
+	int rfd, n[2], da, db;
 	pid_t ctl, a, b;
 	struct pollfd pf;
 	char x;
 
-	if (pipe2(p, O_CLOEXEC))
-		return;
-	fflush(NULL);
-	ctl = fork();
-	if (!ctl) {
-		close(p[0]);
-		control(p[1]);
-	}
-	close(p[1]);
-	pf.fd = p[0];
-	pf.events = POLLIN;
-	if (poll(&pf, 1, MSG_WAIT_MS) != 1 ||
-	    read(p[0], n, sizeof(n)) != sizeof(n) || n[0] < 0 || n[1] < 0) {
+	ctl = start_control(control, n, 2, &rfd);
+	if (ctl < 0) {
 		ok(0, "the control process made two readers");
-		kill(ctl, SIGKILL);
-		reap(ctl, 5);
 		return;
 	}
+	pf.fd = rfd;
+	pf.events = POLLIN;
 	ok(1, "the control process made scard%d and scard%d", n[0], n[1]);
 
 	ca.n = n[0];
 	cb.n = n[1];
 	a = spawn(client_transmit, &ca, &da);
 	b = spawn(client_track, &cb, &db);
-	ok(poll(&pf, 1, MSG_WAIT_MS) == 1 && read(p[0], &x, 1) == 1,
+	ok(poll(&pf, 1, MSG_WAIT_MS) == 1 && read(rfd, &x, 1) == 1,
 	   "a caller waits in TRANSMIT");
 	ok(!wait_sync(db, MSG_WAIT_MS) && !wait_sleeping(b, MSG_WAIT_MS),
 	   "a caller waits in IS_PRESENT");
@@ -77,5 +66,5 @@ void test_kill(void)
 	ok(!dev_exists(n[0]) && !dev_exists(n[1]), "both readers are gone");
 	close(da);
 	close(db);
-	close(p[0]);
+	close(rfd);
 }

@@ -131,31 +131,30 @@ static void control(int out)
 static void stalled_unplug(int on_send)
 {
 	const char *buf = on_send ? "command" : "answer";
-	int p[2], f[2], sv[2], n, err, st;
-	struct pollfd pf;
+	int rfd, f[2], sv[2], n, err, st;
+	struct pollfd pf = { .events = POLLIN };
 	pid_t ctl, cl;
 	long t0;
 	char x;
 
-	if (pipe2(p, O_CLOEXEC) || pipe2(f, O_CLOEXEC) || pipe2(sv, O_CLOEXEC))
+	if (pipe2(f, O_CLOEXEC))
 		return;
-	fflush(NULL);
-	ctl = fork();
-	if (!ctl) {
-		close(p[0]);
-		control(p[1]);
+	if (pipe2(sv, O_CLOEXEC)) {
+		close(f[0]);
+		close(f[1]);
+		return;
 	}
-	close(p[1]);
-	pf.fd = p[0];
-	pf.events = POLLIN;
-	if (poll(&pf, 1, MSG_WAIT_MS) != 1 ||
-	    read(p[0], &n, sizeof(n)) != sizeof(n) || n < 0) {
+	ctl = start_control(control, &n, 1, &rfd);
+	if (ctl < 0) {
 		ok(0, "%s: the control process made a reader", buf);
-		kill(ctl, SIGKILL);
-		reap(ctl, 5);
+		close(f[0]);
+		close(f[1]);
+		close(sv[0]);
+		close(sv[1]);
 		return;
 	}
 
+	fflush(NULL);
 	cl = fork();
 	if (!cl) {
 		close(f[0]);
@@ -188,7 +187,7 @@ static void stalled_unplug(int on_send)
 		   buf, ename(err));
 	close(sv[1]);
 	close(f[0]);
-	close(p[0]);
+	close(rfd);
 }
 
 void test_uffd(void)

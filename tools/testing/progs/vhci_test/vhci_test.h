@@ -178,6 +178,8 @@ size_t t1_unit(const unsigned char *p, size_t len);
 void t1_tpdu(struct card *c, struct msgbuf *m);
 void t1_char(struct card *c, struct msgbuf *m);
 pid_t spawn(int (*fn)(struct client *cl), struct client *cl, int *done);
+pid_t start_control(void (*control)(int out), int *n, size_t count,
+		    int *rfd);
 void child_sync(void);
 int wait_sync(int done, int ms);
 int wait_sleeping(pid_t pid, int ms);
