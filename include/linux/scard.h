@@ -17,7 +17,7 @@
  *	err = scard_reader_register(reader);
  *	if (err)
  *		goto err_put;
- *	scard_card_event(reader, present ? SCARD_PRESENT : SCARD_ABSENT);
+ *	scard_card_event(reader, present ? SCARD_CARD_PRESENT : SCARD_CARD_ABSENT);
  *	...
  *	scard_reader_unregister(reader);
  *	scard_reader_put(reader);
@@ -97,7 +97,7 @@ enum scard_fn {
  *	bit); RDF_ATR_PARSE: the caller's SET_PROTOCOL mask; VENDOR: vendor
  *	code; IS_PRESENT/IS_ABSENT: SCARD_FN_IS_*
  * @flags: TRANSMIT: SCARD_TRANSMIT_* flags; SET_PROTOCOL:
- *	SCARD_PROTOCOL_DEFAULT when the caller asked for default parameters
+ *	SCARD_PROTO_DEFAULT when the caller asked for default parameters
  * @nad: TRANSMIT: T=1 node address (in and out)
  * @send: request data (command, vendor input), owned by the library
  * @send_len: length of @send
@@ -122,12 +122,12 @@ struct scard_request {
 
 /**
  * struct scard_vendor_attr - what the reader says about itself
- * @vendor_name: SCARD_ATTR_VENDOR_NAME (at most 32 characters)
- * @ifd_type: SCARD_ATTR_VENDOR_IFD_TYPE (at most 32 characters)
- * @ifd_version: SCARD_ATTR_VENDOR_IFD_VERSION, major << 24 | minor << 16 |
+ * @vendor_name: SCARD_TAG_VENDOR_NAME (at most 32 characters)
+ * @ifd_type: SCARD_TAG_VENDOR_IFD_TYPE (at most 32 characters)
+ * @ifd_version: SCARD_TAG_VENDOR_IFD_VERSION, major << 24 | minor << 16 |
  *	build
- * @ifd_serial: SCARD_ATTR_VENDOR_IFD_SERIAL_NO, empty if unknown
- * @unit: SCARD_ATTR_DEVICE_UNIT, index of this reader among its type
+ * @ifd_serial: SCARD_TAG_VENDOR_IFD_SERIAL_NO, empty if unknown
+ * @unit: SCARD_TAG_DEVICE_UNIT, index of this reader among its type
  */
 struct scard_vendor_attr {
 	char vendor_name[33];
@@ -139,9 +139,9 @@ struct scard_vendor_attr {
 
 /**
  * struct scard_reader_caps - capabilities of the reader
- * @reader_type: SCARD_READER_TYPE_* (high word of SCARD_ATTR_CHANNEL_ID)
- * @channel: low word of SCARD_ATTR_CHANNEL_ID (port, USB address, ...)
- * @protocols: SCARD_PROTOCOL_T0 / _T1 / _RAW the reader can run
+ * @reader_type: SCARD_READER_TYPE_* (high word of SCARD_TAG_CHANNEL_ID)
+ * @channel: low word of SCARD_TAG_CHANNEL_ID (port, USB address, ...)
+ * @protocols: SCARD_PROTO_T0 / _T1 / _RAW the reader can run
  * @clk_default: default card clock, kHz
  * @clk_max: maximum card clock, kHz
  * @rate_default: default data rate, bit/s
@@ -152,7 +152,7 @@ struct scard_vendor_attr {
  * @rate_count: entries in @rate_list
  * @max_ifsd: largest T=1 IFSD the reader accepts (1..254)
  * @mechanical: SCARD_READER_SWALLOWS / _EJECTS / _CONFISCATES
- * @power_mgmt: SCARD_ATTR_POWER_MGMT_SUPPORT value
+ * @power_mgmt: SCARD_TAG_POWER_MGMT_SUPPORT value
  * @level: what the reader exchanges with the card (enum scard_level)
  */
 struct scard_reader_caps {

@@ -20,7 +20,7 @@
  *		if (scard_pps_next_action(&pps, ret) ==
  *		    SCARD_PPS_RETRY_DEFAULT)
  *			cold reset, parse the ATR, select again with
- *			mask | SCARD_PROTOCOL_DEFAULT;
+ *			mask | SCARD_PROTO_DEFAULT;
  *		...
  *	}
  *	program pps.protocol, pps.fl, pps.dl, pps.clk_khz;
@@ -42,7 +42,7 @@ struct scard_reader_caps;
 
 /**
  * struct scard_pps - protocol and transmission parameters for a card
- * @protocol: %SCARD_PROTOCOL_T0 or %SCARD_PROTOCOL_T1
+ * @protocol: %SCARD_PROTO_T0 or %SCARD_PROTO_T1
  * @fl: Fi index to use (1 for the default Fd = 372)
  * @dl: Di index to use (1 for the default Dd = 1)
  * @clk_khz: clock frequency for the reader to supply, kHz
@@ -74,7 +74,7 @@ struct scard_pps {
  *	&struct scard_pps
  * @SCARD_PPS_RETRY_DEFAULT: the card refused, or did not answer, a request
  *	for parameters other than the defaults: deactivate the card, cold
- *	reset it and select again with %SCARD_PROTOCOL_DEFAULT in the mask
+ *	reset it and select again with %SCARD_PROTO_DEFAULT in the mask
  * @SCARD_PPS_FAIL: give up; the card must be reset before any further
  *	use (ISO/IEC 7816-3:2006 9.3: a failed exchange leaves the card
  *	waiting for a reset)

@@ -36,9 +36,9 @@
  * @atr: the answer to reset, in direct convention (for an inverse
  *	convention card the decoded bytes, TS = 0x3F)
  * @atr_len: length of @atr, 0 when no ATR is known
- * @protocols: transport protocols the card offers, SCARD_PROTOCOL_T0
- *	and/or SCARD_PROTOCOL_T1 (0 if it offers neither)
- * @selected: the selected protocol, SCARD_PROTOCOL_UNDEFINED if none; set
+ * @protocols: transport protocols the card offers, SCARD_PROTO_T0
+ *	and/or SCARD_PROTO_T1 (0 if it offers neither)
+ * @selected: the selected protocol, SCARD_PROTO_UNDEFINED if none; set
  *	by the parser only for a card in specific mode
  * @fl: Fi index (TA1 high nibble, 1 by default), see scard_fi_value()
  * @dl: Di index (TA1 low nibble, 1 by default), see scard_di_value()

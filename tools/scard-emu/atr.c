@@ -34,7 +34,7 @@ static const u8 atr_d[16] = {
 void atr_default_params(u32 protocols, struct atr_params *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->protocols = protocols ? protocols : SCARD_PROTOCOL_T1;
+	p->protocols = protocols ? protocols : SCARD_PROTO_T1;
 	p->ta1 = 0x11;
 	p->ifsc = 32;
 	p->bwi = 4;
@@ -44,8 +44,8 @@ void atr_default_params(u32 protocols, struct atr_params *p)
 /* Build the ATR described by @p into @atr (SCARD_ATR_MAX bytes). */
 size_t atr_build(const struct atr_params *p, u8 *atr)
 {
-	bool t0 = p->protocols & SCARD_PROTOCOL_T0;
-	bool t1 = p->protocols & SCARD_PROTOCOL_T1;
+	bool t0 = p->protocols & SCARD_PROTO_T0;
+	bool t1 = p->protocols & SCARD_PROTO_T1;
 	const char *hist = t0 && t1 ? "scardTX" : t1 ? "scardT1" : "scardT0";
 	size_t k = strlen(hist);
 	size_t n = 0, i, t0_pos;
@@ -90,9 +90,9 @@ size_t atr_build(const struct atr_params *p, u8 *atr)
 static u32 atr_proto_mask(unsigned int t)
 {
 	if (t == 0)
-		return SCARD_PROTOCOL_T0;
+		return SCARD_PROTO_T0;
 	if (t == 1)
-		return SCARD_PROTOCOL_T1;
+		return SCARD_PROTO_T1;
 	return 0;
 }
 
@@ -170,8 +170,8 @@ int atr_parse(const u8 *atr, size_t len, struct atr_info *ai)
 		group++;
 	}
 	if (!ai->protocols) {
-		ai->protocols = SCARD_PROTOCOL_T0;
-		ai->first = SCARD_PROTOCOL_T0;
+		ai->protocols = SCARD_PROTO_T0;
+		ai->first = SCARD_PROTO_T0;
 	}
 	if (ai->specific && ai->specific_proto)
 		ai->first = ai->specific_proto;

@@ -91,7 +91,7 @@ enum emu_pps_mode {
 
 /* Parameters of a default ATR. */
 struct atr_params {
-	u32 protocols;		/* SCARD_PROTOCOL_T0 / _T1 offered */
+	u32 protocols;		/* SCARD_PROTO_T0 / _T1 offered */
 	u8 ta1;			/* Fi/Di indexes */
 	u8 ifsc;
 	u8 bwi;

@@ -42,7 +42,7 @@ static void link_choose(struct emu_card *c)
 {
 	if (!c->proto) {
 		c->proto = c->ai.first;
-		emu_log(c, "protocol T=%d", c->proto == SCARD_PROTOCOL_T1);
+		emu_log(c, "protocol T=%d", c->proto == SCARD_PROTO_T1);
 	}
 	c->negotiable = false;
 }
@@ -70,7 +70,7 @@ static void link_chars(struct emu_card *c, const u8 *p, size_t n, u64 now)
 			continue;
 		}
 		link_choose(c);
-		if (c->proto == SCARD_PROTOCOL_T1)
+		if (c->proto == SCARD_PROTO_T1)
 			t1_chars(c, p + i, 1, now);
 		else
 			t0_chars(c, p + i, 1, now);
@@ -103,7 +103,7 @@ void link_xfer(struct emu_card *c, u32 arg, const u8 *p, size_t n, u64 now)
 			break;
 		}
 		link_choose(c);
-		if (c->proto == SCARD_PROTOCOL_T1)
+		if (c->proto == SCARD_PROTO_T1)
 			t1_block(c, p, n, now);
 		else
 			t0_tpdu(c, p, n, now);

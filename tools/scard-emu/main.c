@@ -131,11 +131,11 @@ static u32 number(const char *opt, const char *arg, u32 min, u32 max)
 static u32 protocols(const char *opt, const char *arg)
 {
 	if (!strcmp(arg, "t0"))
-		return SCARD_PROTOCOL_T0;
+		return SCARD_PROTO_T0;
 	if (!strcmp(arg, "t1"))
-		return SCARD_PROTOCOL_T1;
+		return SCARD_PROTO_T1;
 	if (!strcmp(arg, "both"))
-		return SCARD_PROTOCOL_TX;
+		return SCARD_PROTO_TX;
 	die_option(opt, arg);
 	return 0;
 }
@@ -339,13 +339,13 @@ void emu_config_defaults(struct emu_config *cfg, struct atr_params *ap)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->level = SCARD_VHCI_LEVEL_APDU;
-	cfg->reader_protocols = SCARD_PROTOCOL_TX;
+	cfg->reader_protocols = SCARD_PROTO_TX;
 	cfg->readers = 1;
 	cfg->name = "scard-emu virtual reader";
 	cfg->null_ms = 100;
 	cfg->pin_len = secret("pin", "1234", cfg->pin);
 	cfg->puk_len = secret("puk", "12345678", cfg->puk);
-	atr_default_params(SCARD_PROTOCOL_T1, ap);
+	atr_default_params(SCARD_PROTO_T1, ap);
 }
 
 int main(int argc, char **argv)

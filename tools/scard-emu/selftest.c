@@ -12,9 +12,9 @@
 
 #include "emu.h"
 
-#define ST_T0			SCARD_PROTOCOL_T0
-#define ST_T1			SCARD_PROTOCOL_T1
-#define ST_TX			SCARD_PROTOCOL_TX
+#define ST_T0			SCARD_PROTO_T0
+#define ST_T1			SCARD_PROTO_T1
+#define ST_TX			SCARD_PROTO_TX
 #define ST_RSP_MAX		(65536 + 2)
 
 static int st_failed;

@@ -327,14 +327,14 @@ static void handle_request(struct emu_vhci *v, struct emu_reader *r,
 		break;
 	case SCARD_VHCI_REQ_PROTOCOL:
 		if (!(h->arg & c->ai.protocols) ||
-		    (h->arg & ~SCARD_PROTOCOL_TX)) {
+		    (h->arg & ~SCARD_PROTO_TX)) {
 			answer(v, r, h->id, -EOPNOTSUPP, NULL, 0, now);
 			break;
 		}
-		c->proto = h->arg & SCARD_PROTOCOL_T0 ? SCARD_PROTOCOL_T0 :
-							SCARD_PROTOCOL_T1;
+		c->proto = h->arg & SCARD_PROTO_T0 ? SCARD_PROTO_T0 :
+							SCARD_PROTO_T1;
 		c->negotiable = false;
-		emu_log(c, "protocol T=%d", c->proto == SCARD_PROTOCOL_T1);
+		emu_log(c, "protocol T=%d", c->proto == SCARD_PROTO_T1);
 		answer(v, r, h->id, 0, NULL, 0, now);
 		break;
 	case SCARD_VHCI_REQ_XFER:

@@ -470,7 +470,7 @@ int cmd_power(int argc, char **argv)
 		return ret;
 	}
 	if (get_state(fd, &st))
-		st.state = SCARD_UNKNOWN;
+		st.state = SCARD_CARD_UNKNOWN;
 	close(fd);
 	if (pw.atr_len > SCARD_ATR_MAX)
 		pw.atr_len = SCARD_ATR_MAX;

@@ -147,7 +147,7 @@ int cmd_status(int argc, char **argv)
 		close(fd);
 		return ret;
 	}
-	if (st.state < SCARD_POWERED || get_atr(fd, atr, &atr_len))
+	if (st.state < SCARD_CARD_POWERED || get_atr(fd, atr, &atr_len))
 		atr_len = 0;
 	close(fd);
 	if (read_sysfs(opt.dev, "reader_name", name, sizeof(name)))
@@ -187,7 +187,7 @@ static unsigned int parse_mask(int argc, char **argv)
 
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "default")) {
-			mask |= SCARD_PROTOCOL_DEFAULT;
+			mask |= SCARD_PROTO_DEFAULT;
 			continue;
 		}
 		if (strlen(argv[i]) >= sizeof(buf))
@@ -196,18 +196,18 @@ static unsigned int parse_mask(int argc, char **argv)
 		for (tok = strtok_r(buf, ",", &save); tok;
 		     tok = strtok_r(NULL, ",", &save)) {
 			if (!strcasecmp(tok, "t0"))
-				bit = SCARD_PROTOCOL_T0;
+				bit = SCARD_PROTO_T0;
 			else if (!strcasecmp(tok, "t1"))
-				bit = SCARD_PROTOCOL_T1;
+				bit = SCARD_PROTO_T1;
 			else if (!strcasecmp(tok, "raw"))
-				bit = SCARD_PROTOCOL_RAW;
+				bit = SCARD_PROTO_RAW;
 			else
 				return 0;
 			mask |= bit;
 		}
 	}
-	if (!(mask & ~SCARD_PROTOCOL_DEFAULT))
-		mask |= SCARD_PROTOCOL_TX;
+	if (!(mask & ~SCARD_PROTO_DEFAULT))
+		mask |= SCARD_PROTO_TX;
 	return mask;
 }
 
@@ -244,7 +244,7 @@ int cmd_protocol(int argc, char **argv)
  */
 static int connect_card(int fd, unsigned int *protocol)
 {
-	struct scard_protocol proto = { .mask = SCARD_PROTOCOL_TX };
+	struct scard_protocol proto = { .mask = SCARD_PROTO_TX };
 	struct scard_power pw = { .disposition = SCARD_COLD_RESET };
 	struct scard_state st;
 	bool reset = false;
@@ -254,13 +254,13 @@ static int connect_card(int fd, unsigned int *protocol)
 	if (err)
 		return fail("GET_STATE", err);
 	*protocol = st.protocol;
-	if (opt.no_connect || st.state >= SCARD_SPECIFIC) {
-		if (*protocol == SCARD_PROTOCOL_UNDEFINED)
-			*protocol = SCARD_PROTOCOL_T1;
+	if (opt.no_connect || st.state >= SCARD_CARD_SPECIFIC) {
+		if (*protocol == SCARD_PROTO_UNDEFINED)
+			*protocol = SCARD_PROTO_T1;
 		return 0;
 	}
 
-	if (st.state < SCARD_NEGOTIABLE) {
+	if (st.state < SCARD_CARD_NEGOTIABLE) {
 		if (ioctl(fd, SCARD_IOC_POWER, &pw))
 			return fail("POWER", errno);
 		reset = true;
@@ -268,7 +268,7 @@ static int connect_card(int fd, unsigned int *protocol)
 		if (err)
 			return fail("GET_STATE", err);
 	}
-	if (st.state < SCARD_SPECIFIC) {
+	if (st.state < SCARD_CARD_SPECIFIC) {
 		if (ioctl(fd, SCARD_IOC_SET_PROTOCOL, &proto))
 			return fail("SET_PROTOCOL", errno);
 		st.protocol = proto.selected;
@@ -445,8 +445,8 @@ int cmd_wait(int argc, char **argv)
 		ret = fail("GET_STATE", err);
 		goto out;
 	}
-	present = st.state > SCARD_ABSENT;
-	if (st.state != SCARD_UNKNOWN && present == insert) {
+	present = st.state > SCARD_CARD_ABSENT;
+	if (st.state != SCARD_CARD_UNKNOWN && present == insert) {
 		print_wait(argv[0], "already", &st);
 		goto out;
 	}

@@ -45,7 +45,7 @@ const struct cmd_help cmd_helps[] = {
 		.summary = "read reader and card attributes",
 		.desc =
 		"GET_ATTRIBUTE for every known tag, or for the given ones. NAME is\n"
-		"a tag name of the table, with or without SCARD_ATTR_, in any\n"
+		"a tag name of the table, with or without SCARD_TAG_, in any\n"
 		"case (vendor_name, CURRENT_F, ...); TAG is a number (0x00010100).\n"
 		"Values are shown by type: u32, u8, string or bytes (hex). A tag\n"
 		"that fails shows its errno, e.g. EBADFD (needs a reset card) or\n"
@@ -86,7 +86,7 @@ const struct cmd_help cmd_helps[] = {
 		.summary = "select the transmission protocol",
 		.desc =
 		"SET_PROTOCOL with the given protocols (t0,t1 if none); the\n"
-		"library prefers T=1. \"default\" adds SCARD_PROTOCOL_DEFAULT:\n"
+		"library prefers T=1. \"default\" adds SCARD_PROTO_DEFAULT:\n"
 		"keep the default transmission parameters (no PPS speed-up).\n"
 		"The card must be reset (power cold) first.\n",
 		.machine = "protocol=t0|t1|raw\n",

@@ -157,7 +157,7 @@ static void monitor_line(const char *kind, const char *dev,
 	if (!strcmp(kind, "initial"))
 		printf("watching,");
 	else
-		printf("card %s,", st->state > SCARD_ABSENT ? "inserted" :
+		printf("card %s,", st->state > SCARD_CARD_ABSENT ? "inserted" :
 		       "removed");
 	printf(" state %s, protocol %s, events %llu", state_name(st->state),
 	       protocol_label(st->protocol), (unsigned long long)st->events);

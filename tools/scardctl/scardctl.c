@@ -65,13 +65,13 @@ static const struct errno_info {
 };
 
 static const char * const state_names[] = {
-	[SCARD_UNKNOWN] = "unknown",
-	[SCARD_ABSENT] = "absent",
-	[SCARD_PRESENT] = "present",
-	[SCARD_SWALLOWED] = "swallowed",
-	[SCARD_POWERED] = "powered",
-	[SCARD_NEGOTIABLE] = "negotiable",
-	[SCARD_SPECIFIC] = "specific",
+	[SCARD_CARD_UNKNOWN] = "unknown",
+	[SCARD_CARD_ABSENT] = "absent",
+	[SCARD_CARD_PRESENT] = "present",
+	[SCARD_CARD_SWALLOWED] = "swallowed",
+	[SCARD_CARD_POWERED] = "powered",
+	[SCARD_CARD_NEGOTIABLE] = "negotiable",
+	[SCARD_CARD_SPECIFIC] = "specific",
 };
 
 static const struct command {
@@ -199,7 +199,7 @@ int get_state(int fd, struct scard_state *st)
 int get_atr(int fd, unsigned char *atr, size_t *len)
 {
 	struct scard_attr attr = {
-		.tag = SCARD_ATTR_ATR_STRING,
+		.tag = SCARD_TAG_ATR_STRING,
 		.len = *len,
 		.data = (uintptr_t)atr,
 	};
@@ -343,13 +343,13 @@ const char *state_name(unsigned int state)
 const char *protocol_name(unsigned int protocol)
 {
 	switch (protocol) {
-	case SCARD_PROTOCOL_T0:
+	case SCARD_PROTO_T0:
 		return "t0";
-	case SCARD_PROTOCOL_T1:
+	case SCARD_PROTO_T1:
 		return "t1";
-	case SCARD_PROTOCOL_RAW:
+	case SCARD_PROTO_RAW:
 		return "raw";
-	case SCARD_PROTOCOL_UNDEFINED:
+	case SCARD_PROTO_UNDEFINED:
 		return "none";
 	default:
 		return "other";
@@ -360,13 +360,13 @@ const char *protocol_name(unsigned int protocol)
 const char *protocol_label(unsigned int protocol)
 {
 	switch (protocol) {
-	case SCARD_PROTOCOL_T0:
+	case SCARD_PROTO_T0:
 		return "T=0";
-	case SCARD_PROTOCOL_T1:
+	case SCARD_PROTO_T1:
 		return "T=1";
-	case SCARD_PROTOCOL_RAW:
+	case SCARD_PROTO_RAW:
 		return "raw";
-	case SCARD_PROTOCOL_UNDEFINED:
+	case SCARD_PROTO_UNDEFINED:
 		return "none";
 	default:
 		return "other";

@@ -2,9 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install everything the build, the demo and the tests need (Debian 12);
-# with --bench also what "make bench" compares with: pcscd, libccid and
-# libpcsclite's headers (for the PC/SC client). pcscd's service is not
-# started by this script; the benchmark runs its own pcscd in the guest.
+# with --bench also what "make bench" compares with: pcscd and libccid.
+# pcscd's service is not started by this script; the benchmark runs its own pcscd in the guest.
 # Idempotent: when every package is present it only checks and returns.
 
 set -euo pipefail
@@ -24,6 +23,8 @@ pkgs=(
 	pcsc-tools
 	# certutil, for the NSS database of QEMU's emulated CAC card
 	libnss3-tools
+	# pcsc-lite's headers: the UAPI must compile beside them
+	libpcsclite-dev
 )
 # Kernels (common.sh names them): the headers of each stock kernel the
 # scenarios boot (its image is fetched into the cache, not installed), the
@@ -35,7 +36,7 @@ for k in $SCARD_DEBUG_SERIES $SCARD_INTREE_SERIES; do
 	pkgs+=("linux-source-$k")
 done
 if [ "${1:-}" = --bench ]; then
-	pkgs+=(pcscd libccid libpcsclite-dev)
+	pkgs+=(pcscd libccid)
 fi
 
 missing=()

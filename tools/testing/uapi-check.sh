@@ -1,21 +1,41 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The UAPI header compiles alone in a user-space C program (C89 and C11,
-# no warnings), and every struct has the same size and field offsets for
-# 64-bit and 32-bit x86 processes (so compat_ptr_ioctl is enough).
+# The UAPI headers compile alone in a user-space C program (C89 and C11,
+# no warnings), and in one file with pcsc-lite's headers (no name of one
+# collides with a name of the other: the PC/SC bridge includes them all),
+# and every struct has the same size and field offsets for 64-bit and
+# 32-bit x86 processes (so compat_ptr_ioctl is enough).
 
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-hdr=$SCARD_TOP/include/uapi/linux/scard.h
+uapi=$SCARD_TOP/include/uapi
+hdrs=("$uapi/linux/scard.h" "$uapi/linux/scard_vhci.h")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-printf '#include <linux/scard.h>\nint main(void) { return SCARD_IOC_POWER == 0; }\n' >"$tmp/alone.c"
-for std in gnu89 c11; do
-	gcc -std=$std -Wall -Wextra -Werror -pedantic -I"$SCARD_TOP/include/uapi" \
-		-o "$tmp/alone" "$tmp/alone.c"
+for h in scard scard_vhci; do
+	printf '#include <linux/%s.h>\nint main(void) { return SCARD_IOC_POWER == 0; }\n' \
+		"$h" >"$tmp/alone.c"
+	for std in gnu89 c11; do
+		gcc -std=$std -Wall -Wextra -Werror -pedantic -I"$uapi" \
+			-o "$tmp/alone" "$tmp/alone.c"
+	done
+done
+
+# Beside pcsc-lite, in both orders (a redefined macro is an error).
+pcsc='#include <winscard.h>
+#include <ifdhandler.h>
+#include <reader.h>'
+ours='#include <linux/scard.h>
+#include <linux/scard_vhci.h>'
+printf '%s\n%s\nint main(void) { return 0; }\n' "$pcsc" "$ours" >"$tmp/pcsc1.c"
+printf '%s\n%s\nint main(void) { return 0; }\n' "$ours" "$pcsc" >"$tmp/pcsc2.c"
+for f in pcsc1 pcsc2; do
+	gcc -Wall -Wextra -Werror -I"$uapi" -I/usr/include/PCSC \
+		-c -o "$tmp/$f.o" "$tmp/$f.c" ||
+		scard_die "uapi-check: <linux/scard.h> collides with pcsc-lite's headers"
 done
 
 # One line per field: struct, field, offset, size.
@@ -23,16 +43,17 @@ done
 	echo '#include <stdio.h>'
 	echo '#include <stddef.h>'
 	echo '#include <linux/scard.h>'
+	echo '#include <linux/scard_vhci.h>'
 	echo '#define F(s, f) printf("%s %s %zu %zu\n", #s, #f, offsetof(struct s, f), sizeof(((struct s *)0)->f))'
 	echo '#define S(s) printf("%s size %zu\n", #s, sizeof(struct s))'
 	echo 'int main(void) {'
 	awk '/^struct scard_[a-z_]+ \{/ { s = $2; print "S(" s ");"; next }
 	     s && /^\};/ { s = ""; next }
-	     s { f = $NF; sub(/;$/, "", f); sub(/\[.*/, "", f); print "F(" s ", " f ");" }' "$hdr"
+	     s { f = $NF; sub(/;$/, "", f); sub(/\[.*/, "", f); print "F(" s ", " f ");" }' "${hdrs[@]}"
 	echo 'return 0; }'
 } >"$tmp/layout.c"
-gcc -Wall -Werror -I"$SCARD_TOP/include/uapi" -o "$tmp/l64" "$tmp/layout.c"
-gcc -m32 -Wall -Werror -I"$SCARD_TOP/include/uapi" -o "$tmp/l32" "$tmp/layout.c"
+gcc -Wall -Werror -I"$uapi" -o "$tmp/l64" "$tmp/layout.c"
+gcc -m32 -Wall -Werror -I"$uapi" -o "$tmp/l32" "$tmp/layout.c"
 "$tmp/l64" >"$tmp/64.txt"
 "$tmp/l32" >"$tmp/32.txt"
 if ! diff -u "$tmp/64.txt" "$tmp/32.txt"; then
@@ -40,4 +61,4 @@ if ! diff -u "$tmp/64.txt" "$tmp/32.txt"; then
 	exit 1
 fi
 n=$(grep -c ' size ' "$tmp/64.txt")
-echo "uapi-check: header compiles alone; $n structs identical on 64 and 32 bit"
+echo "uapi-check: headers compile alone and beside pcsc-lite; $n structs identical on 64 and 32 bit"

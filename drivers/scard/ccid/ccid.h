@@ -177,11 +177,11 @@ struct ccid_slot {
  * @num_clocks: entries in @clocks
  * @rates: data rates the reader lists (bps), or NULL
  * @num_rates: entries in @rates
- * @vendor_name: for SCARD_ATTR_VENDOR_NAME (e.g. the USB manufacturer)
- * @ifd_type: for SCARD_ATTR_VENDOR_IFD_TYPE (e.g. the USB product)
- * @serial: for SCARD_ATTR_VENDOR_IFD_SERIAL_NO
- * @ifd_version: for SCARD_ATTR_VENDOR_IFD_VERSION
- * @channel: for SCARD_ATTR_CHANNEL_ID's low word (e.g. USB bus/address)
+ * @vendor_name: for SCARD_TAG_VENDOR_NAME (e.g. the USB manufacturer)
+ * @ifd_type: for SCARD_TAG_VENDOR_IFD_TYPE (e.g. the USB product)
+ * @serial: for SCARD_TAG_VENDOR_IFD_SERIAL_NO
+ * @ifd_version: for SCARD_TAG_VENDOR_IFD_VERSION
+ * @channel: for SCARD_TAG_CHANNEL_ID's low word (e.g. USB bus/address)
  * @reader_type: SCARD_READER_TYPE_USB, _SERIAL, ...
  *
  * Allocated zeroed and set up by the transport before ccid_dev_register();

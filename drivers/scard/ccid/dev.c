@@ -112,7 +112,7 @@ static void ccid_slot_event(struct ccid_slot *slot, bool present)
 {
 	if (slot->reader)
 		scard_card_event(slot->reader,
-				 present ? SCARD_PRESENT : SCARD_ABSENT);
+				 present ? SCARD_CARD_PRESENT : SCARD_CARD_ABSENT);
 }
 
 /**

@@ -93,7 +93,7 @@ static u64 ccid_card_wait_ns(const struct ccid_slot *slot)
 {
 	if (!slot->timed)
 		return 0;
-	if (slot->protocol == SCARD_PROTOCOL_T1)
+	if (slot->protocol == SCARD_PROTO_T1)
 		return slot->timing.bwt_ns;
 	return slot->timing.wt_ns;
 }
@@ -113,7 +113,7 @@ static void ccid_card_wait(const struct ccid_slot *slot, u64 ns,
 /* Forget the parameters: the card was reset or powered down. */
 static void ccid_slot_forget(struct ccid_slot *slot)
 {
-	slot->protocol = SCARD_PROTOCOL_UNDEFINED;
+	slot->protocol = SCARD_PROTO_UNDEFINED;
 	slot->timed = false;
 	slot->char_tx_len = 0;
 }
@@ -176,7 +176,7 @@ static size_t ccid_params_build(struct scard_reader *reader, u32 protocol,
 	p[0] = (fl & 0xf) << 4 | (dl & 0xf);
 	p[2] = card->n;
 	p[4] = stop;
-	if (protocol == SCARD_PROTOCOL_T1) {
+	if (protocol == SCARD_PROTO_T1) {
 		p[1] = CCID_TCCKS_T1 | tccks | (card->edc ? CCID_TCCKS_CRC : 0);
 		p[3] = (card->bwi & 0xf) << 4 | (card->cwi & 0xf);
 		p[5] = card->ifsc;
@@ -199,11 +199,11 @@ static int ccid_slot_set_params(struct scard_reader *reader, u32 protocol,
 	size_t len;
 	int ret;
 
-	slot->protocol = SCARD_PROTOCOL_UNDEFINED;
+	slot->protocol = SCARD_PROTO_UNDEFINED;
 	slot->timed = false;
 	len = ccid_params_build(reader, protocol, fl, dl, p);
 	ret = ccid_set_params(dev, slot->index,
-			      protocol == SCARD_PROTOCOL_T1 ? CCID_PROTO_T1 :
+			      protocol == SCARD_PROTO_T1 ? CCID_PROTO_T1 :
 			      CCID_PROTO_T0, p, len);
 	if (ret)
 		return ret;
@@ -221,7 +221,7 @@ static int ccid_slot_set_params(struct scard_reader *reader, u32 protocol,
 static int ccid_set_protocol(struct scard_reader *reader,
 			     struct scard_request *req)
 {
-	u32 mask = req->minor | (req->flags & SCARD_PROTOCOL_DEFAULT);
+	u32 mask = req->minor | (req->flags & SCARD_PROTO_DEFAULT);
 	struct scard_pps pps;
 	int ret;
 
@@ -290,7 +290,7 @@ static int ccid_io_xfer(struct scard_reader *reader, unsigned int kind,
 
 	/* T=1 WTX: the library waits a multiple of BWT, so must the reader. */
 	if (kind == SCARD_XFER_DATA && slot->timed && bwt &&
-	    slot->protocol == SCARD_PROTOCOL_T1 && timeout_ns >= 2 * bwt)
+	    slot->protocol == SCARD_PROTO_T1 && timeout_ns >= 2 * bwt)
 		bwi = min_t(u64, div64_u64(timeout_ns, bwt), U8_MAX);
 
 	ccid_card_wait(slot, timeout_ns, &w);
@@ -463,9 +463,9 @@ static void ccid_reader_caps(struct ccid_slot *slot,
 	caps->reader_type = dev->reader_type;
 	caps->channel = dev->channel;
 	if (desc->protocols & CCID_PROTOCOL_T0)
-		caps->protocols |= SCARD_PROTOCOL_T0;
+		caps->protocols |= SCARD_PROTO_T0;
 	if (desc->protocols & CCID_PROTOCOL_T1)
-		caps->protocols |= SCARD_PROTOCOL_T1;
+		caps->protocols |= SCARD_PROTO_T1;
 	caps->clk_default = desc->default_clock ?: SCARD_CLK_DEFAULT_KHZ;
 	caps->clk_max = max(desc->maximum_clock, caps->clk_default);
 	caps->rate_default = desc->data_rate;

@@ -142,11 +142,11 @@ static void ccid_test_register(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, r0);
 	KUNIT_ASSERT_NOT_NULL(test, r1);
 	KUNIT_EXPECT_EQ(test, f->n_sent, 2U);
-	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_PRESENT);
-	KUNIT_EXPECT_EQ(test, scard_get_state(r1), SCARD_ABSENT);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_CARD_PRESENT);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r1), SCARD_CARD_ABSENT);
 
 	KUNIT_EXPECT_EQ(test, r0->caps.level, SCARD_LEVEL_TPDU);
-	KUNIT_EXPECT_EQ(test, r0->caps.protocols, SCARD_PROTOCOL_T0);
+	KUNIT_EXPECT_EQ(test, r0->caps.protocols, SCARD_PROTO_T0);
 	KUNIT_EXPECT_EQ(test, r0->caps.clk_default, 4000U);
 	KUNIT_EXPECT_EQ(test, r0->caps.rate_max, 9600U);
 	KUNIT_EXPECT_EQ(test, r0->caps.max_ifsd, 254U);
@@ -165,8 +165,8 @@ static void ccid_test_register(struct kunit *test)
 	ccid_notify(&f->dev, msg, sizeof(msg));
 	flush_delayed_work(&f->dev.poll_work);
 	KUNIT_EXPECT_EQ(test, f->n_sent, 4U);
-	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_ABSENT);
-	KUNIT_EXPECT_EQ(test, scard_get_state(r1), SCARD_PRESENT);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_CARD_ABSENT);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r1), SCARD_CARD_PRESENT);
 
 	/* A made-up removal (a transport after a reset) is corrected. */
 	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 1, 4, 0x01, 0, 0, NULL, 0);
@@ -174,7 +174,7 @@ static void ccid_test_register(struct kunit *test)
 	ccid_notify(&f->dev, msg, sizeof(msg));
 	flush_delayed_work(&f->dev.poll_work);
 	KUNIT_EXPECT_EQ(test, f->n_sent, 5U);
-	KUNIT_EXPECT_EQ(test, scard_get_state(r1), SCARD_PRESENT);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r1), SCARD_CARD_PRESENT);
 }
 
 /* The first notification after the probe may carry a latched change. */
@@ -195,14 +195,14 @@ static void ccid_test_latched_change(struct kunit *test)
 	ccid_notify(&f->dev, msg, sizeof(msg));
 	flush_delayed_work(&f->dev.poll_work);
 	KUNIT_EXPECT_EQ(test, r0->events, events);
-	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_PRESENT);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_CARD_PRESENT);
 
 	/* Later the same bits mean the card went and came back. */
 	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 3, 0x01, 0, 0, NULL, 0);
 	ccid_notify(&f->dev, msg, sizeof(msg));
 	flush_delayed_work(&f->dev.poll_work);
 	KUNIT_EXPECT_EQ(test, r0->events, events + 2);
-	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_PRESENT);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_CARD_PRESENT);
 }
 
 static void ccid_test_power_and_pps(struct kunit *test)
@@ -259,7 +259,7 @@ static void ccid_test_set_protocol(struct kunit *test)
 	static const u8 atr[] = { 0x3b, 0x90, 0x96, 0x01, 0x07 };
 	static const u8 set1[] = { 0x61, 7, 0, 0, 0, 0, 2, 1, 0, 0,
 				   0x96, 0x10, 0x00, 0x4d, 0x00, 0x20, 0x00 };
-	struct scard_request req = { .minor = SCARD_PROTOCOL_T1 };
+	struct scard_request req = { .minor = SCARD_PROTO_T1 };
 	struct scard_reader *r;
 
 	fake_register(test, f, &over);
@@ -277,7 +277,7 @@ static void ccid_test_set_protocol(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->sent[3][CCID_HDR_LEN], 0x11);
 	KUNIT_EXPECT_TRUE(test, f->dev.slots[0].timed);
 
-	KUNIT_EXPECT_EQ(test, r->io->set_params(r, SCARD_PROTOCOL_T1, 1, 1,
+	KUNIT_EXPECT_EQ(test, r->io->set_params(r, SCARD_PROTO_T1, 1, 1,
 						4000), 0);
 	KUNIT_EXPECT_EQ(test, f->n_sent, 4U);
 }
@@ -334,9 +334,9 @@ static void ccid_test_register_mute(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->sent[1][CCID_OFF_TYPE], CCID_PC_ABORT);
 	KUNIT_EXPECT_EQ(test, f->n_abort, 1U);
 	KUNIT_EXPECT_EQ(test, scard_get_state(f->dev.slots[0].reader),
-			SCARD_ABSENT);
+			SCARD_CARD_ABSENT);
 	KUNIT_EXPECT_EQ(test, scard_get_state(f->dev.slots[2].reader),
-			SCARD_ABSENT);
+			SCARD_CARD_ABSENT);
 }
 
 static void ccid_test_register_bad(struct kunit *test)

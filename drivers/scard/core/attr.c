@@ -42,39 +42,39 @@ static int scard_attr_reader(struct scard_reader *reader, u32 tag, u8 *value)
 	const struct scard_vendor_attr *vendor = &reader->vendor;
 
 	switch (tag) {
-	case SCARD_ATTR_VENDOR_NAME:
+	case SCARD_TAG_VENDOR_NAME:
 		return scard_attr_str(value, vendor->vendor_name,
 				      sizeof(vendor->vendor_name) - 1);
-	case SCARD_ATTR_VENDOR_IFD_TYPE:
+	case SCARD_TAG_VENDOR_IFD_TYPE:
 		return scard_attr_str(value, vendor->ifd_type,
 				      sizeof(vendor->ifd_type) - 1);
-	case SCARD_ATTR_VENDOR_IFD_VERSION:
+	case SCARD_TAG_VENDOR_IFD_VERSION:
 		return scard_attr_u32(value, vendor->ifd_version);
-	case SCARD_ATTR_VENDOR_IFD_SERIAL_NO:
+	case SCARD_TAG_VENDOR_IFD_SERIAL_NO:
 		if (!vendor->ifd_serial[0])
 			return -EOPNOTSUPP;
 		return scard_attr_str(value, vendor->ifd_serial,
 				      sizeof(vendor->ifd_serial) - 1);
-	case SCARD_ATTR_CHANNEL_ID:
+	case SCARD_TAG_CHANNEL_ID:
 		return scard_attr_u32(value, caps->reader_type << 16 |
 				      (caps->channel & 0xffff));
-	case SCARD_ATTR_PROTOCOL_TYPES:
+	case SCARD_TAG_PROTOCOL_TYPES:
 		return scard_attr_u32(value, caps->protocols);
-	case SCARD_ATTR_DEFAULT_CLK:
+	case SCARD_TAG_DEFAULT_CLK:
 		return scard_attr_u32(value, caps->clk_default);
-	case SCARD_ATTR_MAX_CLK:
+	case SCARD_TAG_MAX_CLK:
 		return scard_attr_u32(value, caps->clk_max);
-	case SCARD_ATTR_DEFAULT_DATA_RATE:
+	case SCARD_TAG_DEFAULT_DATA_RATE:
 		return scard_attr_u32(value, caps->rate_default);
-	case SCARD_ATTR_MAX_DATA_RATE:
+	case SCARD_TAG_MAX_DATA_RATE:
 		return scard_attr_u32(value, caps->rate_max);
-	case SCARD_ATTR_MAX_IFSD:
+	case SCARD_TAG_MAX_IFSD:
 		return scard_attr_u32(value, caps->max_ifsd);
-	case SCARD_ATTR_POWER_MGMT_SUPPORT:
+	case SCARD_TAG_POWER_MGMT_SUPPORT:
 		return scard_attr_u32(value, caps->power_mgmt);
-	case SCARD_ATTR_CHARACTERISTICS:
+	case SCARD_TAG_CHARACTERISTICS:
 		return scard_attr_u32(value, caps->mechanical);
-	case SCARD_ATTR_DEVICE_UNIT:
+	case SCARD_TAG_DEVICE_UNIT:
 		return scard_attr_u32(value, vendor->unit);
 	default:
 		return -EOPNOTSUPP;
@@ -88,18 +88,18 @@ static int scard_attr_icc(struct scard_reader *reader, u32 tag, u8 *value,
 	const struct scard_card_caps *card = &reader->card;
 
 	switch (tag) {
-	case SCARD_ATTR_ICC_PRESENCE:
-		if (state == SCARD_UNKNOWN)
+	case SCARD_TAG_ICC_PRESENCE:
+		if (state == SCARD_CARD_UNKNOWN)
 			return -EBADFD;
-		if (state == SCARD_ABSENT)
+		if (state == SCARD_CARD_ABSENT)
 			return scard_attr_u8(value, 0);
-		return scard_attr_u8(value, state == SCARD_PRESENT ? 1 : 2);
-	case SCARD_ATTR_ICC_INTERFACE_STATUS:
+		return scard_attr_u8(value, state == SCARD_CARD_PRESENT ? 1 : 2);
+	case SCARD_TAG_ICC_INTERFACE_STATUS:
 		/* Contacts active: the card is powered. */
-		return scard_attr_u8(value, state >= SCARD_POWERED ? 0xff : 0);
-	case SCARD_ATTR_ATR_STRING:
+		return scard_attr_u8(value, state >= SCARD_CARD_POWERED ? 0xff : 0);
+	case SCARD_TAG_ATR_STRING:
 		/* Also after a reset whose ATR the library cannot parse. */
-		if (state < SCARD_POWERED || !card->atr_len)
+		if (state < SCARD_CARD_POWERED || !card->atr_len)
 			return -EBADFD;
 		memcpy(value, card->atr, card->atr_len);
 		return card->atr_len;
@@ -125,50 +125,50 @@ static int scard_attr_card(struct scard_reader *reader, u32 tag, u8 *value,
 	int ret;
 
 	switch (tag) {
-	case SCARD_ATTR_CURRENT_PROTOCOL_TYPE:
+	case SCARD_TAG_CURRENT_PROTOCOL_TYPE:
 		ret = scard_attr_u32(value, card->selected);
 		break;
-	case SCARD_ATTR_CURRENT_CLK:
+	case SCARD_TAG_CURRENT_CLK:
 		ret = scard_attr_u32(value, reader->link_ready ?
 				     reader->link_clk : reader->caps.clk_default);
 		break;
-	case SCARD_ATTR_CURRENT_F:
+	case SCARD_TAG_CURRENT_F:
 		ret = f ? scard_attr_u32(value, f) : -EMEDIUMTYPE;
 		break;
-	case SCARD_ATTR_CURRENT_D:
+	case SCARD_TAG_CURRENT_D:
 		ret = d ? scard_attr_u32(value, d) : -EMEDIUMTYPE;
 		break;
-	case SCARD_ATTR_CURRENT_N:
+	case SCARD_TAG_CURRENT_N:
 		ret = scard_attr_u32(value, card->n);
 		break;
-	case SCARD_ATTR_CURRENT_W:
+	case SCARD_TAG_CURRENT_W:
 		ret = scard_attr_u32(value, card->wi);
 		break;
-	case SCARD_ATTR_CURRENT_IFSC:
+	case SCARD_TAG_CURRENT_IFSC:
 		ret = scard_attr_u32(value, card->ifsc);
 		break;
-	case SCARD_ATTR_CURRENT_IFSD:
+	case SCARD_TAG_CURRENT_IFSD:
 		ret = scard_attr_u32(value, card->ifsd);
 		break;
-	case SCARD_ATTR_CURRENT_BWT:
+	case SCARD_TAG_CURRENT_BWT:
 		/* smclib compatible: the integer BWI, not a time. */
 		ret = scard_attr_u32(value, card->bwi);
 		break;
-	case SCARD_ATTR_CURRENT_CWT:
+	case SCARD_TAG_CURRENT_CWT:
 		ret = scard_attr_u32(value, card->cwi);
 		break;
-	case SCARD_ATTR_CURRENT_EBC_ENCODING:
+	case SCARD_TAG_CURRENT_EBC_ENCODING:
 		ret = scard_attr_u32(value, card->edc);
 		break;
-	case SCARD_ATTR_ICC_TYPE_PER_ATR:
+	case SCARD_TAG_ICC_TYPE_PER_ATR:
 		ret = scard_attr_u8(value,
-				    !!(card->selected & SCARD_PROTOCOL_TX));
+				    !!(card->selected & SCARD_PROTO_TX));
 		break;
 	default:
 		return -EOPNOTSUPP;
 	}
 
-	return state < SCARD_NEGOTIABLE ? -EBADFD : ret;
+	return state < SCARD_CARD_NEGOTIABLE ? -EBADFD : ret;
 }
 
 static int scard_attr_value(struct scard_reader *reader, u32 tag, u8 *value)
@@ -179,10 +179,10 @@ static int scard_attr_value(struct scard_reader *reader, u32 tag, u8 *value)
 	scard_read_state(reader, &state, &protocol);
 
 	switch (tag >> 16) {
-	case SCARD_CLASS_IFD_PROTOCOL:
+	case SCARD_TAG_CLASS_IFD_PROTOCOL:
 		return scard_attr_card(reader, tag, value, state);
-	case SCARD_CLASS_ICC_STATE:
-		if (tag == SCARD_ATTR_ICC_TYPE_PER_ATR)
+	case SCARD_TAG_CLASS_ICC_STATE:
+		if (tag == SCARD_TAG_ICC_TYPE_PER_ATR)
 			return scard_attr_card(reader, tag, value, state);
 		return scard_attr_icc(reader, tag, value, state);
 	default:
@@ -194,12 +194,12 @@ static int scard_attr_value(struct scard_reader *reader, u32 tag, u8 *value)
  * scard_get_attribute() - SCARD_IOC_GET_ATTRIBUTE
  * @reader: the reader
  * @attr: tag and buffer size in; value length (or the size needed) out
- * @value: kernel buffer of SCARD_ATTR_VALUE_MAX bytes for the value
+ * @value: kernel buffer of SCARD_TAG_VALUE_MAX bytes for the value
  *
- * Card protocol attributes (class SCARD_CLASS_IFD_PROTOCOL and
- * ICC_TYPE_PER_ATR) need the card in SCARD_NEGOTIABLE or SCARD_SPECIFIC;
- * ATR_STRING needs a reset card (SCARD_POWERED or higher) and is as long as
- * the ATR. ICC_INTERFACE_STATUS is 0xff when the card is powered.
+ * Card protocol attributes (class SCARD_TAG_CLASS_IFD_PROTOCOL and
+ * ICC_TYPE_PER_ATR) need the card in SCARD_CARD_NEGOTIABLE or
+ * SCARD_CARD_SPECIFIC; ATR_STRING needs a reset card (SCARD_CARD_POWERED or
+ * higher) and is as long as the ATR. ICC_INTERFACE_STATUS is 0xff when the card is powered.
  *
  * Return: 0; -EINVAL (reserved field), -ENODEV, -EBUSY, -ERESTARTSYS,
  * -EOPNOTSUPP (unknown or write-only tag, no serial number), -EBADFD (card
@@ -237,15 +237,15 @@ EXPORT_SYMBOL_IF_KUNIT(scard_get_attribute);
  * scard_set_attribute() - SCARD_IOC_SET_ATTRIBUTE
  * @reader: the reader
  * @attr: the tag and the length of the value
- * @value: the value, attr->len bytes (at most SCARD_ATTR_VALUE_MAX)
+ * @value: the value, attr->len bytes (at most SCARD_TAG_VALUE_MAX)
  *
- * SCARD_ATTR_SUPRESS_T1_IFS_REQUEST stops the T=1 engine from sending
+ * SCARD_TAG_SUPRESS_T1_IFS_REQUEST stops the T=1 engine from sending
  * S(IFS request) to the card until the next POWER request;
- * SCARD_ATTR_DEVICE_IN_USE is accepted and has no effect. Neither looks at
+ * SCARD_TAG_DEVICE_IN_USE is accepted and has no effect. Neither looks at
  * the value.
  *
  * Return: 0; -EINVAL (reserved field), -EMSGSIZE (value larger than
- * SCARD_ATTR_VALUE_MAX), -ENODEV, -EBUSY, -ERESTARTSYS, -EOPNOTSUPP (any
+ * SCARD_TAG_VALUE_MAX), -ENODEV, -EBUSY, -ERESTARTSYS, -EOPNOTSUPP (any
  * other tag).
  */
 int scard_set_attribute(struct scard_reader *reader,
@@ -255,7 +255,7 @@ int scard_set_attribute(struct scard_reader *reader,
 
 	if (attr->reserved)
 		return scard_result(reader, -EINVAL);
-	if (attr->len > SCARD_ATTR_VALUE_MAX)
+	if (attr->len > SCARD_TAG_VALUE_MAX)
 		return scard_result(reader, -EMSGSIZE);
 
 	ret = scard_request_begin(reader);
@@ -263,10 +263,10 @@ int scard_set_attribute(struct scard_reader *reader,
 		return scard_result(reader, ret);
 
 	switch (attr->tag) {
-	case SCARD_ATTR_SUPRESS_T1_IFS_REQUEST:
+	case SCARD_TAG_SUPRESS_T1_IFS_REQUEST:
 		reader->suppress_ifs_request = true;
 		break;
-	case SCARD_ATTR_DEVICE_IN_USE:
+	case SCARD_TAG_DEVICE_IN_USE:
 		break;
 	default:
 		ret = -EOPNOTSUPP;

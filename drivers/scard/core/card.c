@@ -31,8 +31,8 @@
 static void scard_change_state(struct scard_reader *reader,
 			       unsigned int state, bool keep_higher)
 {
-	bool was_present = reader->state > SCARD_ABSENT;
-	bool present = state > SCARD_ABSENT;
+	bool was_present = reader->state > SCARD_CARD_ABSENT;
+	bool present = state > SCARD_CARD_ABSENT;
 
 	lockdep_assert_held(&reader->state_lock);
 
@@ -40,8 +40,8 @@ static void scard_change_state(struct scard_reader *reader,
 		return;
 
 	reader->state = state;
-	if (state != SCARD_SPECIFIC)
-		reader->protocol = SCARD_PROTOCOL_UNDEFINED;
+	if (state != SCARD_CARD_SPECIFIC)
+		reader->protocol = SCARD_PROTO_UNDEFINED;
 
 	if (was_present == present)
 		return;
@@ -59,7 +59,7 @@ static void scard_change_state(struct scard_reader *reader,
 /**
  * scard_card_event() - report a card insertion or removal
  * @reader: the reader
- * @state: SCARD_ABSENT, SCARD_PRESENT or SCARD_SWALLOWED
+ * @state: SCARD_CARD_ABSENT, SCARD_CARD_PRESENT or SCARD_CARD_SWALLOWED
  *
  * Drivers call this on every change they see, and once at start. A change
  * of presence counts an event, wakes IS_PRESENT/IS_ABSENT waiters and
@@ -74,8 +74,8 @@ void scard_card_event(struct scard_reader *reader, unsigned int state)
 {
 	unsigned long flags;
 
-	if (state != SCARD_ABSENT && state != SCARD_PRESENT &&
-	    state != SCARD_SWALLOWED) {
+	if (state != SCARD_CARD_ABSENT && state != SCARD_CARD_PRESENT &&
+	    state != SCARD_CARD_SWALLOWED) {
 		scard_warn_ratelimited(reader, "bad card event %u\n", state);
 		return;
 	}
@@ -90,12 +90,12 @@ EXPORT_SYMBOL_GPL(scard_card_event);
 /**
  * scard_set_state() - set the card state
  * @reader: the reader
- * @state: SCARD_UNKNOWN .. SCARD_SPECIFIC
+ * @state: SCARD_CARD_UNKNOWN .. SCARD_CARD_SPECIFIC
  *
  * For drivers that move the card state themselves inside a callback (for
- * instance SCARD_POWERED during a reset, or a state the RDF_ATR_PARSE
+ * instance SCARD_CARD_POWERED during a reset, or a state the RDF_ATR_PARSE
  * callback determined). A change of presence is counted and signalled as
- * by scard_card_event(). Setting SCARD_SPECIFIC reports card.selected as
+ * by scard_card_event(). Setting SCARD_CARD_SPECIFIC reports card.selected as
  * the protocol in use.
  *
  * Context: any context.
@@ -104,7 +104,7 @@ void scard_set_state(struct scard_reader *reader, unsigned int state)
 {
 	unsigned long flags;
 
-	if (state > SCARD_SPECIFIC) {
+	if (state > SCARD_CARD_SPECIFIC) {
 		scard_warn_ratelimited(reader, "bad state %u\n", state);
 		return;
 	}
@@ -112,7 +112,7 @@ void scard_set_state(struct scard_reader *reader, unsigned int state)
 	spin_lock_irqsave(&reader->state_lock, flags);
 	if (!reader->dead) {
 		scard_change_state(reader, state, false);
-		if (state == SCARD_SPECIFIC)
+		if (state == SCARD_CARD_SPECIFIC)
 			reader->protocol = READ_ONCE(reader->card.selected);
 	}
 	spin_unlock_irqrestore(&reader->state_lock, flags);
@@ -124,7 +124,7 @@ EXPORT_SYMBOL_GPL(scard_set_state);
  * @reader: the reader
  *
  * Context: any context.
- * Return: SCARD_UNKNOWN .. SCARD_SPECIFIC.
+ * Return: SCARD_CARD_UNKNOWN .. SCARD_CARD_SPECIFIC.
  */
 unsigned int scard_get_state(struct scard_reader *reader)
 {
@@ -201,7 +201,7 @@ void scard_card_init(struct scard_reader *reader)
 
 	spin_lock_irq(&reader->state_lock);
 	reader->card_epoch = reader->removals;
-	reader->protocol = SCARD_PROTOCOL_UNDEFINED;
+	reader->protocol = SCARD_PROTO_UNDEFINED;
 	spin_unlock_irq(&reader->state_lock);
 }
 
@@ -238,10 +238,10 @@ void scard_card_settle(struct scard_reader *reader, unsigned int state,
 
 	spin_lock_irq(&reader->state_lock);
 	if (reader->card_epoch == reader->removals &&
-	    reader->state > SCARD_ABSENT) {
+	    reader->state > SCARD_CARD_ABSENT) {
 		reader->state = state;
-		reader->protocol = state == SCARD_SPECIFIC ? protocol :
-			SCARD_PROTOCOL_UNDEFINED;
+		reader->protocol = state == SCARD_CARD_SPECIFIC ? protocol :
+			SCARD_PROTO_UNDEFINED;
 		memcpy(reader->atr_shown, card->atr, card->atr_len);
 		reader->atr_shown_len = card->atr_len;
 	}
@@ -254,8 +254,8 @@ void scard_card_demote(struct scard_reader *reader, unsigned int state)
 	spin_lock_irq(&reader->state_lock);
 	if (reader->card_epoch == reader->removals && reader->state > state) {
 		reader->state = state;
-		if (state != SCARD_SPECIFIC)
-			reader->protocol = SCARD_PROTOCOL_UNDEFINED;
+		if (state != SCARD_CARD_SPECIFIC)
+			reader->protocol = SCARD_PROTO_UNDEFINED;
 	}
 	spin_unlock_irq(&reader->state_lock);
 }

@@ -151,7 +151,7 @@ static int scard_ioctl_power(struct scard_reader *reader, void __user *argp)
 static int scard_ioctl_get_attr(struct scard_reader *reader,
 				void __user *argp)
 {
-	u8 value[SCARD_ATTR_VALUE_MAX];
+	u8 value[SCARD_TAG_VALUE_MAX];
 	struct scard_attr attr;
 	int ret;
 
@@ -168,7 +168,7 @@ static int scard_ioctl_get_attr(struct scard_reader *reader,
 static int scard_ioctl_set_attr(struct scard_reader *reader,
 				void __user *argp)
 {
-	u8 value[SCARD_ATTR_VALUE_MAX];
+	u8 value[SCARD_TAG_VALUE_MAX];
 	struct scard_attr attr;
 
 	if (copy_from_user(&attr, argp, sizeof(attr)))

@@ -11,7 +11,7 @@
  * (reader->lock held).
  *
  * SET_PROTOCOL (ISO/IEC 7816-3:2006 clause 9, smclib's flow): the core
- * names one protocol in req->minor and SCARD_PROTOCOL_DEFAULT in
+ * names one protocol in req->minor and SCARD_PROTO_DEFAULT in
  * req->flags; scard_pps_select() chooses the parameters. When a PPS
  * exchange is needed it goes to the card within the initial waiting time
  * (TPDU level: one SCARD_XFER_PPS xfer; character level: the request
@@ -22,7 +22,7 @@
  * parsed, and asked again for the default parameters. Then the reader gets
  * the parameters through &scard_io_ops.set_params and the library records
  * them with the timing of scard_timing_compute(). The T=1 state is set up
- * at the first T=1 TRANSMIT, so that SCARD_ATTR_SUPRESS_T1_IFS_REQUEST set
+ * at the first T=1 TRANSMIT, so that SCARD_TAG_SUPRESS_T1_IFS_REQUEST set
  * in between still counts. A change of protocol (a protocol was in force)
  * cold resets the card first: PPS is only possible right after an ATR. The
  * driver's RDF_CARD_POWER must finish synchronously for these resets.
@@ -60,7 +60,7 @@
  * (scard_t1_needs_reset()) leaves it in an unknown state; likewise a PPS
  * that failed for good leaves it waiting for a reset (9.3). ISO/IEC 7816-3
  * then wants a reset, which the library does not do behind the caller's
- * back: it demotes the card to SCARD_SWALLOWED (scard_card_demote()), so
+ * back: it demotes the card to SCARD_CARD_SWALLOWED (scard_card_demote()), so
  * that TRANSMIT and SET_PROTOCOL fail with -EBADFD until the caller powers
  * the card again, and returns the error. A reader failure (another errno)
  * and an exchange that completed with a malformed response leave the
@@ -160,7 +160,7 @@ static int scard_link_set(struct scard_reader *reader, u32 protocol, u8 fl,
 	reader->t1_ready = false;
 	reader->link_ready = true;
 	scard_dbg(reader, "link T=%d Fi/Di %x/%x, %u kHz\n",
-		  protocol == SCARD_PROTOCOL_T1, fl, dl, clk_khz);
+		  protocol == SCARD_PROTO_T1, fl, dl, clk_khz);
 
 	return 0;
 }
@@ -180,7 +180,7 @@ static int scard_link_setup(struct scard_reader *reader, u32 protocol)
 		return 0;
 
 	ret = scard_pps_select(&pps, card, &reader->caps,
-			       protocol | SCARD_PROTOCOL_DEFAULT);
+			       protocol | SCARD_PROTO_DEFAULT);
 	if (ret && card->specific)
 		return ret;
 	if (ret || pps.protocol != protocol)
@@ -198,7 +198,7 @@ static void scard_link_lost(struct scard_reader *reader, int err)
 			       err);
 	reader->link_ready = false;
 	reader->t1_ready = false;
-	scard_card_demote(reader, SCARD_SWALLOWED);
+	scard_card_demote(reader, SCARD_CARD_SWALLOWED);
 }
 
 /* Errors that the card (not the reader) caused during an exchange. */
@@ -401,7 +401,7 @@ static bool scard_proto_io_ok(struct scard_reader *reader)
 
 static bool scard_proto_engine(u32 protocol)
 {
-	return protocol == SCARD_PROTOCOL_T0 || protocol == SCARD_PROTOCOL_T1;
+	return protocol == SCARD_PROTO_T0 || protocol == SCARD_PROTO_T1;
 }
 
 /**
@@ -415,7 +415,7 @@ static bool scard_proto_engine(u32 protocol)
  * with %SCARD_TRANSMIT_APDU), T=1 with the block protocol of ISO/IEC
  * 7816-3 (chaining, S(IFS), WTX, error recovery) and the request's NAD.
  * When the link to the card is lost the card is demoted to
- * %SCARD_SWALLOWED and must be powered again.
+ * %SCARD_CARD_SWALLOWED and must be powered again.
  *
  * Context: process context, in a request of the reader.
  * Return: 0, -EOPNOTSUPP (no engine for the protocol or level, no io
@@ -436,7 +436,7 @@ int scard_proto_transmit(struct scard_reader *reader, struct scard_request *req)
 	if (ret)
 		return ret;
 
-	if (protocol == SCARD_PROTOCOL_T1)
+	if (protocol == SCARD_PROTO_T1)
 		return scard_proto_t1(reader, req);
 	return scard_proto_t0(reader, req);
 }
@@ -502,13 +502,13 @@ static int scard_proto_cold_reset(struct scard_reader *reader)
 	if (!ret && !card->atr_len)
 		ret = -EIO;
 	if (ret) {
-		scard_card_demote(reader, SCARD_SWALLOWED);
+		scard_card_demote(reader, SCARD_CARD_SWALLOWED);
 		return ret;
 	}
 
 	ret = scard_atr_parse(card, card->atr, card->atr_len);
 	if (ret) {
-		scard_card_demote(reader, SCARD_POWERED);
+		scard_card_demote(reader, SCARD_CARD_POWERED);
 		return ret;
 	}
 	scard_dbg(reader, "reset for PPS, ATR %*ph\n", card->atr_len,
@@ -522,7 +522,7 @@ static int scard_proto_cold_reset(struct scard_reader *reader)
  *	level readers
  * @reader: the reader, its &scard_reader.io filled in
  * @req: the SET_PROTOCOL request: the protocol to select in @req->minor,
- *	%SCARD_PROTOCOL_DEFAULT in @req->flags for the default parameters
+ *	%SCARD_PROTO_DEFAULT in @req->flags for the default parameters
  *
  * Chooses the parameters with scard_pps_select() and runs the PPS
  * exchange if one is needed. When the card refuses parameters other than
@@ -530,7 +530,7 @@ static int scard_proto_cold_reset(struct scard_reader *reader)
  * defaults. Then tells the reader the parameters through
  * &scard_io_ops.set_params and records them; the T=1 engine starts afresh
  * at the next TRANSMIT. A card that fails PPS for good is demoted to
- * %SCARD_SWALLOWED (it waits for a reset).
+ * %SCARD_CARD_SWALLOWED (it waits for a reset).
  *
  * Context: process context, in a request of the reader.
  * Return: 0, -EOPNOTSUPP (protocol not supported at this level, or not
@@ -540,7 +540,7 @@ static int scard_proto_cold_reset(struct scard_reader *reader)
 int scard_proto_set_protocol(struct scard_reader *reader,
 			     struct scard_request *req)
 {
-	u32 mask = req->minor | (req->flags & SCARD_PROTOCOL_DEFAULT);
+	u32 mask = req->minor | (req->flags & SCARD_PROTO_DEFAULT);
 	bool reset = reader->link_ready && !reader->card.specific;
 	enum scard_pps_action action;
 	struct scard_pps pps;
@@ -574,8 +574,8 @@ int scard_proto_set_protocol(struct scard_reader *reader,
 		scard_dbg(reader, "PPS %*ph failed (%d)\n", pps.req_len,
 			  pps.req, ret);
 		if (action == SCARD_PPS_RETRY_DEFAULT &&
-		    !(mask & SCARD_PROTOCOL_DEFAULT)) {
-			mask |= SCARD_PROTOCOL_DEFAULT;
+		    !(mask & SCARD_PROTO_DEFAULT)) {
+			mask |= SCARD_PROTO_DEFAULT;
 			reset = true;
 			continue;
 		}

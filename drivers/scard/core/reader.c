@@ -72,7 +72,7 @@ struct scard_reader *scard_reader_alloc(struct device *parent)
 	init_waitqueue_head(&reader->async_wq);
 	INIT_WORK(&reader->uevent_work, scard_uevent_work);
 	INIT_WORK(&reader->async_work, scard_async_work);
-	reader->state = SCARD_UNKNOWN;
+	reader->state = SCARD_CARD_UNKNOWN;
 	scard_card_init(reader);
 
 	return reader;
@@ -90,7 +90,7 @@ EXPORT_SYMBOL_GPL(scard_reader_alloc);
  * @reader: reader from scard_reader_alloc(), with caps, vendor and
  *	reader_function[] filled in
  *
- * Creates /dev/scardN. The card state stays SCARD_UNKNOWN until the driver
+ * Creates /dev/scardN. The card state stays SCARD_CARD_UNKNOWN until the driver
  * reports it with scard_card_event(), which it may do before or after
  * registering.
  *

@@ -23,8 +23,8 @@
 
 #include "scard_core.h"
 
-#define SCARD_PROTOCOL_ANY	(SCARD_PROTOCOL_TX | SCARD_PROTOCOL_RAW)
-#define SCARD_PROTOCOL_MASK	(SCARD_PROTOCOL_ANY | SCARD_PROTOCOL_DEFAULT)
+#define SCARD_PROTO_ANY	(SCARD_PROTO_TX | SCARD_PROTO_RAW)
+#define SCARD_PROTO_MASK	(SCARD_PROTO_ANY | SCARD_PROTO_DEFAULT)
 
 /**
  * scard_request_begin() - start a request
@@ -124,19 +124,19 @@ static int scard_power_finish(struct scard_reader *reader, int ret)
 	struct scard_card_caps *card = &reader->card;
 
 	if (ret) {
-		scard_card_demote(reader, SCARD_SWALLOWED);
+		scard_card_demote(reader, SCARD_CARD_SWALLOWED);
 		return ret;
 	}
 
 	if (reader->req.minor == SCARD_POWER_DOWN) {
 		card->atr_len = 0;
-		scard_card_settle(reader, SCARD_SWALLOWED, 0);
+		scard_card_settle(reader, SCARD_CARD_SWALLOWED, 0);
 		return 0;
 	}
 
 	if (!card->atr_len) {
 		scard_warn_ratelimited(reader, "reset without an ATR\n");
-		scard_card_demote(reader, SCARD_SWALLOWED);
+		scard_card_demote(reader, SCARD_CARD_SWALLOWED);
 		return -EIO;
 	}
 
@@ -144,7 +144,7 @@ static int scard_power_finish(struct scard_reader *reader, int ret)
 		/* The ATR stays readable; RDF_ATR_PARSE may know the card. */
 		scard_dbg(reader, "unparsable ATR %*ph\n", card->atr_len,
 			  card->atr);
-		scard_card_settle(reader, SCARD_POWERED, 0);
+		scard_card_settle(reader, SCARD_CARD_POWERED, 0);
 		return 0;
 	}
 
@@ -155,9 +155,9 @@ static int scard_power_finish(struct scard_reader *reader, int ret)
 	 * answers -EOPNOTSUPP and TRANSMIT -EBADFD.
 	 */
 	if (card->specific && card->selected)
-		scard_card_settle(reader, SCARD_SPECIFIC, card->selected);
+		scard_card_settle(reader, SCARD_CARD_SPECIFIC, card->selected);
 	else
-		scard_card_settle(reader, SCARD_NEGOTIABLE, 0);
+		scard_card_settle(reader, SCARD_CARD_NEGOTIABLE, 0);
 
 	return 0;
 }
@@ -165,13 +165,13 @@ static int scard_power_finish(struct scard_reader *reader, int ret)
 static int scard_protocol_finish(struct scard_reader *reader, int ret)
 {
 	if (ret) {
-		reader->card.selected = SCARD_PROTOCOL_UNDEFINED;
-		scard_card_demote(reader, SCARD_NEGOTIABLE);
+		reader->card.selected = SCARD_PROTO_UNDEFINED;
+		scard_card_demote(reader, SCARD_CARD_NEGOTIABLE);
 		return ret;
 	}
 
 	reader->card.selected = reader->req.minor;
-	scard_card_settle(reader, SCARD_SPECIFIC, reader->req.minor);
+	scard_card_settle(reader, SCARD_CARD_SPECIFIC, reader->req.minor);
 	scard_dbg(reader, "protocol %#x\n", reader->req.minor);
 
 	return 0;
@@ -462,12 +462,12 @@ static int scard_power_locked(struct scard_reader *reader,
 		return -EOPNOTSUPP;
 
 	scard_read_state(reader, &state, &protocol);
-	if (state <= SCARD_ABSENT)
+	if (state <= SCARD_CARD_ABSENT)
 		return -ENOMEDIUM;
 
 	/* Whatever was known about the card is void from now on. */
 	scard_card_init(reader);
-	scard_card_demote(reader, SCARD_POWERED);
+	scard_card_demote(reader, SCARD_CARD_POWERED);
 
 	scard_req_init(reader, SCARD_FN_POWER, power->disposition);
 	ret = scard_call(reader, RDF_CARD_POWER);
@@ -486,11 +486,11 @@ static int scard_power_locked(struct scard_reader *reader,
  * @reader: the reader
  * @power: disposition in, ATR out
  *
- * A reset that produced a parsable ATR leaves the card SCARD_NEGOTIABLE,
- * or SCARD_SPECIFIC with TA2's protocol selected; an unparsable ATR
- * leaves it SCARD_POWERED, with the ATR returned and readable (the
+ * A reset that produced a parsable ATR leaves the card SCARD_CARD_NEGOTIABLE,
+ * or SCARD_CARD_SPECIFIC with TA2's protocol selected; an unparsable ATR
+ * leaves it SCARD_CARD_POWERED, with the ATR returned and readable (the
  * driver's RDF_ATR_PARSE may handle it in SET_PROTOCOL). Power down
- * leaves it SCARD_SWALLOWED.
+ * leaves it SCARD_CARD_SWALLOWED.
  *
  * Return: 0; -EINVAL (bad disposition, reserved bytes), -ENODEV, -EBUSY,
  * -ERESTARTSYS, -EOPNOTSUPP (no callback), -ENOMEDIUM (no card), -EIO
@@ -524,7 +524,7 @@ static int scard_protocol_parse(struct scard_reader *reader, u32 mask)
 {
 	int ret;
 
-	if ((mask & SCARD_PROTOCOL_TX) && !scard_card_parse(reader))
+	if ((mask & SCARD_PROTO_TX) && !scard_card_parse(reader))
 		goto parsed;
 
 	/*
@@ -532,7 +532,7 @@ static int scard_protocol_parse(struct scard_reader *reader, u32 mask)
 	 * T=0/T=1 request failed because the library could not parse the ATR.
 	 */
 	if (!reader->reader_function[RDF_ATR_PARSE])
-		return mask & SCARD_PROTOCOL_TX ? -EMEDIUMTYPE : -EOPNOTSUPP;
+		return mask & SCARD_PROTO_TX ? -EMEDIUMTYPE : -EOPNOTSUPP;
 
 	scard_req_init(reader, SCARD_FN_SET_PROTOCOL, mask);
 	ret = scard_call(reader, RDF_ATR_PARSE);
@@ -541,8 +541,8 @@ static int scard_protocol_parse(struct scard_reader *reader, u32 mask)
 	reader->card.parsed = true;
 
 parsed:
-	if (scard_get_state(reader) < SCARD_NEGOTIABLE)
-		scard_card_settle(reader, SCARD_NEGOTIABLE, 0);
+	if (scard_get_state(reader) < SCARD_CARD_NEGOTIABLE)
+		scard_card_settle(reader, SCARD_CARD_NEGOTIABLE, 0);
 
 	return 0;
 }
@@ -560,15 +560,15 @@ static int scard_set_protocol_locked(struct scard_reader *reader,
 		return -EOPNOTSUPP;
 
 	scard_read_state(reader, &state, &chosen);
-	if (state <= SCARD_ABSENT)
+	if (state <= SCARD_CARD_ABSENT)
 		return -ENOMEDIUM;
 
-	if (state == SCARD_SPECIFIC && (chosen & mask)) {
+	if (state == SCARD_CARD_SPECIFIC && (chosen & mask)) {
 		proto->selected = chosen;
 		return 0;
 	}
 
-	if (state < SCARD_POWERED || !card->atr_len)
+	if (state < SCARD_CARD_POWERED || !card->atr_len)
 		return -EBADFD;
 
 	ret = scard_protocol_parse(reader, mask);
@@ -580,22 +580,22 @@ static int scard_set_protocol_locked(struct scard_reader *reader,
 		return -EOPNOTSUPP;
 
 	avail = card->protocols & reader->caps.protocols & mask &
-		SCARD_PROTOCOL_ANY;
+		SCARD_PROTO_ANY;
 	if (!avail) {
-		card->selected = SCARD_PROTOCOL_UNDEFINED;
-		scard_card_settle(reader, SCARD_NEGOTIABLE, 0);
+		card->selected = SCARD_PROTO_UNDEFINED;
+		scard_card_settle(reader, SCARD_CARD_NEGOTIABLE, 0);
 		return -EOPNOTSUPP;
 	}
 
-	if (avail & SCARD_PROTOCOL_T1)
-		chosen = SCARD_PROTOCOL_T1;
-	else if (avail & SCARD_PROTOCOL_T0)
-		chosen = SCARD_PROTOCOL_T0;
+	if (avail & SCARD_PROTO_T1)
+		chosen = SCARD_PROTO_T1;
+	else if (avail & SCARD_PROTO_T0)
+		chosen = SCARD_PROTO_T0;
 	else
-		chosen = SCARD_PROTOCOL_RAW;
+		chosen = SCARD_PROTO_RAW;
 
 	scard_req_init(reader, SCARD_FN_SET_PROTOCOL, chosen);
-	reader->req.flags = mask & SCARD_PROTOCOL_DEFAULT;
+	reader->req.flags = mask & SCARD_PROTO_DEFAULT;
 	ret = scard_call(reader, RDF_SET_PROTOCOL);
 	if (ret)
 		return ret;
@@ -612,10 +612,11 @@ static int scard_set_protocol_locked(struct scard_reader *reader,
  * T=1 is preferred over T=0 when both are acceptable. The selected
  * protocol is always written on success, also when it was selected before.
  *
- * Return: 0; -EINVAL (unknown bits, no protocol in the mask), -ENODEV,
+ * Return: 0; -EINVAL (unknown bits, no protocol in the mask, reserved
+ * field not zero), -ENODEV,
  * -EBUSY, -ERESTARTSYS, -ENOMEDIUM (no card), -EBADFD (card not reset),
  * -EMEDIUMTYPE (ATR not understood), -EOPNOTSUPP (no protocol in common;
- * the card goes back to SCARD_NEGOTIABLE), or the driver's error (-EPROTO
+ * the card goes back to SCARD_CARD_NEGOTIABLE), or the driver's error (-EPROTO
  * when PPS failed, ...).
  */
 int scard_set_protocol(struct scard_reader *reader,
@@ -623,8 +624,8 @@ int scard_set_protocol(struct scard_reader *reader,
 {
 	int ret;
 
-	if ((proto->mask & ~SCARD_PROTOCOL_MASK) ||
-	    !(proto->mask & SCARD_PROTOCOL_ANY))
+	if ((proto->mask & ~SCARD_PROTO_MASK) ||
+	    !(proto->mask & SCARD_PROTO_ANY) || proto->reserved)
 		return scard_result(reader, -EINVAL);
 
 	ret = scard_request_begin(reader);
@@ -669,9 +670,9 @@ static int scard_transmit_locked(struct scard_reader *reader,
 		return -EOPNOTSUPP;
 
 	scard_read_state(reader, &state, &protocol);
-	if (state <= SCARD_ABSENT)
+	if (state <= SCARD_CARD_ABSENT)
 		return -ENOMEDIUM;
-	if (state != SCARD_SPECIFIC || xfer->protocol != protocol)
+	if (state != SCARD_CARD_SPECIFIC || xfer->protocol != protocol)
 		return -EBADFD;
 
 	/*

@@ -26,7 +26,7 @@
 				     SCARD_VENDOR_MAX_BUF)
 
 /* Largest attribute value (the ATR). */
-#define SCARD_ATTR_VALUE_MAX	SCARD_ATR_MAX
+#define SCARD_TAG_VALUE_MAX	SCARD_ATR_MAX
 
 /* reader->async: the life of a request a callback left pending. */
 enum scard_async {

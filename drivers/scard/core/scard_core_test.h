@@ -17,11 +17,11 @@
 #define FAKE_THREADS	2
 #define RDF_NONE	(-1)
 
-#define T0		SCARD_PROTOCOL_T0
-#define T1		SCARD_PROTOCOL_T1
-#define TX		SCARD_PROTOCOL_TX
-#define RAW		SCARD_PROTOCOL_RAW
-#define DFLT		SCARD_PROTOCOL_DEFAULT
+#define T0		SCARD_PROTO_T0
+#define T1		SCARD_PROTO_T1
+#define TX		SCARD_PROTO_TX
+#define RAW		SCARD_PROTO_RAW
+#define DFLT		SCARD_PROTO_DEFAULT
 
 /* T=0 only; T=0 and T=1; T=1 with TA1 = 0x96; specific T=1; bad TCK. */
 extern const u8 scard_atr_t0[4];

@@ -56,17 +56,17 @@ struct track_case {
 };
 
 static const struct track_case track_cases[] = {
-	{ "insert", S_ABSENT, SCARD_FN_IS_PRESENT, { SCARD_PRESENT }, false,
+	{ "insert", S_ABSENT, SCARD_FN_IS_PRESENT, { SCARD_CARD_PRESENT }, false,
 	  0 },
 	{ "insert swallowed", S_ABSENT, SCARD_FN_IS_PRESENT,
-	  { SCARD_SWALLOWED }, false, 0 },
+	  { SCARD_CARD_SWALLOWED }, false, 0 },
 	{ "insert and remove", S_ABSENT, SCARD_FN_IS_PRESENT,
-	  { SCARD_PRESENT, SCARD_ABSENT }, false, 0 },
-	{ "remove", S_T1, SCARD_FN_IS_ABSENT, { SCARD_ABSENT }, false, 0 },
+	  { SCARD_CARD_PRESENT, SCARD_CARD_ABSENT }, false, 0 },
+	{ "remove", S_T1, SCARD_FN_IS_ABSENT, { SCARD_CARD_ABSENT }, false, 0 },
 	{ "no change, unplug", S_ABSENT, SCARD_FN_IS_PRESENT,
-	  { SCARD_ABSENT }, true, -ENODEV },
+	  { SCARD_CARD_ABSENT }, true, -ENODEV },
 	{ "present again, unplug", S_PRESENT, SCARD_FN_IS_ABSENT,
-	  { SCARD_PRESENT, SCARD_SWALLOWED }, true, -ENODEV },
+	  { SCARD_CARD_PRESENT, SCARD_CARD_SWALLOWED }, true, -ENODEV },
 };
 
 static void track_desc(const struct track_case *c, char *desc)
@@ -130,8 +130,8 @@ static void test_track_signal(struct kunit *test)
 static void test_pending(struct kunit *test)
 {
 	struct fake *f = test->priv;
-	struct scard_attr a = { .tag = SCARD_ATTR_VENDOR_NAME, .len = 32 };
-	u8 value[SCARD_ATTR_VALUE_MAX];
+	struct scard_attr a = { .tag = SCARD_TAG_VENDOR_NAME, .len = 32 };
+	u8 value[SCARD_TAG_VALUE_MAX];
 	struct scard_last_error err;
 	struct scard_state st;
 	struct fake_thread *t;
@@ -155,7 +155,7 @@ static void test_pending(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scard_mechanical(f->reader, SCARD_FN_EJECT),
 			-EBUSY);
 	KUNIT_EXPECT_EQ(test, scard_get_card_state(&f->client, &st), 0);
-	KUNIT_EXPECT_EQ(test, st.state, SCARD_SPECIFIC);
+	KUNIT_EXPECT_EQ(test, st.state, SCARD_CARD_SPECIFIC);
 	/* The refusals are not the reader's errors: the last one stays. */
 	KUNIT_EXPECT_EQ(test, scard_get_last_error(f->reader, &err), 0);
 	KUNIT_EXPECT_EQ(test, err.error, ETIMEDOUT);
@@ -189,7 +189,7 @@ static void test_pending_status(struct kunit *test)
 	f->complete_inline = true;
 	f->complete_status = -EPROTO;
 	KUNIT_EXPECT_EQ(test, scard_set_protocol(f->reader, &p), -EPROTO);
-	scard_fake_expect_state(f, SCARD_NEGOTIABLE, 0);
+	scard_fake_expect_state(f, SCARD_CARD_NEGOTIABLE, 0);
 	f->complete_inline = false;
 
 	/* A completion nobody waits for is ignored. */
@@ -220,8 +220,8 @@ static void test_pending_unplug(struct kunit *test)
 static void test_pending_killed(struct kunit *test)
 {
 	struct fake *f = test->priv;
-	struct scard_attr a = { .tag = SCARD_ATTR_ATR_STRING, .len = 33 };
-	u8 value[SCARD_ATTR_VALUE_MAX];
+	struct scard_attr a = { .tag = SCARD_TAG_ATR_STRING, .len = 33 };
+	u8 value[SCARD_TAG_VALUE_MAX];
 	struct fake_thread *t;
 
 	scard_fake_setup(f, S_PRESENT);
@@ -239,7 +239,7 @@ static void test_pending_killed(struct kunit *test)
 
 	scard_complete_request(f->reader, 0);
 	flush_work(&f->reader->async_work);
-	scard_fake_expect_state(f, SCARD_NEGOTIABLE, 0);
+	scard_fake_expect_state(f, SCARD_CARD_NEGOTIABLE, 0);
 	KUNIT_EXPECT_EQ(test, scard_get_attribute(f->reader, &a, value), 0);
 	KUNIT_EXPECT_EQ(test, a.len, sizeof(scard_atr_t0));
 }

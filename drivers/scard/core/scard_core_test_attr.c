@@ -23,65 +23,65 @@ struct attr_case {
 };
 
 static const struct attr_case attr_cases[] = {
-	{ "vendor name", SCARD_ATTR_VENDOR_NAME, S_UNKNOWN, 0, 4, 0, "ACME" },
-	{ "ifd type", SCARD_ATTR_VENDOR_IFD_TYPE, S_ABSENT, 0, 4, 0, "SC-1" },
-	{ "ifd version", SCARD_ATTR_VENDOR_IFD_VERSION, S_UNKNOWN, 0, 4,
+	{ "vendor name", SCARD_TAG_VENDOR_NAME, S_UNKNOWN, 0, 4, 0, "ACME" },
+	{ "ifd type", SCARD_TAG_VENDOR_IFD_TYPE, S_ABSENT, 0, 4, 0, "SC-1" },
+	{ "ifd version", SCARD_TAG_VENDOR_IFD_VERSION, S_UNKNOWN, 0, 4,
 	  0x01020003 },
-	{ "no serial", SCARD_ATTR_VENDOR_IFD_SERIAL_NO, S_UNKNOWN,
+	{ "no serial", SCARD_TAG_VENDOR_IFD_SERIAL_NO, S_UNKNOWN,
 	  -EOPNOTSUPP },
-	{ "channel", SCARD_ATTR_CHANNEL_ID, S_UNKNOWN, 0, 4, 0x00201234 },
-	{ "protocols", SCARD_ATTR_PROTOCOL_TYPES, S_UNKNOWN, 0, 4, TX | RAW },
-	{ "default clk", SCARD_ATTR_DEFAULT_CLK, S_UNKNOWN, 0, 4, 3580 },
-	{ "max clk", SCARD_ATTR_MAX_CLK, S_UNKNOWN, 0, 4, 8000 },
-	{ "default rate", SCARD_ATTR_DEFAULT_DATA_RATE, S_UNKNOWN, 0, 4,
+	{ "channel", SCARD_TAG_CHANNEL_ID, S_UNKNOWN, 0, 4, 0x00201234 },
+	{ "protocols", SCARD_TAG_PROTOCOL_TYPES, S_UNKNOWN, 0, 4, TX | RAW },
+	{ "default clk", SCARD_TAG_DEFAULT_CLK, S_UNKNOWN, 0, 4, 3580 },
+	{ "max clk", SCARD_TAG_MAX_CLK, S_UNKNOWN, 0, 4, 8000 },
+	{ "default rate", SCARD_TAG_DEFAULT_DATA_RATE, S_UNKNOWN, 0, 4,
 	  9600 },
-	{ "max rate", SCARD_ATTR_MAX_DATA_RATE, S_UNKNOWN, 0, 4, 115200 },
-	{ "max ifsd", SCARD_ATTR_MAX_IFSD, S_UNKNOWN, 0, 4, 254 },
-	{ "power mgmt", SCARD_ATTR_POWER_MGMT_SUPPORT, S_UNKNOWN, 0, 4, 1 },
-	{ "characteristics", SCARD_ATTR_CHARACTERISTICS, S_UNKNOWN, 0, 4,
+	{ "max rate", SCARD_TAG_MAX_DATA_RATE, S_UNKNOWN, 0, 4, 115200 },
+	{ "max ifsd", SCARD_TAG_MAX_IFSD, S_UNKNOWN, 0, 4, 254 },
+	{ "power mgmt", SCARD_TAG_POWER_MGMT_SUPPORT, S_UNKNOWN, 0, 4, 1 },
+	{ "characteristics", SCARD_TAG_CHARACTERISTICS, S_UNKNOWN, 0, 4,
 	  SCARD_READER_EJECTS },
-	{ "device unit", SCARD_ATTR_DEVICE_UNIT, S_UNKNOWN, 0, 4, 2 },
-	{ "protocol, no card", SCARD_ATTR_CURRENT_PROTOCOL_TYPE, S_PRESENT,
+	{ "device unit", SCARD_TAG_DEVICE_UNIT, S_UNKNOWN, 0, 4, 2 },
+	{ "protocol, no card", SCARD_TAG_CURRENT_PROTOCOL_TYPE, S_PRESENT,
 	  -EBADFD },
-	{ "protocol, negotiable", SCARD_ATTR_CURRENT_PROTOCOL_TYPE, S_T0, 0, 4,
+	{ "protocol, negotiable", SCARD_TAG_CURRENT_PROTOCOL_TYPE, S_T0, 0, 4,
 	  0 },
-	{ "protocol, specific", SCARD_ATTR_CURRENT_PROTOCOL_TYPE, S_T1, 0, 4,
+	{ "protocol, specific", SCARD_TAG_CURRENT_PROTOCOL_TYPE, S_T1, 0, 4,
 	  T1 },
-	{ "clk", SCARD_ATTR_CURRENT_CLK, S_T0, 0, 4, 3580 },
-	{ "F default", SCARD_ATTR_CURRENT_F, S_T0, 0, 4, 372 },
-	{ "F", SCARD_ATTR_CURRENT_F, S_FD, 0, 4, 512 },
-	{ "D", SCARD_ATTR_CURRENT_D, S_FD, 0, 4, 32 },
-	{ "F, powered", SCARD_ATTR_CURRENT_F, S_POWERED, -EBADFD },
-	{ "N", SCARD_ATTR_CURRENT_N, S_T0, 0, 4, 0 },
-	{ "W", SCARD_ATTR_CURRENT_W, S_T0, 0, 4, 10 },
-	{ "IFSC", SCARD_ATTR_CURRENT_IFSC, S_T1, 0, 4, 32 },
-	{ "IFSD", SCARD_ATTR_CURRENT_IFSD, S_T1, 0, 4, 254 },
-	{ "BWT", SCARD_ATTR_CURRENT_BWT, S_T1, 0, 4, 4 },
-	{ "CWT", SCARD_ATTR_CURRENT_CWT, S_T1, 0, 4, 13 },
-	{ "EDC", SCARD_ATTR_CURRENT_EBC_ENCODING, S_T1, 0, 4, 0 },
-	{ "extended BWT", SCARD_ATTR_EXTENDED_BWT, S_PRESENT, -EOPNOTSUPP },
-	{ "presence unknown", SCARD_ATTR_ICC_PRESENCE, S_UNKNOWN, -EBADFD },
-	{ "presence absent", SCARD_ATTR_ICC_PRESENCE, S_ABSENT, 0, 1, 0 },
-	{ "presence present", SCARD_ATTR_ICC_PRESENCE, S_PRESENT, 0, 1, 1 },
-	{ "presence reset", SCARD_ATTR_ICC_PRESENCE, S_T0, 0, 1, 2 },
-	{ "contacts off", SCARD_ATTR_ICC_INTERFACE_STATUS, S_PRESENT, 0, 1,
+	{ "clk", SCARD_TAG_CURRENT_CLK, S_T0, 0, 4, 3580 },
+	{ "F default", SCARD_TAG_CURRENT_F, S_T0, 0, 4, 372 },
+	{ "F", SCARD_TAG_CURRENT_F, S_FD, 0, 4, 512 },
+	{ "D", SCARD_TAG_CURRENT_D, S_FD, 0, 4, 32 },
+	{ "F, powered", SCARD_TAG_CURRENT_F, S_POWERED, -EBADFD },
+	{ "N", SCARD_TAG_CURRENT_N, S_T0, 0, 4, 0 },
+	{ "W", SCARD_TAG_CURRENT_W, S_T0, 0, 4, 10 },
+	{ "IFSC", SCARD_TAG_CURRENT_IFSC, S_T1, 0, 4, 32 },
+	{ "IFSD", SCARD_TAG_CURRENT_IFSD, S_T1, 0, 4, 254 },
+	{ "BWT", SCARD_TAG_CURRENT_BWT, S_T1, 0, 4, 4 },
+	{ "CWT", SCARD_TAG_CURRENT_CWT, S_T1, 0, 4, 13 },
+	{ "EDC", SCARD_TAG_CURRENT_EBC_ENCODING, S_T1, 0, 4, 0 },
+	{ "extended BWT", SCARD_TAG_EXTENDED_BWT, S_PRESENT, -EOPNOTSUPP },
+	{ "presence unknown", SCARD_TAG_ICC_PRESENCE, S_UNKNOWN, -EBADFD },
+	{ "presence absent", SCARD_TAG_ICC_PRESENCE, S_ABSENT, 0, 1, 0 },
+	{ "presence present", SCARD_TAG_ICC_PRESENCE, S_PRESENT, 0, 1, 1 },
+	{ "presence reset", SCARD_TAG_ICC_PRESENCE, S_T0, 0, 1, 2 },
+	{ "contacts off", SCARD_TAG_ICC_INTERFACE_STATUS, S_PRESENT, 0, 1,
 	  0 },
-	{ "contacts on", SCARD_ATTR_ICC_INTERFACE_STATUS, S_POWERED, 0, 1,
+	{ "contacts on", SCARD_TAG_ICC_INTERFACE_STATUS, S_POWERED, 0, 1,
 	  0xff },
-	{ "io state", SCARD_ATTR_CURRENT_IO_STATE, S_T0, -EOPNOTSUPP },
-	{ "ATR, no card", SCARD_ATTR_ATR_STRING, S_PRESENT, -EBADFD },
-	{ "ATR", SCARD_ATTR_ATR_STRING, S_T0, 0, 4, 0, "\x3b\x02\x14\x50" },
-	{ "ATR, unparsable", SCARD_ATTR_ATR_STRING, S_POWERED, 0, 4, 0,
+	{ "io state", SCARD_TAG_CURRENT_IO_STATE, S_T0, -EOPNOTSUPP },
+	{ "ATR, no card", SCARD_TAG_ATR_STRING, S_PRESENT, -EBADFD },
+	{ "ATR", SCARD_TAG_ATR_STRING, S_T0, 0, 4, 0, "\x3b\x02\x14\x50" },
+	{ "ATR, unparsable", SCARD_TAG_ATR_STRING, S_POWERED, 0, 4, 0,
 	  "\x3b\x80\x01\x00" },
-	{ "type, negotiable", SCARD_ATTR_ICC_TYPE_PER_ATR, S_T0, 0, 1, 0 },
-	{ "type, specific", SCARD_ATTR_ICC_TYPE_PER_ATR, S_T1, 0, 1, 1 },
-	{ "type, no card", SCARD_ATTR_ICC_TYPE_PER_ATR, S_ABSENT, -EBADFD },
-	{ "in use", SCARD_ATTR_DEVICE_IN_USE, S_UNKNOWN, -EOPNOTSUPP },
-	{ "friendly name", SCARD_ATTR_DEVICE_FRIENDLY_NAME_A, S_UNKNOWN,
+	{ "type, negotiable", SCARD_TAG_ICC_TYPE_PER_ATR, S_T0, 0, 1, 0 },
+	{ "type, specific", SCARD_TAG_ICC_TYPE_PER_ATR, S_T1, 0, 1, 1 },
+	{ "type, no card", SCARD_TAG_ICC_TYPE_PER_ATR, S_ABSENT, -EBADFD },
+	{ "in use", SCARD_TAG_DEVICE_IN_USE, S_UNKNOWN, -EOPNOTSUPP },
+	{ "friendly name", SCARD_TAG_DEVICE_FRIENDLY_NAME_A, S_UNKNOWN,
 	  -EOPNOTSUPP },
-	{ "suppress IFS", SCARD_ATTR_SUPRESS_T1_IFS_REQUEST, S_UNKNOWN,
+	{ "suppress IFS", SCARD_TAG_SUPRESS_T1_IFS_REQUEST, S_UNKNOWN,
 	  -EOPNOTSUPP },
-	{ "sync protocols", SCARD_ATTR_SYNC_PROTOCOL_TYPES, S_UNKNOWN,
+	{ "sync protocols", SCARD_TAG_SYNC_PROTOCOL_TYPES, S_UNKNOWN,
 	  -EOPNOTSUPP },
 	{ "unknown", 0x00012345, S_UNKNOWN, -EOPNOTSUPP },
 };
@@ -97,8 +97,8 @@ static void test_get_attribute(struct kunit *test)
 {
 	const struct attr_case *c = test->param_value;
 	struct fake *f = test->priv;
-	struct scard_attr a = { .tag = c->tag, .len = SCARD_ATTR_VALUE_MAX };
-	u8 value[SCARD_ATTR_VALUE_MAX];
+	struct scard_attr a = { .tag = c->tag, .len = SCARD_TAG_VALUE_MAX };
+	u8 value[SCARD_TAG_VALUE_MAX];
 	u32 v;
 
 	scard_fake_setup(f, c->setup);
@@ -122,8 +122,8 @@ static void test_get_attribute(struct kunit *test)
 static void test_attribute_sizes(struct kunit *test)
 {
 	struct fake *f = test->priv;
-	struct scard_attr a = { .tag = SCARD_ATTR_DEFAULT_CLK, .len = 3 };
-	u8 value[SCARD_ATTR_VALUE_MAX];
+	struct scard_attr a = { .tag = SCARD_TAG_DEFAULT_CLK, .len = 3 };
+	u8 value[SCARD_TAG_VALUE_MAX];
 	struct scard_last_error err;
 
 	KUNIT_EXPECT_EQ(test, scard_get_attribute(f->reader, &a, value),
@@ -133,7 +133,7 @@ static void test_attribute_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, err.error, ENOSPC);
 
 	scard_fake_setup(f, S_T0);
-	a.tag = SCARD_ATTR_ATR_STRING;
+	a.tag = SCARD_TAG_ATR_STRING;
 	a.len = sizeof(scard_atr_t0) - 1;
 	KUNIT_EXPECT_EQ(test, scard_get_attribute(f->reader, &a, value),
 			-ENOSPC);
@@ -146,13 +146,13 @@ static void test_attribute_sizes(struct kunit *test)
 
 	/* Fi/Di outside the ISO tables (the parser never lets them in). */
 	a.reserved = 0;
-	a.tag = SCARD_ATTR_CURRENT_F;
+	a.tag = SCARD_TAG_CURRENT_F;
 	f->reader->card.fl = 7;
 	KUNIT_EXPECT_EQ(test, scard_get_attribute(f->reader, &a, value),
 			-EMEDIUMTYPE);
 
-	a.tag = SCARD_ATTR_VENDOR_IFD_SERIAL_NO;
-	a.len = SCARD_ATTR_VALUE_MAX;
+	a.tag = SCARD_TAG_VENDOR_IFD_SERIAL_NO;
+	a.len = SCARD_TAG_VALUE_MAX;
 	strscpy(f->reader->vendor.ifd_serial, "0042",
 		sizeof(f->reader->vendor.ifd_serial));
 	KUNIT_EXPECT_EQ(test, scard_get_attribute(f->reader, &a, value), 0);
@@ -163,7 +163,7 @@ static void test_attribute_sizes(struct kunit *test)
 static void test_set_attribute(struct kunit *test)
 {
 	struct fake *f = test->priv;
-	struct scard_attr a = { .tag = SCARD_ATTR_SUPRESS_T1_IFS_REQUEST };
+	struct scard_attr a = { .tag = SCARD_TAG_SUPRESS_T1_IFS_REQUEST };
 	const u8 v[4] = { 1 };
 	struct scard_power p = { .disposition = SCARD_COLD_RESET };
 
@@ -175,18 +175,18 @@ static void test_set_attribute(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scard_power(f->reader, &p), 0);
 	KUNIT_EXPECT_FALSE(test, f->reader->suppress_ifs_request);
 
-	a.tag = SCARD_ATTR_DEVICE_IN_USE;
+	a.tag = SCARD_TAG_DEVICE_IN_USE;
 	KUNIT_EXPECT_EQ(test, scard_set_attribute(f->reader, &a, v), 0);
-	a.tag = SCARD_ATTR_VENDOR_NAME;
+	a.tag = SCARD_TAG_VENDOR_NAME;
 	KUNIT_EXPECT_EQ(test, scard_set_attribute(f->reader, &a, v),
 			-EOPNOTSUPP);
 	a.tag = 0x00012345;
 	KUNIT_EXPECT_EQ(test, scard_set_attribute(f->reader, &a, v),
 			-EOPNOTSUPP);
-	a.tag = SCARD_ATTR_DEVICE_IN_USE;
+	a.tag = SCARD_TAG_DEVICE_IN_USE;
 	a.len = sizeof(v);
 	KUNIT_EXPECT_EQ(test, scard_set_attribute(f->reader, &a, v), 0);
-	a.len = SCARD_ATTR_VALUE_MAX + 1;
+	a.len = SCARD_TAG_VALUE_MAX + 1;
 	KUNIT_EXPECT_EQ(test, scard_set_attribute(f->reader, &a, v),
 			-EMSGSIZE);
 	a.len = 0;
@@ -206,17 +206,17 @@ static void test_card_events(struct kunit *test)
 {
 	struct fake *f = test->priv;
 	struct scard_reader *reader = f->reader;
-	struct scard_attr a = { .tag = SCARD_ATTR_ATR_STRING, .len = 33 };
-	u8 value[SCARD_ATTR_VALUE_MAX];
+	struct scard_attr a = { .tag = SCARD_TAG_ATR_STRING, .len = 33 };
+	u8 value[SCARD_TAG_VALUE_MAX];
 
-	scard_fake_expect_state(f, SCARD_UNKNOWN, 0);
+	scard_fake_expect_state(f, SCARD_CARD_UNKNOWN, 0);
 	KUNIT_EXPECT_EQ(test, fake_poll(&f->client), 0);
 
-	scard_card_event(reader, SCARD_ABSENT);
-	scard_fake_expect_state(f, SCARD_ABSENT, 0);
+	scard_card_event(reader, SCARD_CARD_ABSENT);
+	scard_fake_expect_state(f, SCARD_CARD_ABSENT, 0);
 	KUNIT_EXPECT_EQ(test, fake_poll(&f->client), 0);
 
-	scard_card_event(reader, SCARD_PRESENT);
+	scard_card_event(reader, SCARD_CARD_PRESENT);
 	KUNIT_EXPECT_EQ(test, fake_poll(&f->client),
 			POLL_EVENT);
 	KUNIT_EXPECT_EQ(test, fake_events(f), 1);
@@ -224,18 +224,18 @@ static void test_card_events(struct kunit *test)
 
 	/* A present card keeps what the library knows about it. */
 	scard_fake_setup(f, S_T1);
-	scard_fake_expect_state(f, SCARD_SPECIFIC, T1);
-	scard_card_event(reader, SCARD_PRESENT);
-	scard_card_event(reader, SCARD_SWALLOWED);
-	scard_fake_expect_state(f, SCARD_SPECIFIC, T1);
+	scard_fake_expect_state(f, SCARD_CARD_SPECIFIC, T1);
+	scard_card_event(reader, SCARD_CARD_PRESENT);
+	scard_card_event(reader, SCARD_CARD_SWALLOWED);
+	scard_fake_expect_state(f, SCARD_CARD_SPECIFIC, T1);
 	KUNIT_EXPECT_EQ(test, fake_events(f), 1);
 
 	/* Removal: card data void, also after the next insertion. */
-	scard_card_event(reader, SCARD_ABSENT);
-	scard_fake_expect_state(f, SCARD_ABSENT, 0);
-	scard_card_event(reader, SCARD_PRESENT);
-	scard_card_event(reader, SCARD_SWALLOWED);
-	scard_fake_expect_state(f, SCARD_SWALLOWED, 0);
+	scard_card_event(reader, SCARD_CARD_ABSENT);
+	scard_fake_expect_state(f, SCARD_CARD_ABSENT, 0);
+	scard_card_event(reader, SCARD_CARD_PRESENT);
+	scard_card_event(reader, SCARD_CARD_SWALLOWED);
+	scard_fake_expect_state(f, SCARD_CARD_SWALLOWED, 0);
 	KUNIT_EXPECT_EQ(test, fake_events(f), 3);
 	KUNIT_EXPECT_EQ(test, reader->inserts, 2);
 	KUNIT_EXPECT_EQ(test, reader->removals, 1);
@@ -244,14 +244,14 @@ static void test_card_events(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, reader->card.selected, 0);
 
 	/* Driver-set states; a bad report is ignored. */
-	scard_set_state(reader, SCARD_POWERED);
-	scard_fake_expect_state(f, SCARD_POWERED, 0);
-	scard_card_event(reader, SCARD_POWERED);
-	scard_set_state(reader, SCARD_SPECIFIC + 1);
-	scard_fake_expect_state(f, SCARD_POWERED, 0);
-	scard_set_state(reader, SCARD_ABSENT);
+	scard_set_state(reader, SCARD_CARD_POWERED);
+	scard_fake_expect_state(f, SCARD_CARD_POWERED, 0);
+	scard_card_event(reader, SCARD_CARD_POWERED);
+	scard_set_state(reader, SCARD_CARD_SPECIFIC + 1);
+	scard_fake_expect_state(f, SCARD_CARD_POWERED, 0);
+	scard_set_state(reader, SCARD_CARD_ABSENT);
 	KUNIT_EXPECT_EQ(test, fake_events(f), 4);
-	KUNIT_EXPECT_EQ(test, scard_get_state(reader), SCARD_ABSENT);
+	KUNIT_EXPECT_EQ(test, scard_get_state(reader), SCARD_CARD_ABSENT);
 }
 
 static void test_removal_during_power(struct kunit *test)
@@ -264,7 +264,7 @@ static void test_removal_during_power(struct kunit *test)
 	f->atr = scard_atr_t0;
 	f->atr_len = sizeof(scard_atr_t0);
 	KUNIT_EXPECT_EQ(test, scard_power(f->reader, &p), 0);
-	scard_fake_expect_state(f, SCARD_ABSENT, 0);
+	scard_fake_expect_state(f, SCARD_CARD_ABSENT, 0);
 }
 
 static void test_last_error(struct kunit *test)
@@ -389,7 +389,7 @@ static void test_sysfs(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, fake_sysfs(f, "atr", buf), "3b80110190\n");
 	KUNIT_EXPECT_STREQ(test, fake_sysfs(f, "events", buf), "1\n");
 
-	scard_card_event(f->reader, SCARD_ABSENT);
+	scard_card_event(f->reader, SCARD_CARD_ABSENT);
 	KUNIT_EXPECT_STREQ(test, fake_sysfs(f, "state", buf), "absent\n");
 	KUNIT_EXPECT_STREQ(test, fake_sysfs(f, "protocol", buf), "none\n");
 	KUNIT_EXPECT_STREQ(test, fake_sysfs(f, "atr", buf), "\n");

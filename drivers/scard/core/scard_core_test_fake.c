@@ -52,7 +52,7 @@ static int fake_cb(struct scard_reader *reader, struct scard_request *req,
 		req->nad = 0x21;
 	}
 	if (f->remove_in == idx)
-		scard_card_event(reader, SCARD_ABSENT);
+		scard_card_event(reader, SCARD_CARD_ABSENT);
 	if (f->complete_inline)
 		scard_complete_request(reader, f->complete_status);
 
@@ -219,9 +219,9 @@ static void fake_power_on(struct fake *f, const u8 *atr, size_t len)
 void scard_fake_setup(struct fake *f, enum scard_fake_setup s)
 {
 	if (s == S_ABSENT)
-		scard_card_event(f->reader, SCARD_ABSENT);
+		scard_card_event(f->reader, SCARD_CARD_ABSENT);
 	else if (s != S_UNKNOWN)
-		scard_card_event(f->reader, SCARD_PRESENT);
+		scard_card_event(f->reader, SCARD_CARD_PRESENT);
 
 	if (s == S_POWERED)
 		fake_power_on(f, scard_atr_bad, sizeof(scard_atr_bad));

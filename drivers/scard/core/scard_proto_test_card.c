@@ -612,7 +612,7 @@ struct pt *scard_pt_start(struct kunit *test, unsigned int level, const u8 *atr,
 	reader->caps.level = level;
 	reader->io = level == TPDU ? &pt_tpdu_ops : &pt_char_ops;
 	KUNIT_ASSERT_EQ(test, scard_reader_register(reader), 0);
-	scard_card_event(reader, SCARD_PRESENT);
+	scard_card_event(reader, SCARD_CARD_PRESENT);
 
 	p->atr = atr;
 	p->atr_len = atr_len;

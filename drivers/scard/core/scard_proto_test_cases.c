@@ -101,47 +101,47 @@ struct pps_case {
 
 static const struct pps_case pps_cases[] = {
 	{ .name = "T=1, Fi/Di 13 accepted", PT_ATR(atr_t1), .mask = T1,
-	  PT_PPS(pps_t1_13), .state = SCARD_SPECIFIC, .protocol = T1,
+	  PT_PPS(pps_t1_13), .state = SCARD_CARD_SPECIFIC, .protocol = T1,
 	  .npps = 1, .fl = 1, .dl = 3 },
 	{ .name = "T=1, answered without PPS1", PT_ATR(atr_t1), .mask = T1,
-	  .pps = { PPS_NO_PPS1 }, PT_PPS(pps_t1_13), .state = SCARD_SPECIFIC,
+	  .pps = { PPS_NO_PPS1 }, PT_PPS(pps_t1_13), .state = SCARD_CARD_SPECIFIC,
 	  .protocol = T1, .npps = 1, .fl = 1, .dl = 1 },
 	{ .name = "T=1, silent: reset, defaults", PT_ATR(atr_t1), .mask = T1,
-	  .pps = { PPS_SILENT }, PT_PPS(pps_t1_13), .state = SCARD_SPECIFIC,
+	  .pps = { PPS_SILENT }, PT_PPS(pps_t1_13), .state = SCARD_CARD_SPECIFIC,
 	  .protocol = T1, .resets = 1, .npps = 1, .fl = 1, .dl = 1 },
 	{ .name = "T=1, garbled: reset, defaults", PT_ATR(atr_t1), .mask = T1,
-	  .pps = { PPS_GARBLE }, PT_PPS(pps_t1_13), .state = SCARD_SPECIFIC,
+	  .pps = { PPS_GARBLE }, PT_PPS(pps_t1_13), .state = SCARD_CARD_SPECIFIC,
 	  .protocol = T1, .resets = 1, .npps = 1, .fl = 1, .dl = 1 },
 	{ .name = "T=1, default parameters: no PPS", PT_ATR(atr_t1),
-	  .mask = T1 | DFLT, .state = SCARD_SPECIFIC, .protocol = T1,
+	  .mask = T1 | DFLT, .state = SCARD_CARD_SPECIFIC, .protocol = T1,
 	  .fl = 1, .dl = 1 },
 	{ .name = "T=1, reset fails", PT_ATR(atr_t1), .mask = T1,
 	  .pps = { PPS_SILENT }, .reset_ret = -EIO, PT_PPS(pps_t1_13),
-	  .ret = -EIO, .state = SCARD_SWALLOWED, .resets = 1, .npps = 1 },
+	  .ret = -EIO, .state = SCARD_CARD_SWALLOWED, .resets = 1, .npps = 1 },
 	{ .name = "dual, T=1 preferred", PT_ATR(atr_dual), .mask = TX,
-	  PT_PPS(pps_t1_13), .state = SCARD_SPECIFIC, .protocol = T1,
+	  PT_PPS(pps_t1_13), .state = SCARD_CARD_SPECIFIC, .protocol = T1,
 	  .npps = 1, .fl = 1, .dl = 3 },
 	{ .name = "dual, T=1 silent: default PPS", PT_ATR(atr_dual),
 	  .mask = T1, .pps = { PPS_SILENT, PPS_ACCEPT }, PT_PPS(pps_t1_13),
-	  .state = SCARD_SPECIFIC, .protocol = T1, .resets = 1, .npps = 2,
+	  .state = SCARD_CARD_SPECIFIC, .protocol = T1, .resets = 1, .npps = 2,
 	  .fl = 1, .dl = 1 },
 	{ .name = "dual, T=1 garbled twice", PT_ATR(atr_dual), .mask = T1,
 	  .pps = { PPS_GARBLE, PPS_GARBLE }, PT_PPS(pps_t1_13),
-	  .ret = -EPROTO, .state = SCARD_SWALLOWED, .resets = 1, .npps = 2 },
+	  .ret = -EPROTO, .state = SCARD_CARD_SWALLOWED, .resets = 1, .npps = 2 },
 	{ .name = "dual, mute", PT_ATR(atr_dual), .mask = T1,
 	  .pps = { PPS_SILENT, PPS_SILENT }, PT_PPS(pps_t1_13),
-	  .ret = -EPROTO, .state = SCARD_SWALLOWED, .resets = 1, .npps = 2 },
+	  .ret = -EPROTO, .state = SCARD_CARD_SWALLOWED, .resets = 1, .npps = 2 },
 	{ .name = "dual, default PPS garbled", PT_ATR(atr_dual),
 	  .mask = T1 | DFLT, .pps = { PPS_GARBLE }, PT_PPS(pps_t1_dflt),
-	  .ret = -EPROTO, .state = SCARD_SWALLOWED, .npps = 1 },
+	  .ret = -EPROTO, .state = SCARD_CARD_SWALLOWED, .npps = 1 },
 	{ .name = "dual, T=0 accepted", PT_ATR(atr_dual), .mask = T0,
-	  PT_PPS(pps_t0_13), .state = SCARD_SPECIFIC, .protocol = T0,
+	  PT_PPS(pps_t0_13), .state = SCARD_CARD_SPECIFIC, .protocol = T0,
 	  .npps = 1, .fl = 1, .dl = 3 },
 	{ .name = "T=0, silent: reset, defaults", PT_ATR(scard_atr_t0), .mask = T0,
-	  .pps = { PPS_SILENT }, PT_PPS(pps_t0_13), .state = SCARD_SPECIFIC,
+	  .pps = { PPS_SILENT }, PT_PPS(pps_t0_13), .state = SCARD_CARD_SPECIFIC,
 	  .protocol = T0, .resets = 1, .npps = 1, .fl = 1, .dl = 1 },
 	{ .name = "T=0, default parameters: no PPS", PT_ATR(scard_atr_t0),
-	  .mask = T0 | DFLT, .state = SCARD_SPECIFIC, .protocol = T0,
+	  .mask = T0 | DFLT, .state = SCARD_CARD_SPECIFIC, .protocol = T0,
 	  .fl = 1, .dl = 1 },
 };
 
@@ -190,7 +190,7 @@ static void test_pps_change(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, scard_pt_set_protocol(p, T0 | DFLT), 0);
 	KUNIT_EXPECT_EQ(test, p->pps_count, 0);
-	scard_pt_expect_state(p, SCARD_SPECIFIC, T0);
+	scard_pt_expect_state(p, SCARD_CARD_SPECIFIC, T0);
 	scard_pt_expect(p, T0, 1, 1);
 	pt_exchange_ok(p, T0);
 
@@ -200,7 +200,7 @@ static void test_pps_change(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->pps_count, 1);
 	KUNIT_EXPECT_EQ(test, memcmp(p->pps_req, pps_t1_13,
 				     sizeof(pps_t1_13)), 0);
-	scard_pt_expect_state(p, SCARD_SPECIFIC, T1);
+	scard_pt_expect_state(p, SCARD_CARD_SPECIFIC, T1);
 	KUNIT_EXPECT_EQ(test, p->params_calls, 2);
 	KUNIT_EXPECT_EQ(test, p->p_protocol, T1);
 	KUNIT_EXPECT_EQ(test, p->p_dl, 3);
@@ -249,7 +249,7 @@ static void test_t1(struct kunit *test)
 	const struct pt_param *param = test->param_value;
 	const struct t1_case *c = &t1_cases[param->index];
 	struct pt *p = scard_pt_start(test, param->level, atr_t1, sizeof(atr_t1));
-	struct scard_attr attr = { .tag = SCARD_ATTR_SUPRESS_T1_IFS_REQUEST };
+	struct scard_attr attr = { .tag = SCARD_TAG_SUPRESS_T1_IFS_REQUEST };
 	u8 *cmd = kunit_kzalloc(test, c->len + 2, GFP_KERNEL);
 	u8 nad = (c->nad & 0x07) << 4 | (c->nad >> 4 & 0x07);
 	size_t i;
@@ -277,7 +277,7 @@ static void test_t1(struct kunit *test)
 			SCARD_T1_IFSD_DEFAULT : PT_IFSD);
 	KUNIT_EXPECT_EQ(test, p->wtx_done, c->wtx);
 	KUNIT_EXPECT_GT(test, p->checks, 0);
-	scard_pt_expect_state(p, SCARD_SPECIFIC, T1);
+	scard_pt_expect_state(p, SCARD_CARD_SPECIFIC, T1);
 }
 
 /* A mute card: bounded, then the card must be powered again. */
@@ -298,7 +298,7 @@ static void test_t1_mute(struct kunit *test)
 	KUNIT_EXPECT_LE(test, calls, 16);
 	KUNIT_EXPECT_EQ(test, p->checks,
 			param->level == TPDU ? calls : 2 * calls);
-	scard_pt_expect_state(p, SCARD_SWALLOWED, 0);
+	scard_pt_expect_state(p, SCARD_CARD_SWALLOWED, 0);
 	KUNIT_EXPECT_EQ(test, scard_pt_transmit(p, T1, 0, 0, cmd_select,
 						sizeof(cmd_select)), -EBADFD);
 
@@ -329,7 +329,7 @@ static void test_specific(struct kunit *test)
 	const struct spec_case *c = &spec_cases[param->index];
 	struct pt *p = scard_pt_start(test, param->level, c->atr, c->atr_len);
 
-	scard_pt_expect_state(p, SCARD_SPECIFIC, T1);
+	scard_pt_expect_state(p, SCARD_CARD_SPECIFIC, T1);
 	KUNIT_EXPECT_EQ(test, p->params_calls, 0);
 	scard_pt_expect(p, T1, 1, c->dl);
 	pt_exchange_ok(p, T1);
@@ -353,7 +353,7 @@ static void test_specific_unknown(struct kunit *test)
 	const struct pt_param *param = test->param_value;
 	struct pt *p = scard_pt_start(test, param->level, atr, sizeof(atr));
 
-	scard_pt_expect_state(p, SCARD_NEGOTIABLE, 0);
+	scard_pt_expect_state(p, SCARD_CARD_NEGOTIABLE, 0);
 	KUNIT_EXPECT_EQ(test, scard_pt_set_protocol(p, T0 | T1), -EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, scard_pt_transmit(p, 0, 0, 0, cmd_select,
 						sizeof(cmd_select)), -EBADFD);
@@ -450,7 +450,7 @@ static const struct t0_case t0_char_cases[] = {
 	{ .ack = ACK_NULL, .name = "NULL: UPDATE BINARY", PT_CMD(cmd_update),
 	  PT_RSP(rsp_9000), .tpdus = 1 },
 	{ .ack = ACK_BAD, .name = "invalid procedure byte", PT_CMD(cmd_read),
-	  .ret = -EPROTO, .tpdus = 1, .state = SCARD_SWALLOWED },
+	  .ret = -EPROTO, .tpdus = 1, .state = SCARD_CARD_SWALLOWED },
 };
 
 static void t0_char_desc(const struct t0_case *c, char *desc)
@@ -478,7 +478,7 @@ static void t0_run(struct kunit *test, const struct t0_case *c,
 	if (c->state)
 		scard_pt_expect_state(p, c->state, 0);
 	else
-		scard_pt_expect_state(p, SCARD_SPECIFIC, T0);
+		scard_pt_expect_state(p, SCARD_CARD_SPECIFIC, T0);
 }
 
 static void test_t0(struct kunit *test)
@@ -507,7 +507,7 @@ static void test_t0_mute(struct kunit *test)
 						sizeof(cmd_read)), -ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, p->xfers + p->recvs, 1);
 	KUNIT_EXPECT_EQ(test, p->checks, param->level == TPDU ? 1 : 2);
-	scard_pt_expect_state(p, SCARD_SWALLOWED, 0);
+	scard_pt_expect_state(p, SCARD_CARD_SWALLOWED, 0);
 	KUNIT_EXPECT_EQ(test, scard_pt_transmit(p, T0, 0, 0, cmd_read,
 						sizeof(cmd_read)), -EBADFD);
 

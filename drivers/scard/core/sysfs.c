@@ -13,18 +13,18 @@
 #include "scard_core.h"
 
 static const char * const scard_state_names[] = {
-	[SCARD_UNKNOWN] = "unknown",
-	[SCARD_ABSENT] = "absent",
-	[SCARD_PRESENT] = "present",
-	[SCARD_SWALLOWED] = "swallowed",
-	[SCARD_POWERED] = "powered",
-	[SCARD_NEGOTIABLE] = "negotiable",
-	[SCARD_SPECIFIC] = "specific",
+	[SCARD_CARD_UNKNOWN] = "unknown",
+	[SCARD_CARD_ABSENT] = "absent",
+	[SCARD_CARD_PRESENT] = "present",
+	[SCARD_CARD_SWALLOWED] = "swallowed",
+	[SCARD_CARD_POWERED] = "powered",
+	[SCARD_CARD_NEGOTIABLE] = "negotiable",
+	[SCARD_CARD_SPECIFIC] = "specific",
 };
 
 /**
  * scard_state_name() - name of a card state
- * @state: SCARD_UNKNOWN .. SCARD_SPECIFIC
+ * @state: SCARD_CARD_UNKNOWN .. SCARD_CARD_SPECIFIC
  *
  * Return: "unknown", "absent", "present", "swallowed", "powered",
  * "negotiable" or "specific".
@@ -61,11 +61,11 @@ static ssize_t protocol_show(struct device *dev,
 
 	scard_read_state(reader, &state, &protocol);
 	switch (protocol) {
-	case SCARD_PROTOCOL_T0:
+	case SCARD_PROTO_T0:
 		return sysfs_emit(buf, "T=0\n");
-	case SCARD_PROTOCOL_T1:
+	case SCARD_PROTO_T1:
 		return sysfs_emit(buf, "T=1\n");
-	case SCARD_PROTOCOL_RAW:
+	case SCARD_PROTO_RAW:
 		return sysfs_emit(buf, "raw\n");
 	default:
 		return sysfs_emit(buf, "none\n");
@@ -86,7 +86,7 @@ static ssize_t atr_show(struct device *dev, struct device_attribute *attr,
 	 * removed since, nor of one powered down.
 	 */
 	spin_lock_irq(&reader->state_lock);
-	if (reader->state >= SCARD_POWERED &&
+	if (reader->state >= SCARD_CARD_POWERED &&
 	    reader->card_epoch == reader->removals) {
 		len = reader->atr_shown_len;
 		memcpy(atr, reader->atr_shown, len);

@@ -100,9 +100,9 @@ static int scard_track_arm(struct scard_reader *reader, unsigned int fn,
 
 	if (!track) {
 		ret = -EOPNOTSUPP;
-	} else if (state == SCARD_UNKNOWN) {
+	} else if (state == SCARD_CARD_UNKNOWN) {
 		ret = -EBADFD;
-	} else if ((fn == SCARD_FN_IS_PRESENT) == (state > SCARD_ABSENT)) {
+	} else if ((fn == SCARD_FN_IS_PRESENT) == (state > SCARD_CARD_ABSENT)) {
 		ret = 1;
 	} else {
 		memset(&reader->req, 0, sizeof(reader->req));
@@ -137,12 +137,12 @@ static bool scard_track_done(struct scard_reader *reader, unsigned int fn,
  * @nonblock: do not sleep (O_NONBLOCK)
  *
  * Returns at once if the card is already present (state above
- * SCARD_ABSENT) or absent, else calls RDF_CARD_TRACKING to arm the reader
+ * SCARD_CARD_ABSENT) or absent, else calls RDF_CARD_TRACKING to arm the reader
  * and sleeps until a card is inserted (removed).
  *
  * Return: 0; -EINVAL (other @fn), -EBUSY (this opener already waits, or a
  * callback is pending), -ENODEV (unregistered, also while sleeping),
- * -EOPNOTSUPP, -EBADFD (state SCARD_UNKNOWN), -EAGAIN (@nonblock and the
+ * -EOPNOTSUPP, -EBADFD (state SCARD_CARD_UNKNOWN), -EAGAIN (@nonblock and the
  * card is not in the asked condition; the reader is armed), -ERESTARTSYS
  * (signal), or the error of RDF_CARD_TRACKING.
  */

@@ -197,13 +197,13 @@ static int scard_atr_global2(struct scard_atr_parser *p,
 		caps->mode_fixed = g->ta & ATR_TA2_FIXED;
 		switch (g->ta & ATR_LOW_MASK) {
 		case ATR_T0:
-			caps->selected = SCARD_PROTOCOL_T0;
+			caps->selected = SCARD_PROTO_T0;
 			break;
 		case ATR_T1:
-			caps->selected = SCARD_PROTOCOL_T1;
+			caps->selected = SCARD_PROTO_T1;
 			break;
 		default:
-			caps->selected = SCARD_PROTOCOL_UNDEFINED;
+			caps->selected = SCARD_PROTO_UNDEFINED;
 			break;
 		}
 	}
@@ -321,9 +321,9 @@ static int scard_atr_scan(struct scard_atr_parser *p)
 	if (!offered)
 		offered = BIT(ATR_T0);
 	if (offered & BIT(ATR_T0))
-		caps->protocols |= SCARD_PROTOCOL_T0;
+		caps->protocols |= SCARD_PROTO_T0;
 	if (offered & BIT(ATR_T1))
-		caps->protocols |= SCARD_PROTOCOL_T1;
+		caps->protocols |= SCARD_PROTO_T1;
 	/* A card in specific mode offers the protocol it is fixed to. */
 	caps->protocols |= caps->selected;
 
@@ -354,7 +354,7 @@ static int scard_atr_scan(struct scard_atr_parser *p)
 static void scard_atr_defaults(struct scard_card_caps *caps, u8 ifsd)
 {
 	memset(caps, 0, sizeof(*caps));
-	caps->selected = SCARD_PROTOCOL_UNDEFINED;
+	caps->selected = SCARD_PROTO_UNDEFINED;
 	caps->fl = SCARD_ATR_DEFAULT_FL;
 	caps->dl = SCARD_ATR_DEFAULT_DL;
 	caps->wi = SCARD_ATR_DEFAULT_WI;
@@ -388,7 +388,7 @@ static void scard_atr_defaults(struct scard_card_caps *caps, u8 ifsd)
  * Interface bytes: a TDi chain of any length is followed. TA1 gives the Fi
  * and Di indexes (Di index 7, D = 64, is accepted), TC1 the extra guard time
  * N, TA2 the specific mode (@caps->selected is set to the protocol of TA2,
- * or SCARD_PROTOCOL_UNDEFINED if that is neither T=0 nor T=1;
+ * or SCARD_PROTO_UNDEFINED if that is neither T=0 nor T=1;
  * @caps->implicit and @caps->mode_fixed record bits 5 and 8; the parser
  * keeps the TA1 values in @caps->fl and @caps->dl in both cases), TC2 the
  * T=0 waiting time integer. TB1 and TB2 (VPP) are deprecated and ignored.

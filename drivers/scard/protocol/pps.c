@@ -206,15 +206,15 @@ static u32 pps_first_protocol(const struct scard_card_caps *card)
 		return 0;
 	t0 = card->atr[ATR_T0_POS];
 	if (!(t0 & ATR_Y_TD))
-		return SCARD_PROTOCOL_T0;
+		return SCARD_PROTO_T0;
 	pos = ATR_T0_POS + 1 + hweight8(t0 & ATR_Y_TABC);
 	if (pos >= card->atr_len)
 		return 0;
 	switch (card->atr[pos] & ATR_LOW) {
 	case 0:
-		return SCARD_PROTOCOL_T0;
+		return SCARD_PROTO_T0;
 	case 1:
-		return SCARD_PROTOCOL_T1;
+		return SCARD_PROTO_T1;
 	default:
 		return 0;
 	}
@@ -223,7 +223,7 @@ static u32 pps_first_protocol(const struct scard_card_caps *card)
 /**
  * scard_pps_build() - build a PPS request
  * @buf: room for %SCARD_PPS_MAX bytes
- * @protocol: %SCARD_PROTOCOL_T0 or %SCARD_PROTOCOL_T1
+ * @protocol: %SCARD_PROTO_T0 or %SCARD_PROTO_T1
  * @fl: Fi index to propose
  * @dl: Di index to propose
  *
@@ -240,12 +240,12 @@ int scard_pps_build(u8 *buf, u32 protocol, unsigned int fl, unsigned int dl)
 	unsigned int len = 0, i;
 	u8 pck = 0;
 
-	if ((protocol != SCARD_PROTOCOL_T0 && protocol != SCARD_PROTOCOL_T1) ||
+	if ((protocol != SCARD_PROTO_T0 && protocol != SCARD_PROTO_T1) ||
 	    !scard_fi_value(fl) || !scard_di_value(dl))
 		return -EINVAL;
 
 	buf[len++] = SCARD_PPSS;
-	buf[len++] = protocol == SCARD_PROTOCOL_T1 ? 1 : 0;
+	buf[len++] = protocol == SCARD_PROTO_T1 ? 1 : 0;
 	if (fl != SCARD_ATR_DEFAULT_FL || dl != SCARD_ATR_DEFAULT_DL) {
 		buf[1] |= PPS0_PPS1;
 		buf[len++] = fl << 4 | dl;
@@ -262,9 +262,9 @@ EXPORT_SYMBOL_IF_KUNIT(scard_pps_build);
  * @pps: the choice, filled in
  * @card: the card's capabilities, from its ATR
  * @reader: the reader's capabilities
- * @mask: the SET_PROTOCOL mask: %SCARD_PROTOCOL_T0 and/or
- *	%SCARD_PROTOCOL_T1, with %SCARD_PROTOCOL_DEFAULT for the default
- *	parameters (%SCARD_PROTOCOL_OPTIMAL, 0, otherwise)
+ * @mask: the SET_PROTOCOL mask: %SCARD_PROTO_T0 and/or
+ *	%SCARD_PROTO_T1, with %SCARD_PROTO_DEFAULT for the default
+ *	parameters (%SCARD_PROTO_OPTIMAL, 0, otherwise)
  *
  * Protocol: one of @mask that the card offers and the reader runs (the
  * reader's &scard_reader_caps.protocols is honoured when it names T=0 or
@@ -278,7 +278,7 @@ EXPORT_SYMBOL_IF_KUNIT(scard_pps_build);
  *
  * Parameters:
  *
- * - %SCARD_PROTOCOL_DEFAULT in @mask, or a card in specific mode with
+ * - %SCARD_PROTO_DEFAULT in @mask, or a card in specific mode with
  *   implicit parameters (TA2 bit 5): Fi and Di indexes 1 (Fd = 372,
  *   Dd = 1) and the reader's default clock.
  * - a card in specific mode with explicit parameters: TA1's indexes, at
@@ -304,12 +304,12 @@ int scard_pps_select(struct scard_pps *pps,
 		     const struct scard_card_caps *card,
 		     const struct scard_reader_caps *reader, u32 mask)
 {
-	u32 want = mask & card->protocols & SCARD_PROTOCOL_TX;
+	u32 want = mask & card->protocols & SCARD_PROTO_TX;
 	struct pps_set clocks, rates;
 
 	memset(pps, 0, sizeof(*pps));
 	pps->dflt_clk_khz = reader->clk_default;
-	if (reader->protocols & SCARD_PROTOCOL_TX)
+	if (reader->protocols & SCARD_PROTO_TX)
 		want &= reader->protocols;
 	pps_set_init(&clocks, reader->clk_list, reader->clk_count,
 		     reader->clk_default, reader->clk_max);
@@ -334,9 +334,9 @@ int scard_pps_select(struct scard_pps *pps,
 
 	if (!want)
 		return -EOPNOTSUPP;
-	pps->protocol = want & SCARD_PROTOCOL_T1 ? SCARD_PROTOCOL_T1 :
-						   SCARD_PROTOCOL_T0;
-	if ((mask & SCARD_PROTOCOL_DEFAULT) ||
+	pps->protocol = want & SCARD_PROTO_T1 ? SCARD_PROTO_T1 :
+						   SCARD_PROTO_T0;
+	if ((mask & SCARD_PROTO_DEFAULT) ||
 	    !pps_optimal(pps, card, &clocks, &rates))
 		pps_set_params(pps, SCARD_ATR_DEFAULT_FL, SCARD_ATR_DEFAULT_DL,
 			       reader->clk_default);

@@ -16,10 +16,10 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#define P_NONE	SCARD_PROTOCOL_UNDEFINED
-#define P_T0	SCARD_PROTOCOL_T0
-#define P_T1	SCARD_PROTOCOL_T1
-#define P_TX	SCARD_PROTOCOL_TX
+#define P_NONE	SCARD_PROTO_UNDEFINED
+#define P_T0	SCARD_PROTO_T0
+#define P_T1	SCARD_PROTO_T1
+#define P_TX	SCARD_PROTO_TX
 
 /* Expected boolean fields of a valid case. */
 #define F_SPEC	BIT(0)	/* specific */
@@ -285,7 +285,7 @@ static void atr_check_caps(struct kunit *test, int ret,
 		KUNIT_EXPECT_EQ(test, ret, -EMEDIUMTYPE);
 		KUNIT_EXPECT_FALSE(test, caps->parsed);
 		KUNIT_EXPECT_EQ(test, caps->protocols, 0);
-		KUNIT_EXPECT_EQ(test, caps->selected, SCARD_PROTOCOL_UNDEFINED);
+		KUNIT_EXPECT_EQ(test, caps->selected, SCARD_PROTO_UNDEFINED);
 		KUNIT_EXPECT_FALSE(test, caps->specific);
 		if (len > SCARD_ATR_MAX) {
 			KUNIT_EXPECT_EQ(test, caps->atr_len, 0);
@@ -316,12 +316,12 @@ static void atr_check_caps(struct kunit *test, int ret,
 	KUNIT_EXPECT_LE(test, caps->clock_stop, 3);
 	KUNIT_EXPECT_LE(test, caps->classes, 0x3f);
 
-	KUNIT_EXPECT_EQ(test, caps->protocols & ~SCARD_PROTOCOL_TX, 0);
-	KUNIT_EXPECT_EQ(test, caps->selected & ~SCARD_PROTOCOL_TX, 0);
-	KUNIT_EXPECT_NE(test, caps->selected, SCARD_PROTOCOL_TX);
+	KUNIT_EXPECT_EQ(test, caps->protocols & ~SCARD_PROTO_TX, 0);
+	KUNIT_EXPECT_EQ(test, caps->selected & ~SCARD_PROTO_TX, 0);
+	KUNIT_EXPECT_NE(test, caps->selected, SCARD_PROTO_TX);
 	KUNIT_EXPECT_EQ(test, caps->selected & ~caps->protocols, 0);
 	if (!caps->specific)
-		KUNIT_EXPECT_EQ(test, caps->selected, SCARD_PROTOCOL_UNDEFINED);
+		KUNIT_EXPECT_EQ(test, caps->selected, SCARD_PROTO_UNDEFINED);
 
 	KUNIT_ASSERT_LE(test, caps->hist_len, SCARD_ATR_HIST_MAX);
 	hist_end = len - (caps->tck_present ? 1 : 0);
@@ -511,7 +511,7 @@ static void atr_t15_test(struct kunit *test)
 	struct scard_card_caps caps = { };
 
 	KUNIT_ASSERT_EQ(test, scard_atr_parse(&caps, atr, sizeof(atr)), 0);
-	KUNIT_EXPECT_EQ(test, caps.protocols, SCARD_PROTOCOL_T0);
+	KUNIT_EXPECT_EQ(test, caps.protocols, SCARD_PROTO_T0);
 	KUNIT_EXPECT_EQ(test, caps.clock_stop, 2);
 	KUNIT_EXPECT_EQ(test, caps.classes,
 			SCARD_VCC_CLASS_B | SCARD_VCC_CLASS_C);

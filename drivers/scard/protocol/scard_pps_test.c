@@ -18,10 +18,10 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#define T0	SCARD_PROTOCOL_T0
-#define T1	SCARD_PROTOCOL_T1
-#define TX	SCARD_PROTOCOL_TX
-#define DEF	SCARD_PROTOCOL_DEFAULT
+#define T0	SCARD_PROTO_T0
+#define T1	SCARD_PROTO_T1
+#define TX	SCARD_PROTO_TX
+#define DEF	SCARD_PROTO_DEFAULT
 
 /* --- timing ------------------------------------------------------------- */
 
@@ -199,7 +199,7 @@ static const struct ppst_build ppst_builds[] = {
 	{ "T=0, Di 12", T0, 1, 8, 4, { 0xff, 0x10, 0x18, 0xf7 } },
 	{ "T=1, Fi index 0 (372, 4 MHz)", T1, 0, 1, 4,
 	  { 0xff, 0x11, 0x01, 0xef } },
-	{ "raw protocol", SCARD_PROTOCOL_RAW, 1, 1, -EINVAL },
+	{ "raw protocol", SCARD_PROTO_RAW, 1, 1, -EINVAL },
 	{ "no protocol", 0, 1, 1, -EINVAL },
 	{ "two protocols", TX, 1, 1, -EINVAL },
 	{ "RFU Fi index 7", T0, 7, 1, -EINVAL },
@@ -365,7 +365,7 @@ static const struct ppst_sel ppst_sels[] = {
 	SEL_ERR("specific mode, protocol not in the mask", ATR_SPEC_T1, T0,
 		RDR_LIST, -EOPNOTSUPP),
 	SEL_ERR("no common protocol", ATR_T0_11, T1, RDR_LIST, -EOPNOTSUPP),
-	SEL_ERR("raw only", ATR_T0_11, SCARD_PROTOCOL_RAW, RDR_LIST,
+	SEL_ERR("raw only", ATR_T0_11, SCARD_PROTO_RAW, RDR_LIST,
 		-EOPNOTSUPP),
 	SEL_ERR("reader runs T=1 only, card T=0", ATR_T0_11, TX,
 		(.protocols = T1, RDR_LIST_F), -EOPNOTSUPP),

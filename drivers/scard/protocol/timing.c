@@ -47,8 +47,8 @@ static u64 timing_ns(u64 cycles_times_d, u64 d_times_f)
  * scard_timing_compute() - transmission timing of a card
  * @t: the times to fill in
  * @caps: the card's capabilities (N, WI, CWI, BWI and the Fi of TA1)
- * @protocol: %SCARD_PROTOCOL_T0, %SCARD_PROTOCOL_T1, or
- *	%SCARD_PROTOCOL_UNDEFINED before a protocol is selected; only the
+ * @protocol: %SCARD_PROTO_T0, %SCARD_PROTO_T1, or
+ *	%SCARD_PROTO_UNDEFINED before a protocol is selected; only the
  *	guard time for N = 255 depends on it
  * @fl: Fi index in force (1 after a reset, TA1's or the negotiated one)
  * @dl: Di index in force
@@ -84,7 +84,7 @@ int scard_timing_compute(struct scard_timing *t,
 	wi = caps->wi ?: SCARD_ATR_DEFAULT_WI;
 	if (caps->n != TIMING_N_MIN)
 		gt_etu = TIMING_GT_ETU + caps->n;
-	else if (protocol == SCARD_PROTOCOL_T1)
+	else if (protocol == SCARD_PROTO_T1)
 		gt_etu = TIMING_CGT_T1_MIN_ETU;
 	else
 		gt_etu = TIMING_GT_ETU;

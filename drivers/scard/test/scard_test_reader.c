@@ -307,7 +307,7 @@ static int tr_set_protocol(struct scard_reader *reader,
 	if (err)
 		goto out;
 
-	if (req->minor != SCARD_PROTOCOL_T0 && req->minor != SCARD_PROTOCOL_T1) {
+	if (req->minor != SCARD_PROTO_T0 && req->minor != SCARD_PROTO_T1) {
 		err = -EINVAL;
 		goto out;
 	}
@@ -336,7 +336,7 @@ static void tr_eject_work(struct work_struct *work)
 {
 	struct tr_reader *tr = container_of(work, struct tr_reader, eject_work);
 
-	scard_card_event(tr->reader, SCARD_ABSENT);
+	scard_card_event(tr->reader, SCARD_CARD_ABSENT);
 }
 
 /*
@@ -463,7 +463,7 @@ static struct tr_reader *tr_add(bool optional)
 
 	reader->caps.reader_type = SCARD_READER_TYPE_VENDOR;
 	reader->caps.channel = index;
-	reader->caps.protocols = SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1;
+	reader->caps.protocols = SCARD_PROTO_T0 | SCARD_PROTO_T1;
 	reader->caps.clk_default = tr_clocks[0];
 	reader->caps.clk_max = tr_clocks[ARRAY_SIZE(tr_clocks) - 1];
 	reader->caps.clk_list = tr_clocks;
@@ -484,7 +484,7 @@ static struct tr_reader *tr_add(bool optional)
 	reader->vendor.unit = index;
 
 	/* No card yet: the reader starts in ABSENT, not UNKNOWN. */
-	scard_card_event(reader, SCARD_ABSENT);
+	scard_card_event(reader, SCARD_CARD_ABSENT);
 	err = scard_reader_register(reader);
 	if (err)
 		goto err_put;
@@ -580,7 +580,7 @@ static int tr_card_change(struct tr_reader *tr, bool insert, char *args)
 	spin_unlock(&tr->lock);
 	wake_up_all(&tr->wq);
 
-	scard_card_event(tr->reader, insert ? SCARD_PRESENT : SCARD_ABSENT);
+	scard_card_event(tr->reader, insert ? SCARD_CARD_PRESENT : SCARD_CARD_ABSENT);
 	return 0;
 }
 

@@ -639,7 +639,7 @@ int vhci_reader_create(struct vhci_file *vf, unsigned int index,
 	spin_unlock(&vf->qlock);
 
 	/* No card yet: the reader starts in ABSENT, not UNKNOWN. */
-	scard_card_event(reader, SCARD_ABSENT);
+	scard_card_event(reader, SCARD_CARD_ABSENT);
 	err = scard_reader_register(reader);
 	if (err) {
 		spin_lock(&vf->qlock);
@@ -707,7 +707,7 @@ void vhci_reader_remove(struct vhci_reader *vr)
 	bool wake;
 
 	/* First the library, so that it sees the card gone on failure. */
-	scard_card_event(vr->reader, SCARD_ABSENT);
+	scard_card_event(vr->reader, SCARD_CARD_ABSENT);
 
 	spin_lock(&vf->qlock);
 	vr->present = false;
@@ -745,5 +745,5 @@ void vhci_reader_insert(struct vhci_reader *vr, const u8 *atr, size_t len)
 	vr->present = true;
 	spin_unlock(&vf->qlock);
 
-	scard_card_event(vr->reader, SCARD_PRESENT);
+	scard_card_event(vr->reader, SCARD_CARD_PRESENT);
 }

@@ -270,7 +270,7 @@ static int vhci_check_create(const struct scard_vhci_create *c)
 		return -EINVAL;
 
 	if (c->level > SCARD_VHCI_LEVEL_CHAR || !c->protocols ||
-	    (c->protocols & ~SCARD_PROTOCOL_TX) ||
+	    (c->protocols & ~SCARD_PROTO_TX) ||
 	    c->max_ifsd > SCARD_T1_IFS_MAX ||
 	    (c->mechanical & ~(SCARD_READER_SWALLOWS | SCARD_READER_EJECTS |
 			       SCARD_READER_CONFISCATES)) ||

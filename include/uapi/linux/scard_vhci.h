@@ -123,18 +123,18 @@ struct scard_vhci_msg {
 
 /**
  * struct scard_vhci_create - payload of SCARD_VHCI_CREATE
- * @vendor_name: SCARD_ATTR_VENDOR_NAME, NUL-padded
- * @ifd_type: SCARD_ATTR_VENDOR_IFD_TYPE, NUL-padded
- * @ifd_serial: SCARD_ATTR_VENDOR_IFD_SERIAL_NO, NUL-padded, may be empty
+ * @vendor_name: SCARD_TAG_VENDOR_NAME, NUL-padded
+ * @ifd_type: SCARD_TAG_VENDOR_IFD_TYPE, NUL-padded
+ * @ifd_serial: SCARD_TAG_VENDOR_IFD_SERIAL_NO, NUL-padded, may be empty
  * @level: SCARD_VHCI_LEVEL_APDU, _TPDU or _CHAR
- * @protocols: SCARD_PROTOCOL_T0 / _T1 the reader runs (at least one)
+ * @protocols: SCARD_PROTO_T0 / _T1 the reader runs (at least one)
  * @clk_default: default clock, kHz (0: 3580)
  * @clk_max: maximum clock, kHz (0: the default)
  * @rate_default: default data rate, bit/s (0: 9600)
  * @rate_max: maximum data rate, bit/s (0: the default)
  * @max_ifsd: largest T=1 IFSD, 1..254 (0: 254)
  * @mechanical: SCARD_READER_SWALLOWS / _EJECTS / _CONFISCATES
- * @ifd_version: SCARD_ATTR_VENDOR_IFD_VERSION
+ * @ifd_version: SCARD_TAG_VENDOR_IFD_VERSION
  * @reserved: must be zero
  */
 struct scard_vhci_create {

@@ -429,13 +429,13 @@ static void try_atr(const unsigned char *atr, unsigned int len)
 		goto remove;
 	}
 	switch (st.state) {
-	case SCARD_NEGOTIABLE:
-	case SCARD_SPECIFIC:
+	case SCARD_CARD_NEGOTIABLE:
+	case SCARD_CARD_SPECIFIC:
 		cnt.parsed++;
 		break;
-	case SCARD_POWERED:
+	case SCARD_CARD_POWERED:
 		memset(&proto, 0, sizeof(proto));
-		proto.mask = SCARD_PROTOCOL_TX;
+		proto.mask = SCARD_PROTO_TX;
 		err = ioctl(dfd, SCARD_IOC_SET_PROTOCOL, &proto) < 0 ? errno : 0;
 		if (err == EMEDIUMTYPE) {
 			cnt.rejected++;
@@ -548,7 +548,7 @@ static int create_reader(void)
 	strcpy(c.vendor_name, "scard");
 	strcpy(c.ifd_type, "atr corpus");
 	c.level = SCARD_VHCI_LEVEL_APDU;
-	c.protocols = SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1;
+	c.protocols = SCARD_PROTO_T0 | SCARD_PROTO_T1;
 	err = send_msg(SCARD_VHCI_CREATE, 0, 0, &c, sizeof(c), &wbuf);
 	if (!err)
 		err = recv_msg(&rbuf, MSG_WAIT_MS);
@@ -625,7 +625,7 @@ int main(int argc, char **argv)
 	   "every ATR parsed (NEGOTIABLE/SPECIFIC, %u) or rejected (POWERED, SET_PROTOCOL EMEDIUMTYPE, %u)",
 	   cnt.parsed, cnt.rejected);
 	ok(!cnt.remove_bad, "REMOVE after every card");
-	ok(st.state == SCARD_ABSENT &&
+	ok(st.state == SCARD_CARD_ABSENT &&
 	   st.events == 2ULL * (sane - cnt.insert_bad),
 	   "reader absent at the end, events counted every insertion and removal (%llu)",
 	   (unsigned long long)st.events);

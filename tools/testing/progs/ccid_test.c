@@ -140,7 +140,7 @@ static int xmit(const unsigned char *cmd, size_t len, __u32 flags)
 	struct scard_transmit t;
 
 	memset(&t, 0, sizeof(t));
-	t.protocol = SCARD_PROTOCOL_T0;
+	t.protocol = SCARD_PROTO_T0;
 	t.flags = flags;
 	t.send_buf = (unsigned long)cmd;
 	t.recv_buf = (unsigned long)rsp;
@@ -177,7 +177,7 @@ static int card_state(void)
 
 static int do_connect(void)
 {
-	struct scard_protocol sp = { .mask = SCARD_PROTOCOL_T0 };
+	struct scard_protocol sp = { .mask = SCARD_PROTO_T0 };
 	struct scard_power pw;
 	char atr[2 * SCARD_ATR_MAX + 1];
 	unsigned int i;
@@ -196,7 +196,7 @@ static int do_connect(void)
 		diag("SET_PROTOCOL: %s", ename(errno));
 		return 0;
 	}
-	return sp.selected == SCARD_PROTOCOL_T0;
+	return sp.selected == SCARD_PROTO_T0;
 }
 
 /* 80 10 00 P2 Le: Le bytes (256 for 00) and 90 00. */
@@ -467,7 +467,7 @@ static void suite_xfer(int argc, char **argv)
 		rl = parse_hex(argv[4], want, sizeof(want));
 	alarm(max / 1000 + 10);
 
-	if (card_state() != SCARD_SPECIFIC && !do_connect())
+	if (card_state() != SCARD_CARD_SPECIFIC && !do_connect())
 		diag("connect failed");
 	t = now_ms();
 	err = xmit(cmd, cl, flags);

@@ -127,7 +127,7 @@ static unsigned int card_state(void)
 
 	memset(&st, 0, sizeof(st));
 	if (ioctl(fd, SCARD_IOC_GET_STATE, &st))
-		return SCARD_UNKNOWN;
+		return SCARD_CARD_UNKNOWN;
 	return st.state;
 }
 
@@ -222,8 +222,8 @@ static void use_selected(void)
 	memset(&st, 0, sizeof(st));
 	ioctl(fd, SCARD_IOC_GET_STATE, &st);
 	proto = st.protocol;
-	xflags = proto == SCARD_PROTOCOL_T0 ? SCARD_TRANSMIT_APDU : 0;
-	diag("protocol T=%d", proto == SCARD_PROTOCOL_T1);
+	xflags = proto == SCARD_PROTO_T0 ? SCARD_TRANSMIT_APDU : 0;
+	diag("protocol T=%d", proto == SCARD_PROTO_T1);
 }
 
 static int connect(__u32 mask)
@@ -252,7 +252,7 @@ static void suite_card(int t0, int nad, int tpdu)
 	size_t i;
 	int err;
 
-	proto = t0 ? SCARD_PROTOCOL_T0 : SCARD_PROTOCOL_T1;
+	proto = t0 ? SCARD_PROTO_T0 : SCARD_PROTO_T1;
 	if (connect(proto))
 		return;
 	xflags = t0 ? SCARD_TRANSMIT_APDU : 0;
@@ -368,7 +368,7 @@ static void suite_mute(int atr)
 	ok(!err, "mute card: the reset works");
 	if (err)
 		return;
-	err = set_protocol(SCARD_PROTOCOL_TX);
+	err = set_protocol(SCARD_PROTO_TX);
 	if (err) {
 		ok(err == ETIMEDOUT || err == EPROTO,
 		   "mute card: SET_PROTOCOL fails (%s)", ename(err));
@@ -387,7 +387,7 @@ static void suite_slow(long ms)
 	long t;
 	int err;
 
-	if (connect(SCARD_PROTOCOL_TX))
+	if (connect(SCARD_PROTO_TX))
 		return;
 	use_selected();
 	t = now_ms();
@@ -405,7 +405,7 @@ static void suite_robust(int count)
 	int i, good = 0, err = 0;
 	size_t j, n;
 
-	if (connect(SCARD_PROTOCOL_TX))
+	if (connect(SCARD_PROTO_TX))
 		return;
 	use_selected();
 	for (i = 0; i < count; i++) {
@@ -437,7 +437,7 @@ static void suite_broken(void)
 	long t;
 	int err;
 
-	if (connect(SCARD_PROTOCOL_TX))
+	if (connect(SCARD_PROTO_TX))
 		return;
 	use_selected();
 	t = now_ms();
@@ -455,7 +455,7 @@ static void suite_remove(int n)
 {
 	int i, err = 0, state = 0;
 
-	if (connect(SCARD_PROTOCOL_TX))
+	if (connect(SCARD_PROTO_TX))
 		return;
 	use_selected();
 	for (i = 0; i < n; i++) {
@@ -468,11 +468,11 @@ static void suite_remove(int n)
 		diag("command %d: %s", i + 1, ename(err));
 	for (i = 0; i < 50; i++) {
 		state = card_state();
-		if (state == SCARD_ABSENT)
+		if (state == SCARD_CARD_ABSENT)
 			break;
 		sleep_ms(100);
 	}
-	ok(state == SCARD_ABSENT, "the card is gone after %d commands", n);
+	ok(state == SCARD_CARD_ABSENT, "the card is gone after %d commands", n);
 	err = xmit("00A4000C023F00");
 	ok(err == ENOMEDIUM, "TRANSMIT without the card: %s", ename(err));
 }
@@ -578,8 +578,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(suite, "vendor"))
 		suite_vendor();
 	else if (!strcmp(suite, "probe") && argc == 4)
-		return probe(!strcmp(argv[3], "t0") ? SCARD_PROTOCOL_T0 :
-			     SCARD_PROTOCOL_T1);
+		return probe(!strcmp(argv[3], "t0") ? SCARD_PROTO_T0 :
+			     SCARD_PROTO_T1);
 	else
 		print_usage();
 	close(fd);

@@ -205,7 +205,7 @@ static int vhci_reader(int *vfd)
 	strcpy(c.vendor_name, "scard");
 	strcpy(c.ifd_type, "bench");
 	c.level = SCARD_VHCI_LEVEL_APDU;
-	c.protocols = SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1;
+	c.protocols = SCARD_PROTO_T0 | SCARD_PROTO_T1;
 	err = send_msg(*vfd, &wbuf, SCARD_VHCI_CREATE, 0, &c, sizeof(c));
 	if (!err) {
 		p.fd = *vfd;
@@ -273,7 +273,7 @@ static int transmit(int fd)
 	struct scard_transmit t;
 
 	memset(&t, 0, sizeof(t));
-	t.protocol = SCARD_PROTOCOL_T1;
+	t.protocol = SCARD_PROTO_T1;
 	t.send_buf = (uintptr_t)cmd;
 	t.send_len = sizeof(cmd);
 	t.recv_buf = (uintptr_t)buf;
@@ -425,7 +425,7 @@ static int bench_apdu(const char *name, const char *dev)
 	memset(&pw, 0, sizeof(pw));
 	pw.disposition = SCARD_COLD_RESET;
 	memset(&proto, 0, sizeof(proto));
-	proto.mask = SCARD_PROTOCOL_T1;
+	proto.mask = SCARD_PROTO_T1;
 	if (ioctl(fd, SCARD_IOC_POWER, &pw) < 0 ||
 	    ioctl(fd, SCARD_IOC_SET_PROTOCOL, &proto) < 0) {
 		ok(0, "%s: power and select T=1: %s", name, ename(errno));

@@ -19,7 +19,7 @@
 
 static int connect_t0(int fd)
 {
-	struct scard_protocol sp = { .mask = SCARD_PROTOCOL_T0 };
+	struct scard_protocol sp = { .mask = SCARD_PROTO_T0 };
 	struct scard_power pw = { .disposition = SCARD_COLD_RESET };
 
 	if (ioctl(fd, SCARD_IOC_POWER, &pw)) {
@@ -38,7 +38,7 @@ static int transmit(int fd)
 	static const unsigned char apdu[] = BENCH_APDU;
 	unsigned char rsp[258];
 	struct scard_transmit t = {
-		.protocol = SCARD_PROTOCOL_T0,
+		.protocol = SCARD_PROTO_T0,
 		.send_buf = (uintptr_t)apdu,
 		.send_len = sizeof(apdu),
 		.recv_buf = (uintptr_t)rsp,

@@ -70,33 +70,33 @@ static void bad_inner_pointers(int fd)
 	__u32 len;
 
 	len = 16;
-	ok_err(get_attr(fd, SCARD_ATTR_VENDOR_NAME, NULL, &len), EFAULT,
+	ok_err(get_attr(fd, SCARD_TAG_VENDOR_NAME, NULL, &len), EFAULT,
 	       "GET_ATTRIBUTE to a NULL buffer: EFAULT");
 	len = 16;
-	ok_err(get_attr(fd, SCARD_ATTR_VENDOR_NAME, unmapped, &len), EFAULT,
+	ok_err(get_attr(fd, SCARD_TAG_VENDOR_NAME, unmapped, &len), EFAULT,
 	       "GET_ATTRIBUTE to an unmapped buffer: EFAULT");
 	memset(&a, 0, sizeof(a));
-	a.tag = SCARD_ATTR_SUPRESS_T1_IFS_REQUEST;
+	a.tag = SCARD_TAG_SUPRESS_T1_IFS_REQUEST;
 	a.len = 4;
 	a.data = uptr(unmapped);
 	ok_err(ioctl(fd, SCARD_IOC_SET_ATTRIBUTE, &a), EFAULT,
 	       "SET_ATTRIBUTE from an unmapped buffer: EFAULT");
 
-	transmit_init(&t, SCARD_PROTOCOL_T1, NULL, 7, resp, sizeof(resp));
+	transmit_init(&t, SCARD_PROTO_T1, NULL, 7, resp, sizeof(resp));
 	ok_err(ioctl(fd, SCARD_IOC_TRANSMIT, &t), EFAULT,
 	       "TRANSMIT from a NULL command: EFAULT");
-	transmit_init(&t, SCARD_PROTOCOL_T1, unmapped, 7, resp, sizeof(resp));
+	transmit_init(&t, SCARD_PROTO_T1, unmapped, 7, resp, sizeof(resp));
 	ok_err(ioctl(fd, SCARD_IOC_TRANSMIT, &t), EFAULT,
 	       "TRANSMIT from an unmapped command: EFAULT");
-	transmit_init(&t, SCARD_PROTOCOL_T1, straddle + page_size - 3, 7, resp,
+	transmit_init(&t, SCARD_PROTO_T1, straddle + page_size - 3, 7, resp,
 		      sizeof(resp));
 	ok_err(ioctl(fd, SCARD_IOC_TRANSMIT, &t), EFAULT,
 	       "TRANSMIT from a command running into an unmapped page: EFAULT");
-	transmit_init(&t, SCARD_PROTOCOL_T1, apdu, sizeof(apdu), NULL,
+	transmit_init(&t, SCARD_PROTO_T1, apdu, sizeof(apdu), NULL,
 		      sizeof(resp));
 	ok_err(ioctl(fd, SCARD_IOC_TRANSMIT, &t), EFAULT,
 	       "TRANSMIT to a NULL response buffer: EFAULT");
-	transmit_init(&t, SCARD_PROTOCOL_T1, apdu, sizeof(apdu), unmapped,
+	transmit_init(&t, SCARD_PROTO_T1, apdu, sizeof(apdu), unmapped,
 		      sizeof(resp));
 	ok_err(ioctl(fd, SCARD_IOC_TRANSMIT, &t), EFAULT,
 	       "TRANSMIT to an unmapped response buffer: EFAULT");
@@ -125,27 +125,27 @@ static void bad_reserved(int fd, int idx)
 	int bad;
 
 	for (i = 0, bad = 0; i < sizeof(t.reserved); i++) {
-		transmit_init(&t, SCARD_PROTOCOL_T1, apdu, sizeof(apdu), resp,
+		transmit_init(&t, SCARD_PROTO_T1, apdu, sizeof(apdu), resp,
 			      sizeof(resp));
 		t.reserved[i] = 1;
 		if (ioctl(fd, SCARD_IOC_TRANSMIT, &t) == 0 || errno != EINVAL)
 			bad++;
 	}
 	ok(!bad, "TRANSMIT with any reserved byte set: EINVAL");
-	transmit_init(&t, SCARD_PROTOCOL_T1, apdu, sizeof(apdu), resp,
+	transmit_init(&t, SCARD_PROTO_T1, apdu, sizeof(apdu), resp,
 		      sizeof(resp));
 	t.flags = 0x80000000;
 	ok_err(ioctl(fd, SCARD_IOC_TRANSMIT, &t), EINVAL,
 	       "TRANSMIT with an unknown flag: EINVAL");
 
 	memset(&a, 0, sizeof(a));
-	a.tag = SCARD_ATTR_VENDOR_NAME;
+	a.tag = SCARD_TAG_VENDOR_NAME;
 	a.len = sizeof(buf);
 	a.data = uptr(buf);
 	a.reserved = 1;
 	ok_err(ioctl(fd, SCARD_IOC_GET_ATTRIBUTE, &a), EINVAL,
 	       "GET_ATTRIBUTE with reserved set: EINVAL");
-	a.tag = SCARD_ATTR_SUPRESS_T1_IFS_REQUEST;
+	a.tag = SCARD_TAG_SUPRESS_T1_IFS_REQUEST;
 	a.len = sizeof(val);
 	a.data = uptr(&val);
 	ok_err(ioctl(fd, SCARD_IOC_SET_ATTRIBUTE, &a), EINVAL,
@@ -187,42 +187,42 @@ static void bad_lengths(int fd, int idx)
 	const size_t big_len = 1 << 20;
 
 	/* output too small: ENOSPC and the size needed */
-	transmit_init(&t, SCARD_PROTOCOL_T1, apdu, sizeof(apdu), resp, 0);
+	transmit_init(&t, SCARD_PROTO_T1, apdu, sizeof(apdu), resp, 0);
 	ok_err(ioctl(fd, SCARD_IOC_TRANSMIT, &t), ENOSPC,
 	       "TRANSMIT with no response space: ENOSPC");
 	ok_eq(t.recv_len, sizeof(apdu) + 2, "the needed size is reported");
-	transmit_init(&t, SCARD_PROTOCOL_T1, apdu, sizeof(apdu), resp,
+	transmit_init(&t, SCARD_PROTO_T1, apdu, sizeof(apdu), resp,
 		      sizeof(apdu) + 1);
 	ok_err(ioctl(fd, SCARD_IOC_TRANSMIT, &t), ENOSPC,
 	       "TRANSMIT with one byte too few: ENOSPC");
 	need = t.recv_len;
 	ok_eq(need, sizeof(apdu) + 2, "the needed size is reported");
-	transmit_init(&t, SCARD_PROTOCOL_T1, apdu, sizeof(apdu), resp, need);
+	transmit_init(&t, SCARD_PROTO_T1, apdu, sizeof(apdu), resp, need);
 	ok_err(ioctl(fd, SCARD_IOC_TRANSMIT, &t), 0,
 	       "TRANSMIT with the reported size");
 	ok(is_echo(apdu, sizeof(apdu), resp, t.recv_len),
 	   "and the response is right");
 
 	len = 0;
-	ok_err(get_attr(fd, SCARD_ATTR_VENDOR_NAME, NULL, &len), ENOSPC,
+	ok_err(get_attr(fd, SCARD_TAG_VENDOR_NAME, NULL, &len), ENOSPC,
 	       "GET_ATTRIBUTE VENDOR_NAME into 0 bytes: ENOSPC");
 	ok_eq(len, 5, "the needed size is reported");
 	len = 2;
-	ok_err(get_attr(fd, SCARD_ATTR_VENDOR_NAME, buf, &len), ENOSPC,
+	ok_err(get_attr(fd, SCARD_TAG_VENDOR_NAME, buf, &len), ENOSPC,
 	       "GET_ATTRIBUTE VENDOR_NAME into 2 bytes: ENOSPC");
 	ok_eq(len, 5, "the needed size is reported");
 	len = 3;
-	ok_err(get_attr(fd, SCARD_ATTR_MAX_IFSD, buf, &len), ENOSPC,
+	ok_err(get_attr(fd, SCARD_TAG_MAX_IFSD, buf, &len), ENOSPC,
 	       "GET_ATTRIBUTE MAX_IFSD into 3 bytes: ENOSPC");
 	ok_eq(len, 4, "the needed size is reported");
 	len = 1;
-	ok_err(get_attr(fd, SCARD_ATTR_ATR_STRING, buf, &len), ENOSPC,
+	ok_err(get_attr(fd, SCARD_TAG_ATR_STRING, buf, &len), ENOSPC,
 	       "GET_ATTRIBUTE ATR_STRING into 1 byte: ENOSPC");
 	need = len;
 	ok(need >= sizeof(atr_t1) && need <= SCARD_ATR_MAX,
 	   "the needed size is reported");
 	diag("ATR_STRING needs %u bytes", need);
-	ok_err(get_attr(fd, SCARD_ATTR_ATR_STRING, buf, &len), 0,
+	ok_err(get_attr(fd, SCARD_TAG_ATR_STRING, buf, &len), 0,
 	       "GET_ATTRIBUTE ATR_STRING with the reported size");
 
 	len = 2;
@@ -236,7 +236,7 @@ static void bad_lengths(int fd, int idx)
 		ok(0, "calloc");
 		return;
 	}
-	transmit_init(&t, SCARD_PROTOCOL_T1, big, SCARD_MAX_SEND + 1, resp,
+	transmit_init(&t, SCARD_PROTO_T1, big, SCARD_MAX_SEND + 1, resp,
 		      sizeof(resp));
 	ok_err(ioctl(fd, SCARD_IOC_TRANSMIT, &t), EMSGSIZE,
 	       "TRANSMIT of SCARD_MAX_SEND + 1 bytes: EMSGSIZE");
@@ -251,7 +251,7 @@ static void bad_lengths(int fd, int idx)
 		      &len), EMSGSIZE,
 	       "VENDOR with SCARD_VENDOR_MAX_BUF + 1 input bytes: EMSGSIZE");
 	memset(&a, 0, sizeof(a));
-	a.tag = SCARD_ATTR_SUPRESS_T1_IFS_REQUEST;
+	a.tag = SCARD_TAG_SUPRESS_T1_IFS_REQUEST;
 	a.len = big_len;
 	a.data = uptr(big);
 	ok_err(ioctl(fd, SCARD_IOC_SET_ATTRIBUTE, &a), EMSGSIZE,
@@ -273,29 +273,36 @@ static void bad_values(int fd, int idx)
 	len = sizeof(buf);
 	ok_err(vendor(fd, SCARD_VENDOR_CODE_MAX + 1, "a", 1, buf, &len), EINVAL,
 	       "VENDOR code above SCARD_VENDOR_CODE_MAX: EINVAL");
-	ok_eq(echo(fd, SCARD_PROTOCOL_T0, 0, 7), EBADFD,
+	ok_eq(echo(fd, SCARD_PROTO_T0, 0, 7), EBADFD,
 	      "TRANSMIT T=0 while T=1 is selected: EBADFD");
-	ok_eq(echo(fd, SCARD_PROTOCOL_UNDEFINED, 0, 7), EBADFD,
+	ok_eq(echo(fd, SCARD_PROTO_UNDEFINED, 0, 7), EBADFD,
 	      "TRANSMIT protocol 0: EBADFD");
-	ok_eq(echo(fd, SCARD_PROTOCOL_RAW, 0, 7), EBADFD,
+	ok_eq(echo(fd, SCARD_PROTO_RAW, 0, 7), EBADFD,
 	      "TRANSMIT RAW while T=1 is selected: EBADFD");
 	ok_err(get_perf(fd, 0x7ffe00ff, &value), EINVAL,
 	       "GET_PERF_CNTR of an unknown tag: EINVAL");
 	ok_err(set_protocol(fd, 0, &selected), EINVAL,
 	       "SET_PROTOCOL with an empty mask: EINVAL");
-	ok_err(set_protocol(fd, SCARD_PROTOCOL_T1 | 0x100, &selected), EINVAL,
+	ok_err(set_protocol(fd, SCARD_PROTO_T1 | 0x100, &selected), EINVAL,
 	       "SET_PROTOCOL with an unknown bit: EINVAL");
+	{
+		struct scard_protocol pr = { .mask = SCARD_PROTO_T1,
+					     .reserved = 1 };
+
+		ok_err(ioctl(fd, SCARD_IOC_SET_PROTOCOL, &pr), EINVAL,
+		       "SET_PROTOCOL with a reserved field set: EINVAL");
+	}
 
 	/* TRANSMIT in every state that is not SPECIFIC */
 	ok_err(power(fd, SCARD_COLD_RESET, &pw), 0, "POWER cold reset");
-	ok_eq(echo(fd, SCARD_PROTOCOL_T1, 0, 7), EBADFD,
+	ok_eq(echo(fd, SCARD_PROTO_T1, 0, 7), EBADFD,
 	      "TRANSMIT before SET_PROTOCOL: EBADFD");
 	ctl_ok("remove %d", idx);
 	ctl_ok("insert %d", idx);
-	ok_eq(echo(fd, SCARD_PROTOCOL_T1, 0, 7), EBADFD,
+	ok_eq(echo(fd, SCARD_PROTO_T1, 0, 7), EBADFD,
 	      "TRANSMIT to an unpowered card: EBADFD");
 	ctl_ok("remove %d", idx);
-	ok_eq(echo(fd, SCARD_PROTOCOL_T1, 0, 7), ENOMEDIUM,
+	ok_eq(echo(fd, SCARD_PROTO_T1, 0, 7), ENOMEDIUM,
 	      "TRANSMIT without card: ENOMEDIUM");
 	card_ready(idx, fd);
 }
@@ -333,7 +340,7 @@ void test_badinput(char **argv)
 	bad_values(fd, idx);
 	bad_ioctl_numbers(fd);
 	card_ready(idx, fd);
-	ok_err(echo(fd, SCARD_PROTOCOL_T1, 9, 9) ? -1 : 0, 0,
+	ok_err(echo(fd, SCARD_PROTO_T1, 9, 9) ? -1 : 0, 0,
 	       "the reader still works");
 out:
 	close(fd);

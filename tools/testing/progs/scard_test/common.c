@@ -348,12 +348,12 @@ int card_ready(int idx, int fd)
 	if (ctl_ok("insert %d %s", idx, ATR_HEX))
 		return -1;
 	if (power(fd, SCARD_COLD_RESET, &pw) < 0 ||
-	    set_protocol(fd, SCARD_PROTOCOL_TX, &selected) < 0) {
+	    set_protocol(fd, SCARD_PROTO_TX, &selected) < 0) {
 		ok(0, "card in reader %d powered and in T=1: %s", idx,
 		   ename(errno));
 		return -1;
 	}
-	if (selected != SCARD_PROTOCOL_T1) {
+	if (selected != SCARD_PROTO_T1) {
 		ok(0, "card in reader %d in T=1: selected 0x%x", idx, selected);
 		return -1;
 	}
@@ -422,7 +422,7 @@ int job_transmit(struct job *job)
 
 	alarm(job->timeout);
 	for (i = 0; i < job->count; i++) {
-		err = echo(job->fd, SCARD_PROTOCOL_T1, job->seed + i, 5 + i);
+		err = echo(job->fd, SCARD_PROTO_T1, job->seed + i, 5 + i);
 		if (err)
 			return err;
 	}

@@ -70,7 +70,7 @@ static void conc_exclusive(int idx)
 	ok_err(open(path, O_RDWR), EBUSY, "open while opened O_EXCL: EBUSY");
 	ok_err(open(path, O_RDWR | O_EXCL), EBUSY,
 	       "O_EXCL open while opened O_EXCL: EBUSY");
-	check_state(ex, SCARD_SPECIFIC, "the exclusive opener works");
+	check_state(ex, SCARD_CARD_SPECIFIC, "the exclusive opener works");
 	close(ex);
 	fd = open(path, O_RDWR);
 	ok(fd >= 0, "open after the exclusive opener closed");
@@ -111,11 +111,11 @@ static void conc_pending(int fd, int idx)
 	if (ctl_ok("pending %d 3000", idx))
 		goto out;
 	pid = start_transmit(&job, idx);
-	ok_eq(echo(fd, SCARD_PROTOCOL_T1, 1, 5), EBUSY,
+	ok_eq(echo(fd, SCARD_PROTO_T1, 1, 5), EBUSY,
 	      "TRANSMIT while another one is pending: EBUSY");
 	ok_err(power(fd, SCARD_WARM_RESET, &pw), EBUSY,
 	       "POWER while a TRANSMIT is pending: EBUSY");
-	ok_err(set_protocol(fd, SCARD_PROTOCOL_TX, &selected), EBUSY,
+	ok_err(set_protocol(fd, SCARD_PROTO_TX, &selected), EBUSY,
 	       "SET_PROTOCOL while a TRANSMIT is pending: EBUSY");
 	len = sizeof(buf);
 	ok_err(vendor(fd, TR_VENDOR_ECHO, "a", 1, buf, &len), EBUSY,
@@ -123,15 +123,15 @@ static void conc_pending(int fd, int idx)
 	ok_err(ioctl(fd, SCARD_IOC_IS_ABSENT), EBUSY,
 	       "IS_ABSENT while a TRANSMIT is pending: EBUSY");
 	len = sizeof(buf);
-	ok_err(get_attr(fd, SCARD_ATTR_VENDOR_NAME, buf, &len), EBUSY,
+	ok_err(get_attr(fd, SCARD_TAG_VENDOR_NAME, buf, &len), EBUSY,
 	       "GET_ATTRIBUTE while a TRANSMIT is pending: EBUSY");
-	check_state(fd, SCARD_SPECIFIC, "GET_STATE while a TRANSMIT is pending");
+	check_state(fd, SCARD_CARD_SPECIFIC, "GET_STATE while a TRANSMIT is pending");
 	ok_err(get_last_error(fd, &len, &selected), 0,
 	       "GET_LAST_ERROR while a TRANSMIT is pending");
 	ok_err(get_perf(fd, SCARD_PERF_NUM_TRANSMISSIONS, &value), 0,
 	       "GET_PERF_CNTR while a TRANSMIT is pending");
 	ok_eq(reap(pid, 10), 0, "the pending TRANSMIT completes with its answer");
-	ok_eq(echo(fd, SCARD_PROTOCOL_T1, 1, 5), 0,
+	ok_eq(echo(fd, SCARD_PROTO_T1, 1, 5), 0,
 	      "TRANSMIT after the completion");
 
 	/* a signal does not cut a pending request short */
@@ -145,14 +145,14 @@ static void conc_pending(int fd, int idx)
 	pid = start_transmit(&job, idx);
 	kill(pid, SIGKILL);
 	ok_eq(reap(pid, 10), -1, "the caller of a pending TRANSMIT is killed");
-	ok_eq(echo(fd, SCARD_PROTOCOL_T1, 1, 5), EBUSY,
+	ok_eq(echo(fd, SCARD_PROTO_T1, 1, 5), EBUSY,
 	      "TRANSMIT while the orphaned one is pending: EBUSY");
 	for (i = 0, err = EBUSY; i < 100 && err == EBUSY; i++) {
 		sleep_ms(100);
-		err = echo(fd, SCARD_PROTOCOL_T1, 1, 5);
+		err = echo(fd, SCARD_PROTO_T1, 1, 5);
 	}
 	ok_eq(err, 0, "TRANSMIT once the driver completed the orphaned one");
-	check_state(fd, SCARD_SPECIFIC, "the card is still in T=1");
+	check_state(fd, SCARD_CARD_SPECIFIC, "the card is still in T=1");
 
 	/* the card goes while a TRANSMIT is pending or running */
 	ctl_ok("pending %d 3000", idx);
@@ -214,10 +214,10 @@ static int job_use_card(struct job *job)
 	while (!stopped(job)) {
 		err = power(job->fd, SCARD_COLD_RESET, &pw) ? errno : 0;
 		if (!err)
-			err = set_protocol(job->fd, SCARD_PROTOCOL_TX,
+			err = set_protocol(job->fd, SCARD_PROTO_TX,
 					   &selected) ? errno : 0;
 		if (!err)
-			err = echo(job->fd, SCARD_PROTOCOL_T1, 3, 9);
+			err = echo(job->fd, SCARD_PROTO_T1, 3, 9);
 		if (err && !stress_allowed(err))
 			return err;
 	}
@@ -237,7 +237,7 @@ static int job_watch(struct job *job)
 		poll_now(job->fd, 10);
 		if (get_state(job->fd, &st))
 			return errno;
-		if (st.events < events || st.state > SCARD_SPECIFIC)
+		if (st.events < events || st.state > SCARD_CARD_SPECIFIC)
 			return BAD_DATA;
 		events = st.events;
 		err = ioctl(job->fd, events & 1 ? SCARD_IOC_IS_PRESENT :
@@ -285,7 +285,7 @@ static void conc_stress(int fd, int idx)
 	get_state(fd, &st);
 	ok_eq(st.events - events, 100, "every change counted once");
 	ok(!card_ready(idx, fd), "the card still works");
-	ok_eq(echo(fd, SCARD_PROTOCOL_T1, 8, 8), 0, "TRANSMIT after the storm");
+	ok_eq(echo(fd, SCARD_PROTO_T1, 8, 8), 0, "TRANSMIT after the storm");
 	close(use.fd);
 	close(watch.fd);
 }

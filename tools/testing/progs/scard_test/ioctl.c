@@ -12,14 +12,14 @@ struct attr_check {
 	__u32 value;
 };
 
-#define ATTR(tag, value)	{ SCARD_ATTR_##tag, #tag, value }
+#define ATTR(tag, value)	{ SCARD_TAG_##tag, #tag, value }
 
 static void ioctl_attributes(int fd, int idx)
 {
 	const struct attr_check ints[] = {
 		ATTR(VENDOR_IFD_VERSION, TR_VERSION),
 		ATTR(CHANNEL_ID, SCARD_READER_TYPE_VENDOR << 16 | idx),
-		ATTR(PROTOCOL_TYPES, SCARD_PROTOCOL_TX),
+		ATTR(PROTOCOL_TYPES, SCARD_PROTO_TX),
 		ATTR(DEFAULT_CLK, 3580),
 		ATTR(MAX_CLK, 4000),
 		ATTR(DEFAULT_DATA_RATE, 9600),
@@ -29,7 +29,7 @@ static void ioctl_attributes(int fd, int idx)
 		     SCARD_READER_EJECTS | SCARD_READER_CONFISCATES),
 		ATTR(DEVICE_UNIT, idx),
 		ATTR(POWER_MGMT_SUPPORT, 0),
-		ATTR(CURRENT_PROTOCOL_TYPE, SCARD_PROTOCOL_T1),
+		ATTR(CURRENT_PROTOCOL_TYPE, SCARD_PROTO_T1),
 		ATTR(CURRENT_F, 372),
 		ATTR(CURRENT_D, 1),
 		ATTR(CURRENT_N, 0),
@@ -42,31 +42,31 @@ static void ioctl_attributes(int fd, int idx)
 		ATTR(ICC_TYPE_PER_ATR, 1),
 	};
 	const __u32 answered[] = {
-		SCARD_ATTR_CURRENT_CLK, SCARD_ATTR_CURRENT_W,
-		SCARD_ATTR_CURRENT_IFSD, SCARD_ATTR_CURRENT_BWT,
-		SCARD_ATTR_CURRENT_CWT,
+		SCARD_TAG_CURRENT_CLK, SCARD_TAG_CURRENT_W,
+		SCARD_TAG_CURRENT_IFSD, SCARD_TAG_CURRENT_BWT,
+		SCARD_TAG_CURRENT_CWT,
 	};
 	char serial[16], buf[64];
 	unsigned int i;
 	__u32 len, val;
 
 	len = sizeof(buf);
-	ok_err(get_attr(fd, SCARD_ATTR_VENDOR_NAME, buf, &len), 0,
+	ok_err(get_attr(fd, SCARD_TAG_VENDOR_NAME, buf, &len), 0,
 	       "GET_ATTRIBUTE VENDOR_NAME");
 	ok(len == 5 && !memcmp(buf, "scard", 5), "VENDOR_NAME is \"scard\"");
 	len = sizeof(buf);
-	ok_err(get_attr(fd, SCARD_ATTR_VENDOR_IFD_TYPE, buf, &len), 0,
+	ok_err(get_attr(fd, SCARD_TAG_VENDOR_IFD_TYPE, buf, &len), 0,
 	       "GET_ATTRIBUTE VENDOR_IFD_TYPE");
 	ok(len == 11 && !memcmp(buf, "test reader", 11),
 	   "VENDOR_IFD_TYPE is \"test reader\"");
 	snprintf(serial, sizeof(serial), "TR-%d", idx);
 	len = sizeof(buf);
-	ok_err(get_attr(fd, SCARD_ATTR_VENDOR_IFD_SERIAL_NO, buf, &len), 0,
+	ok_err(get_attr(fd, SCARD_TAG_VENDOR_IFD_SERIAL_NO, buf, &len), 0,
 	       "GET_ATTRIBUTE VENDOR_IFD_SERIAL_NO");
 	ok(len == strlen(serial) && !memcmp(buf, serial, len),
 	   "VENDOR_IFD_SERIAL_NO is \"%s\"", serial);
 	len = sizeof(buf);
-	ok_err(get_attr(fd, SCARD_ATTR_ATR_STRING, buf, &len), 0,
+	ok_err(get_attr(fd, SCARD_TAG_ATR_STRING, buf, &len), 0,
 	       "GET_ATTRIBUTE ATR_STRING");
 	ok(len == sizeof(atr_t1) && !memcmp(buf, atr_t1, len),
 	   "ATR_STRING is the card's ATR");
@@ -110,12 +110,12 @@ static void ioctl_set_attribute(int fd)
 	__u32 val = 1;
 
 	memset(&a, 0, sizeof(a));
-	a.tag = SCARD_ATTR_SUPRESS_T1_IFS_REQUEST;
+	a.tag = SCARD_TAG_SUPRESS_T1_IFS_REQUEST;
 	a.len = sizeof(val);
 	a.data = uptr(&val);
 	ok_err(ioctl(fd, SCARD_IOC_SET_ATTRIBUTE, &a), 0,
 	       "SET_ATTRIBUTE SUPRESS_T1_IFS_REQUEST");
-	a.tag = SCARD_ATTR_VENDOR_NAME;
+	a.tag = SCARD_TAG_VENDOR_NAME;
 	ok_err(ioctl(fd, SCARD_IOC_SET_ATTRIBUTE, &a), EOPNOTSUPP,
 	       "SET_ATTRIBUTE VENDOR_NAME: EOPNOTSUPP");
 }
@@ -126,15 +126,15 @@ static void ioctl_transmit(int fd)
 	struct scard_transmit t;
 	const __u32 big_len = SCARD_MAX_RECV - 2;
 
-	ok_err(echo(fd, SCARD_PROTOCOL_T1, 1, 7) ? -1 : 0, 0,
+	ok_err(echo(fd, SCARD_PROTO_T1, 1, 7) ? -1 : 0, 0,
 	       "TRANSMIT T=1: the card answers");
-	transmit_init(&t, SCARD_PROTOCOL_T1, apdu, sizeof(apdu), resp,
+	transmit_init(&t, SCARD_PROTO_T1, apdu, sizeof(apdu), resp,
 		      sizeof(apdu) + 2);
 	ok_err(ioctl(fd, SCARD_IOC_TRANSMIT, &t), 0,
 	       "TRANSMIT with a response buffer of the exact size");
 	ok(is_echo(apdu, sizeof(apdu), resp, t.recv_len),
 	   "TRANSMIT response is the command and 90 00");
-	transmit_init(&t, SCARD_PROTOCOL_T1, apdu, sizeof(apdu), resp,
+	transmit_init(&t, SCARD_PROTO_T1, apdu, sizeof(apdu), resp,
 		      sizeof(resp));
 	t.flags = SCARD_TRANSMIT_APDU;
 	t.nad = 0x12;
@@ -148,7 +148,7 @@ static void ioctl_transmit(int fd)
 		goto out;
 	}
 	make_cmd(big, big_len, 3);
-	transmit_init(&t, SCARD_PROTOCOL_T1, big, big_len, big_resp,
+	transmit_init(&t, SCARD_PROTO_T1, big, big_len, big_resp,
 		      SCARD_MAX_RECV);
 	ok_err(ioctl(fd, SCARD_IOC_TRANSMIT, &t), 0,
 	       "TRANSMIT of %u bytes, response of SCARD_MAX_RECV", big_len);
@@ -202,7 +202,7 @@ static void ioctl_perf(int fd, int idx)
 	if (ctl_ok("delay %d 20", idx))
 		return;
 	for (i = 0; i < 3 && !err; i++)
-		err = echo(fd, SCARD_PROTOCOL_T1, i, 10 * (i + 1));
+		err = echo(fd, SCARD_PROTO_T1, i, 10 * (i + 1));
 	ok_err(err ? -1 : 0, 0, "3 TRANSMITs of 10, 20, 30 bytes, 20 ms each");
 	ctl("delay %d 0", idx);
 	for (i = 0; i < ARRAY_SIZE(tags); i++)
@@ -222,18 +222,18 @@ static void ioctl_last_error(int fd, int idx)
 
 	if (ctl_ok("fail %d transmit %d", idx, EIO))
 		return;
-	ok_eq(echo(fd, SCARD_PROTOCOL_T1, 0, 5), EIO,
+	ok_eq(echo(fd, SCARD_PROTO_T1, 0, 5), EIO,
 	      "TRANSMIT fails with the reader's EIO");
 	ok_err(get_last_error(fd, &error, &reserved), 0, "GET_LAST_ERROR");
 	ok_eq(error, EIO, "last error is EIO");
 	ok_eq(reserved, 0, "GET_LAST_ERROR zeroes reserved");
 	ctl_ok("fail %d transmit %d", idx, ETIMEDOUT);
-	ok_eq(echo(fd, SCARD_PROTOCOL_T1, 0, 5), ETIMEDOUT,
+	ok_eq(echo(fd, SCARD_PROTO_T1, 0, 5), ETIMEDOUT,
 	      "TRANSMIT fails with the reader's ETIMEDOUT");
 	get_last_error(fd, &error, &reserved);
 	ok_eq(error, ETIMEDOUT, "last error is ETIMEDOUT");
 	ctl_ok("fail %d transmit 0", idx);
-	ok_err(echo(fd, SCARD_PROTOCOL_T1, 0, 5) ? -1 : 0, 0,
+	ok_err(echo(fd, SCARD_PROTO_T1, 0, 5) ? -1 : 0, 0,
 	       "TRANSMIT works again");
 }
 
@@ -245,19 +245,19 @@ static void ioctl_power(int fd, int idx)
 	ok_err(power(fd, SCARD_WARM_RESET, &pw), 0, "POWER warm reset");
 	ok(pw.atr_len == sizeof(atr_t1) && !memcmp(pw.atr, atr_t1, pw.atr_len),
 	   "warm reset returns the ATR");
-	check_state(fd, SCARD_NEGOTIABLE, "after a warm reset");
-	ok_err(set_protocol(fd, SCARD_PROTOCOL_T0, &selected), 0,
+	check_state(fd, SCARD_CARD_NEGOTIABLE, "after a warm reset");
+	ok_err(set_protocol(fd, SCARD_PROTO_T0, &selected), 0,
 	       "SET_PROTOCOL T=0");
-	ok_eq(selected, SCARD_PROTOCOL_T0, "T=0 selected");
-	ok_eq(ctl_value(idx, "protocol"), SCARD_PROTOCOL_T0,
+	ok_eq(selected, SCARD_PROTO_T0, "T=0 selected");
+	ok_eq(ctl_value(idx, "protocol"), SCARD_PROTO_T0,
 	      "the reader was asked for T=0");
-	ok_err(echo(fd, SCARD_PROTOCOL_T0, 2, 7) ? -1 : 0, 0, "TRANSMIT T=0");
-	ok_eq(echo(fd, SCARD_PROTOCOL_T1, 2, 7), EBADFD,
+	ok_err(echo(fd, SCARD_PROTO_T0, 2, 7) ? -1 : 0, 0, "TRANSMIT T=0");
+	ok_eq(echo(fd, SCARD_PROTO_T1, 2, 7), EBADFD,
 	      "TRANSMIT T=1 while T=0 is selected: EBADFD");
 
 	ok_err(power(fd, SCARD_POWER_DOWN, &pw), 0, "POWER down");
 	ok_eq(pw.atr_len, 0, "power down returns no ATR");
-	ok_eq(echo(fd, SCARD_PROTOCOL_T0, 2, 7), EBADFD,
+	ok_eq(echo(fd, SCARD_PROTO_T0, 2, 7), EBADFD,
 	      "TRANSMIT after power down: EBADFD");
 }
 
@@ -277,8 +277,8 @@ static void ioctl_mechanics(int fd, int idx)
 	ok_err(ioctl(fd, SCARD_IOC_EJECT), 0, "EJECT");
 	ok_eq(ctl_value(idx, "eject"), before + 1, "EJECT reached the reader");
 	ok_eq(job_request(&job), 0, "IS_ABSENT returns after EJECT");
-	check_state(fd, SCARD_ABSENT, "after EJECT");
-	ok_eq(echo(fd, SCARD_PROTOCOL_T1, 2, 7), ENOMEDIUM,
+	check_state(fd, SCARD_CARD_ABSENT, "after EJECT");
+	ok_eq(echo(fd, SCARD_PROTO_T1, 2, 7), ENOMEDIUM,
 	      "TRANSMIT without card: ENOMEDIUM");
 }
 
@@ -313,7 +313,7 @@ static void ioctl_access(int idx)
 
 	ok_err(get_state(ro, &st), 0, "O_RDONLY: GET_STATE");
 	len = sizeof(val);
-	ok_err(get_attr(ro, SCARD_ATTR_CURRENT_PROTOCOL_TYPE, &val, &len), 0,
+	ok_err(get_attr(ro, SCARD_TAG_CURRENT_PROTOCOL_TYPE, &val, &len), 0,
 	       "O_RDONLY: GET_ATTRIBUTE");
 	ok_err(get_last_error(ro, &err, &rsv), 0, "O_RDONLY: GET_LAST_ERROR");
 	ok_err(get_perf(ro, SCARD_PERF_NUM_TRANSMISSIONS, &value), 0,
@@ -324,16 +324,16 @@ static void ioctl_access(int idx)
 	ok_err(power(ro, SCARD_COLD_RESET, &pw), EBADF, "O_RDONLY: POWER: EBADF");
 	ok_err(power(ro, SCARD_POWER_DOWN, &pw), EBADF,
 	       "O_RDONLY: POWER down: EBADF");
-	ok_err(set_protocol(ro, SCARD_PROTOCOL_TX, &val), EBADF,
+	ok_err(set_protocol(ro, SCARD_PROTO_TX, &val), EBADF,
 	       "O_RDONLY: SET_PROTOCOL: EBADF");
-	transmit_init(&t, SCARD_PROTOCOL_T1, apdu, sizeof(apdu), resp,
+	transmit_init(&t, SCARD_PROTO_T1, apdu, sizeof(apdu), resp,
 		      sizeof(resp));
 	ok_err(ioctl(ro, SCARD_IOC_TRANSMIT, &t), EBADF,
 	       "O_RDONLY: TRANSMIT: EBADF");
 	len = sizeof(out);
 	ok_err(vendor(ro, TR_VENDOR_ECHO, "x", 1, out, &len), EBADF,
 	       "O_RDONLY: VENDOR: EBADF");
-	attr.tag = SCARD_ATTR_SUPRESS_T1_IFS_REQUEST;
+	attr.tag = SCARD_TAG_SUPRESS_T1_IFS_REQUEST;
 	attr.data = (__u64)(unsigned long)&byte;
 	attr.len = 1;
 	ok_err(ioctl(ro, SCARD_IOC_SET_ATTRIBUTE, &attr), EBADF,
@@ -347,13 +347,13 @@ static void ioctl_access(int idx)
 	for (i = 0; i < ARRAY_SIZE(keys); i++)
 		ok_eq(ctl_value(idx, keys[i]), calls[i],
 		      "O_RDONLY: no %s call reached the reader", keys[i]);
-	check_state(ro, SCARD_SPECIFIC, "O_RDONLY: the card is untouched");
+	check_state(ro, SCARD_CARD_SPECIFIC, "O_RDONLY: the card is untouched");
 
 	ok_err(get_state(wo, &st), EBADF, "O_WRONLY: GET_STATE: EBADF");
 	len = sizeof(val);
-	ok_err(get_attr(wo, SCARD_ATTR_CURRENT_PROTOCOL_TYPE, &val, &len),
+	ok_err(get_attr(wo, SCARD_TAG_CURRENT_PROTOCOL_TYPE, &val, &len),
 	       EBADF, "O_WRONLY: GET_ATTRIBUTE: EBADF");
-	ok_err(echo(wo, SCARD_PROTOCOL_T1, 2, 5) ? -1 : 0, 0,
+	ok_err(echo(wo, SCARD_PROTO_T1, 2, 5) ? -1 : 0, 0,
 	       "O_WRONLY: TRANSMIT");
 out:
 	if (ro >= 0)
@@ -385,7 +385,7 @@ static void ioctl_no_optional(void)
 	ok_err(vendor(fd, TR_VENDOR_ECHO, "x", 1, out, &len), EOPNOTSUPP,
 	       "VENDOR without callback: EOPNOTSUPP");
 	len = sizeof(val);
-	ok_err(get_attr(fd, SCARD_ATTR_CHARACTERISTICS, &val, &len), 0,
+	ok_err(get_attr(fd, SCARD_TAG_CHARACTERISTICS, &val, &len), 0,
 	       "GET_ATTRIBUTE CHARACTERISTICS");
 	ok_eq(val, 0, "a reader without mechanics says so");
 	close(fd);
@@ -413,7 +413,7 @@ void test_ioctl(char **argv)
 	diag("reader %d is %s", idx, path);
 
 	ok_err(get_state(fd, &st), 0, "GET_STATE");
-	ok(st.state == SCARD_ABSENT && st.protocol == SCARD_PROTOCOL_UNDEFINED,
+	ok(st.state == SCARD_CARD_ABSENT && st.protocol == SCARD_PROTO_UNDEFINED,
 	   "no card: ABSENT, no protocol");
 	ok(!st.reserved[0] && !st.reserved[1], "GET_STATE zeroes reserved");
 	events = st.events;
@@ -421,7 +421,7 @@ void test_ioctl(char **argv)
 	if (ctl_ok("insert %d %s", idx, ATR_HEX))
 		goto out;
 	ok_err(get_state(fd, &st), 0, "GET_STATE after insertion");
-	ok_eq(st.state, SCARD_PRESENT, "card inserted: PRESENT");
+	ok_eq(st.state, SCARD_CARD_PRESENT, "card inserted: PRESENT");
 	ok_eq(st.events, events + 1, "the insertion counts as one event");
 
 	before = ctl_value(idx, "power");
@@ -429,19 +429,19 @@ void test_ioctl(char **argv)
 	ok(pw.atr_len == sizeof(atr_t1) && !memcmp(pw.atr, atr_t1, pw.atr_len),
 	   "cold reset returns the ATR");
 	ok_eq(ctl_value(idx, "power"), before + 1, "POWER reached the reader");
-	check_state(fd, SCARD_NEGOTIABLE, "card offering T=0 and T=1 reset");
+	check_state(fd, SCARD_CARD_NEGOTIABLE, "card offering T=0 and T=1 reset");
 
-	ok_err(set_protocol(fd, SCARD_PROTOCOL_TX, &selected), 0,
+	ok_err(set_protocol(fd, SCARD_PROTO_TX, &selected), 0,
 	       "SET_PROTOCOL T=0|T=1");
-	ok_eq(selected, SCARD_PROTOCOL_T1, "T=1 preferred");
-	ok_eq(ctl_value(idx, "protocol"), SCARD_PROTOCOL_T1,
+	ok_eq(selected, SCARD_PROTO_T1, "T=1 preferred");
+	ok_eq(ctl_value(idx, "protocol"), SCARD_PROTO_T1,
 	      "the reader was asked for T=1");
 	ok_err(get_state(fd, &st), 0, "GET_STATE after SET_PROTOCOL");
-	ok(st.state == SCARD_SPECIFIC && st.protocol == SCARD_PROTOCOL_T1,
+	ok(st.state == SCARD_CARD_SPECIFIC && st.protocol == SCARD_PROTO_T1,
 	   "SPECIFIC, protocol T=1");
-	ok_err(set_protocol(fd, SCARD_PROTOCOL_TX, &selected), 0,
+	ok_err(set_protocol(fd, SCARD_PROTO_TX, &selected), 0,
 	       "SET_PROTOCOL again in SPECIFIC state");
-	ok_eq(selected, SCARD_PROTOCOL_T1, "the selected protocol is written");
+	ok_eq(selected, SCARD_PROTO_T1, "the selected protocol is written");
 
 	ioctl_transmit(fd);
 	ioctl_access(idx);

@@ -93,7 +93,7 @@ static void tracking_concurrent_io(int fd, int idx)
 	armed = ctl_value(idx, "tracking");
 	pid = spawn(job_request, &job);
 	wait_calls(idx, "tracking", armed);
-	err = echo(fd2, SCARD_PROTOCOL_T1, 4, 20);
+	err = echo(fd2, SCARD_PROTO_T1, 4, 20);
 	ok_eq(err, 0, "TRANSMIT while another file waits in IS_ABSENT");
 	ctl_ok("remove %d", idx);
 	ok_eq(reap(pid, 5), 0, "IS_ABSENT wakes up on removal");
@@ -121,7 +121,7 @@ void test_tracking(char **argv)
 	ok_err(ioctl(nfd, SCARD_IOC_IS_PRESENT), EAGAIN,
 	       "IS_PRESENT without card, O_NONBLOCK: EAGAIN");
 	tracking_wakeup(fd, idx, SCARD_IOC_IS_PRESENT, "insert", "IS_PRESENT");
-	check_state(fd, SCARD_PRESENT, "after the insertion");
+	check_state(fd, SCARD_CARD_PRESENT, "after the insertion");
 	job.req = SCARD_IOC_IS_PRESENT;
 	ok_eq(job_request(&job), 0, "IS_PRESENT with a card returns at once");
 	ok_err(ioctl(nfd, SCARD_IOC_IS_PRESENT), 0,
@@ -129,7 +129,7 @@ void test_tracking(char **argv)
 	ok_err(ioctl(nfd, SCARD_IOC_IS_ABSENT), EAGAIN,
 	       "IS_ABSENT with a card, O_NONBLOCK: EAGAIN");
 	tracking_wakeup(fd, idx, SCARD_IOC_IS_ABSENT, "remove", "IS_ABSENT");
-	check_state(fd, SCARD_ABSENT, "after the removal");
+	check_state(fd, SCARD_CARD_ABSENT, "after the removal");
 
 	tracking_signal(fd, idx);
 	ctl_ok("remove %d", idx);
@@ -224,7 +224,7 @@ void test_poll(char **argv)
 	ok_eq(poll_now(fd, 0), POLLIN | POLLPRI, "after removal and insertion");
 	get_state(fd, &st);
 	ok_eq(st.events, events + 3, "events moved by two more");
-	check_state(fd, SCARD_PRESENT, "after removal and insertion");
+	check_state(fd, SCARD_CARD_PRESENT, "after removal and insertion");
 
 	job.fd = fd;
 	start = now_ms();

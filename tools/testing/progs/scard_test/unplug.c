@@ -12,7 +12,7 @@ static void unplug_dead_file(int fd, const char *what)
 	int revents;
 
 	ok_err(get_state(fd, &st), ENODEV, "%s: GET_STATE: ENODEV", what);
-	ok_eq(echo(fd, SCARD_PROTOCOL_T1, 0, 5), ENODEV,
+	ok_eq(echo(fd, SCARD_PROTO_T1, 0, 5), ENODEV,
 	      "%s: TRANSMIT: ENODEV", what);
 	ok_err(ioctl(fd, SCARD_IOC_IS_PRESENT), ENODEV,
 	       "%s: IS_PRESENT: ENODEV", what);
@@ -106,6 +106,6 @@ void test_unplug(char **argv)
 	fd = open_reader(p, O_RDWR, NULL);
 	if (fd < 0)
 		return;
-	check_state(fd, SCARD_ABSENT, "a reader added after the unplugs");
+	check_state(fd, SCARD_CARD_ABSENT, "a reader added after the unplugs");
 	close(fd);
 }

@@ -127,7 +127,7 @@ static void bad_create(struct scard_vhci_create *c, int i, __u32 *len)
 		c->protocols = 0;
 		break;
 	case BC_RAW:
-		c->protocols = SCARD_PROTOCOL_RAW;
+		c->protocols = SCARD_PROTO_RAW;
 		break;
 	case BC_T15:
 		c->protocols |= 4;
@@ -192,7 +192,7 @@ static void bad_creates(int fd)
 
 		memset(name, 'v', 32);
 		name[32] = 0;
-		ok(dfd >= 0 && attr_is(dfd, SCARD_ATTR_VENDOR_NAME, name),
+		ok(dfd >= 0 && attr_is(dfd, SCARD_TAG_VENDOR_NAME, name),
 		   "... reported whole");
 		close(dfd);
 	}

@@ -12,23 +12,23 @@ static void basic_attributes(int n)
 
 	if (dfd < 0)
 		return;
-	ok_eq(get_state(dfd), SCARD_ABSENT, "the new reader is empty");
-	ok(attr_is(dfd, SCARD_ATTR_VENDOR_NAME, "scard"), "vendor name");
-	ok(attr_is(dfd, SCARD_ATTR_VENDOR_IFD_TYPE, "vhci test"), "IFD type");
-	ok(attr_is(dfd, SCARD_ATTR_VENDOR_IFD_SERIAL_NO, "VT-1"),
+	ok_eq(get_state(dfd), SCARD_CARD_ABSENT, "the new reader is empty");
+	ok(attr_is(dfd, SCARD_TAG_VENDOR_NAME, "scard"), "vendor name");
+	ok(attr_is(dfd, SCARD_TAG_VENDOR_IFD_TYPE, "vhci test"), "IFD type");
+	ok(attr_is(dfd, SCARD_TAG_VENDOR_IFD_SERIAL_NO, "VT-1"),
 	   "IFD serial number");
-	ok_eq(attr_u32(dfd, SCARD_ATTR_VENDOR_IFD_VERSION), 0x01020003,
+	ok_eq(attr_u32(dfd, SCARD_TAG_VENDOR_IFD_VERSION), 0x01020003,
 	      "IFD version");
-	ok_eq(attr_u32(dfd, SCARD_ATTR_CHANNEL_ID),
+	ok_eq(attr_u32(dfd, SCARD_TAG_CHANNEL_ID),
 	      SCARD_READER_TYPE_VENDOR << 16, "channel id: vendor, index 0");
-	ok_eq(attr_u32(dfd, SCARD_ATTR_PROTOCOL_TYPES),
-	      SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, "protocols");
-	ok_eq(attr_u32(dfd, SCARD_ATTR_DEFAULT_CLK), 3580, "default clock");
-	ok_eq(attr_u32(dfd, SCARD_ATTR_MAX_CLK), 3580, "maximum clock");
-	ok_eq(attr_u32(dfd, SCARD_ATTR_DEFAULT_DATA_RATE), 9600,
+	ok_eq(attr_u32(dfd, SCARD_TAG_PROTOCOL_TYPES),
+	      SCARD_PROTO_T0 | SCARD_PROTO_T1, "protocols");
+	ok_eq(attr_u32(dfd, SCARD_TAG_DEFAULT_CLK), 3580, "default clock");
+	ok_eq(attr_u32(dfd, SCARD_TAG_MAX_CLK), 3580, "maximum clock");
+	ok_eq(attr_u32(dfd, SCARD_TAG_DEFAULT_DATA_RATE), 9600,
 	      "default data rate");
-	ok_eq(attr_u32(dfd, SCARD_ATTR_MAX_IFSD), 254, "maximum IFSD");
-	ok_eq(attr_u32(dfd, SCARD_ATTR_CHARACTERISTICS), SCARD_READER_EJECTS,
+	ok_eq(attr_u32(dfd, SCARD_TAG_MAX_IFSD), 254, "maximum IFSD");
+	ok_eq(attr_u32(dfd, SCARD_TAG_CHARACTERISTICS), SCARD_READER_EJECTS,
 	      "mechanical characteristics");
 	close(dfd);
 }
@@ -71,7 +71,7 @@ static void basic_requests(int fd, int n)
 	ok_eq(c.timeout[SCARD_VHCI_REQ_POWER], param("power_timeout_ms"),
 	      "POWER bounded by power_timeout_ms");
 	ok_eq(c.seen[SCARD_VHCI_REQ_PROTOCOL], 1, "one PROTOCOL request");
-	ok_eq(c.arg[SCARD_VHCI_REQ_PROTOCOL], SCARD_PROTOCOL_T1,
+	ok_eq(c.arg[SCARD_VHCI_REQ_PROTOCOL], SCARD_PROTO_T1,
 	      "PROTOCOL asks for T=1");
 	ok_eq(c.seen[SCARD_VHCI_REQ_XFER], 5, "five XFER requests");
 	ok_eq(c.arg[SCARD_VHCI_REQ_XFER], SCARD_VHCI_XFER_DATA,

@@ -220,9 +220,9 @@ int client_roundtrip(struct client *cl)
 	ok(pw.atr_len == sizeof(atr_t1) &&
 	   !memcmp(pw.atr, atr_t1, sizeof(atr_t1)),
 	   "child: an empty answer gives the ATR of INSERT");
-	ok_err(set_protocol(fd, SCARD_PROTOCOL_TX, &sel), 0,
+	ok_err(set_protocol(fd, SCARD_PROTO_TX, &sel), 0,
 	       "child: SET_PROTOCOL");
-	ok_eq(sel, SCARD_PROTOCOL_T1, "child: T=1 selected");
+	ok_eq(sel, SCARD_PROTO_T1, "child: T=1 selected");
 	ok(!echo(fd, sizeof(apdu), &err), "child: TRANSMIT round trip (%s)",
 	   ename(err));
 	ok(!echo(fd, 4096, &err), "child: TRANSMIT of 4096 bytes (%s)",
@@ -258,7 +258,7 @@ int client_roundtrip(struct client *cl)
 	ok_err(ioctl(fd, SCARD_IOC_CONFISCATE, 0), EOPNOTSUPP,
 	       "child: CONFISCATE not offered");
 	ok_err(ioctl(fd, SCARD_IOC_EJECT, 0), 0, "child: EJECT");
-	ok_eq(get_state(fd), SCARD_ABSENT, "child: card gone after EJECT");
+	ok_eq(get_state(fd), SCARD_CARD_ABSENT, "child: card gone after EJECT");
 	ok_err(power(fd, SCARD_COLD_RESET, &pw), ENOMEDIUM,
 	       "child: POWER without a card");
 	close(fd);

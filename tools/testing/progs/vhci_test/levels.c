@@ -17,13 +17,13 @@ static int client_t1(struct client *cl)
 	ok_err(power(fd, SCARD_COLD_RESET, &pw), 0, "child: POWER");
 	ok(pw.atr_len == sizeof(atr_t1) &&
 	   !memcmp(pw.atr, atr_t1, sizeof(atr_t1)), "child: the ATR");
-	if (set_protocol(fd, SCARD_PROTOCOL_T1, &sel) < 0 &&
+	if (set_protocol(fd, SCARD_PROTO_T1, &sel) < 0 &&
 	    errno == EOPNOTSUPP) {
 		printf("ok - child: T=1 # SKIP no protocol engine yet\n");
 		close(fd);
 		return 0;
 	}
-	ok_eq(sel, SCARD_PROTOCOL_T1, "child: SET_PROTOCOL T=1");
+	ok_eq(sel, SCARD_PROTO_T1, "child: SET_PROTOCOL T=1");
 	ok(!echo(fd, sizeof(apdu), &err), "child: TRANSMIT (%s)", ename(err));
 	ok(!echo(fd, 20, &err), "child: another TRANSMIT (%s)", ename(err));
 	close(fd);

@@ -95,7 +95,7 @@ static void stalled_caller(int n, int on_send, int expect, int faulted,
 		_exit(2);
 	make_cmd(cmd, sizeof(apdu));
 	memset(&t, 0, sizeof(t));
-	t.protocol = SCARD_PROTOCOL_T1;
+	t.protocol = SCARD_PROTO_T1;
 	t.send_buf = uptr(on_send ? s.page : (char *)cmd);
 	t.send_len = sizeof(apdu);
 	t.recv_buf = uptr(on_send ? (char *)rsp : s.page);

@@ -133,7 +133,7 @@ void create_init(struct scard_vhci_create *c, __u32 level)
 	strcpy(c->ifd_type, "vhci test");
 	strcpy(c->ifd_serial, "VT-1");
 	c->level = level;
-	c->protocols = SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1;
+	c->protocols = SCARD_PROTO_T0 | SCARD_PROTO_T1;
 	c->ifd_version = 0x01020003;
 }
 
@@ -217,7 +217,7 @@ int transmit(int fd, const void *cmd, __u32 len, void *rsp,
 	int ret;
 
 	memset(&t, 0, sizeof(t));
-	t.protocol = SCARD_PROTOCOL_T1;
+	t.protocol = SCARD_PROTO_T1;
 	t.send_buf = uptr(cmd);
 	t.send_len = len;
 	t.recv_buf = uptr(rsp);
@@ -271,8 +271,8 @@ int card_ready(int fd)
 		ok(0, "POWER: %s", ename(errno));
 		return -1;
 	}
-	if (set_protocol(fd, SCARD_PROTOCOL_TX, &sel) < 0 ||
-	    sel != SCARD_PROTOCOL_T1) {
+	if (set_protocol(fd, SCARD_PROTO_TX, &sel) < 0 ||
+	    sel != SCARD_PROTO_T1) {
 		ok(0, "SET_PROTOCOL T=1: %s, selected 0x%x", ename(errno), sel);
 		return -1;
 	}
