@@ -132,9 +132,13 @@ mkdir -p "$SCARD_OUT/progs"
 slot_run 30 flock "$SCARD_OUT/progs" "$t/build-progs.sh" "$SCARD_OUT/progs"
 one $? "user-space build"
 
-step "UAPI header: alone, same layout on 32 and 64 bit"
+step "UAPI headers: alone, beside pcsc-lite, same layout on 32 and 64 bit"
 "$t/uapi-check.sh"
 one $? "uapi header"
+
+step "documentation: kernel-doc, ABI entries"
+"$t/docs-check.sh"
+one $? "docs-check"
 
 step "checkpatch --strict"
 slot_run 60 "$t/checkpatch.sh"
