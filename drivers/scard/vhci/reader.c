@@ -217,6 +217,34 @@ static bool vhci_fail_locked(struct vhci_reader *vr, int status,
 	return true;
 }
 
+/*
+ * The status of an answer as the library sees it: the errnos that describe
+ * a card or a reader pass (the library maps -ENOTTY to -EOPNOTSUPP), any
+ * other is the user-space reader failing: -EIO. Notably -ENODEV and
+ * -ESHUTDOWN would tell callers the reader is gone while it is still
+ * there (a virtual reader goes with DESTROY or close), and -EINTR, -EBUSY,
+ * -ENOSPC and -EMSGSIZE describe the caller, not the reader.
+ */
+static int vhci_answer_status(s32 status)
+{
+	switch (status) {
+	case 0:
+	case -ENOMEDIUM:
+	case -ETIMEDOUT:
+	case -EPROTO:
+	case -EOPNOTSUPP:
+	case -ENOTTY:
+	case -EINVAL:
+	case -EMEDIUMTYPE:
+	case -EBADFD:
+	case -EIO:
+	case -ENOMEM:
+		return status;
+	default:
+		return -EIO;
+	}
+}
+
 /**
  * vhci_reader_answer() - an answer from user space
  * @vr: the reader
@@ -245,7 +273,7 @@ int vhci_reader_answer(struct vhci_reader *vr,
 		if (hdr->len)
 			memcpy(vr->rx, data, hdr->len);
 		vr->rx_len = hdr->len;
-		vr->status = hdr->status;
+		vr->status = vhci_answer_status(hdr->status);
 	}
 	WRITE_ONCE(vr->done, true);
 	spin_unlock(&vf->qlock);

@@ -29,6 +29,11 @@
  *                       -ENOMEDIUM.
  *   SCARD_VHCI_ANSWER   the answer to the request @id: @status 0 or a
  *                       negative errno, the payload as described below.
+ *                       The caller sees -ENOMEDIUM, -ETIMEDOUT, -EPROTO,
+ *                       -EOPNOTSUPP, -EINVAL, -EMEDIUMTYPE, -EBADFD, -EIO
+ *                       and -ENOMEM as they are, -ENOTTY as -EOPNOTSUPP,
+ *                       any other errno as -EIO (-ENODEV too: the reader
+ *                       is not gone).
  * Fields a message does not use must be zero; an ANSWER may keep the
  * request's @arg and @timeout_ms.
  *

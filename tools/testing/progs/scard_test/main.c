@@ -23,6 +23,7 @@ static const struct test {
 	{ "state", 2, test_state, "IDX STATE" },
 	{ "ioctl", 0, test_ioctl, "[IDX]" },
 	{ "badinput", 0, test_badinput, "[IDX]" },
+	{ "faults", 0, test_faults, "[IDX]" },
 	{ "tracking", 0, test_tracking, "[IDX]" },
 	{ "poll", 0, test_poll, "[IDX]" },
 	{ "concurrency", 0, test_concurrency, "[IDX]" },

@@ -164,6 +164,7 @@ pid_t start_transmit(struct job *job, int idx);
 void test_state(char **argv);
 void test_ioctl(char **argv);
 void test_badinput(char **argv);
+void test_faults(char **argv);
 void test_tracking(char **argv);
 void test_poll(char **argv);
 void test_concurrency(char **argv);

@@ -113,10 +113,26 @@ static void timeout_event_kept(int fd)
 		 "DESTROY");
 }
 
+/* What the reader's caller sees of the status of an answer. */
+static const struct {
+	int status, expect;
+} answer_errnos[] = {
+	{ ENOMEDIUM, ENOMEDIUM }, { ETIMEDOUT, ETIMEDOUT },
+	{ EPROTO, EPROTO }, { EOPNOTSUPP, EOPNOTSUPP },
+	{ EINVAL, EINVAL }, { EMEDIUMTYPE, EMEDIUMTYPE },
+	{ EBADFD, EBADFD }, { EIO, EIO }, { ENOMEM, ENOMEM },
+	{ ENOTTY, EOPNOTSUPP }, { ENODEV, EIO }, { ESHUTDOWN, EIO },
+	{ EBUSY, EIO }, { ENOSPC, EIO }, { EMSGSIZE, EIO },
+	{ EPIPE, EIO }, { ECANCELED, EIO }, { EINTR, EIO }, { EAGAIN, EIO },
+	{ EFAULT, EIO }, { EBADF, EIO }, { EPERM, EIO },
+};
+
 static void timeout_ends(int fd, int n)
 {
 	struct client cl = { .n = n, .max_ms = 800 };
+	char what[96];
 	struct card c;
+	size_t i;
 
 	card_init(&c, fd);
 	c.remove_on_xfer = 1;
@@ -126,10 +142,15 @@ static void timeout_ends(int fd, int n)
 	ok_errno(send_msg(fd, SCARD_VHCI_INSERT, 0, 0, 0, atr_t1,
 			  sizeof(atr_t1)), 0, "INSERT");
 
-	card_init(&c, fd);
-	c.xfer_status = -EPROTO;
-	cl.expect = EPROTO;
-	run_client(&c, client_transmit, &cl, "the answer's status arrives");
+	for (i = 0; i < ARRAY_SIZE(answer_errnos); i++) {
+		card_init(&c, fd);
+		c.xfer_status = -answer_errnos[i].status;
+		cl.expect = answer_errnos[i].expect;
+		snprintf(what, sizeof(what), "an answer with -%s: the caller sees %s",
+			 ename(answer_errnos[i].status),
+			 ename(answer_errnos[i].expect));
+		run_client(&c, client_transmit, &cl, what);
+	}
 
 	card_init(&c, fd);
 	c.oversize = 1;
