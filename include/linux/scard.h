@@ -33,8 +33,10 @@
 #define _LINUX_SCARD_H
 
 #include <linux/kref.h>
+#include <linux/limits.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -180,7 +182,7 @@ struct scard_reader_caps {
  * @SCARD_LEVEL_TPDU: the reader moves T=0 TPDUs and T=1 blocks; the library
  *	runs the protocols through &scard_io_ops.xfer
  * @SCARD_LEVEL_CHAR: the reader moves characters; the library runs the
- *	protocols through &scard_io_ops.send and &scard_io_ops.recv
+ *	protocols through &scard_io_ops.transceive
  *
  * TPDU and character level readers set RDF_TRANSMIT to
  * scard_proto_transmit() and RDF_SET_PROTOCOL to scard_proto_set_protocol()
@@ -203,10 +205,15 @@ enum scard_level {
  *	bytes, length in *@rx_len) within @timeout_ns. Returns 0, -ETIMEDOUT
  *	(no answer), -EBADMSG (parity or framing error), -ENOMEDIUM, or
  *	another negative errno (reader failure).
- * @send: character level: send @len bytes to the card.
- * @recv: character level: receive exactly @len bytes, waiting at most
- *	@first_ns for the first one and @next_ns between the following ones;
- *	-ETIMEDOUT when the card stays silent, *@got says how many arrived.
+ * @transceive: character level: one turn of the exchange. Send the @tx_len
+ *	bytes at @tx to the card (none when @tx_len is 0), then receive
+ *	exactly @rx_len bytes into @rx, waiting at most @first_ns for the
+ *	first one and @next_ns between the following ones (a reader that
+ *	can only bound the whole receive uses scard_char_timeout_ns()).
+ *	*@got says how many arrived; -ETIMEDOUT when the card stayed silent
+ *	before @rx_len of them. The library gives each turn whole: what it
+ *	sends and what it then reads back, so that a reader moves it in one
+ *	transfer.
  * @set_params: optional: program the transmission parameters the library
  *	negotiated (protocol, Fi/Di indexes, clock in kHz) after PPS.
  *
@@ -217,12 +224,34 @@ struct scard_io_ops {
 	int (*xfer)(struct scard_reader *reader, unsigned int kind,
 		    const u8 *tx, size_t tx_len, u8 *rx, size_t rx_size,
 		    size_t *rx_len, u64 timeout_ns);
-	int (*send)(struct scard_reader *reader, const u8 *buf, size_t len);
-	int (*recv)(struct scard_reader *reader, u8 *buf, size_t len,
-		    size_t *got, u64 first_ns, u64 next_ns);
+	int (*transceive)(struct scard_reader *reader, const u8 *tx,
+			  size_t tx_len, u8 *rx, size_t rx_len, size_t *got,
+			  u64 first_ns, u64 next_ns);
 	int (*set_params)(struct scard_reader *reader, u32 protocol, u8 fl,
 			  u8 dl, u32 clk_khz);
 };
+
+/**
+ * scard_char_timeout_ns() - the bound of a whole character level receive
+ * @first_ns: the wait for the first character
+ * @next_ns: the wait between two characters
+ * @len: the characters to receive
+ *
+ * Return: @first_ns + (@len - 1) * @next_ns, U64_MAX if that overflows.
+ */
+static inline u64 scard_char_timeout_ns(u64 first_ns, u64 next_ns,
+					size_t len)
+{
+	u64 ns;
+
+	if (len <= 1)
+		return first_ns;
+	if (check_mul_overflow(next_ns, (u64)(len - 1), &ns) ||
+	    check_add_overflow(ns, first_ns, &ns))
+		return U64_MAX;
+
+	return ns;
+}
 
 /**
  * struct scard_reader - one reader slot, one /dev/scardN

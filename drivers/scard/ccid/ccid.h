@@ -163,8 +163,6 @@ struct ccid_slot {
 	u32 protocol;			/* of the last SetParameters, or 0 */
 	bool timed;			/* @timing is valid */
 	struct scard_timing timing;	/* of the card, for the timeouts */
-	u8 *char_tx;			/* character level: bytes to send */
-	size_t char_tx_len;
 };
 
 /**

@@ -224,8 +224,6 @@ static void ccid_slot_del(struct ccid_slot *slot, bool registered)
 	if (registered)
 		scard_reader_unregister(reader);
 	scard_reader_put(reader);
-	kfree(slot->char_tx);
-	slot->char_tx = NULL;
 }
 
 static int ccid_slot_add(struct ccid_slot *slot, bool *poll)

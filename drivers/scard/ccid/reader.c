@@ -23,8 +23,8 @@
  *				APDU reader); TPDU and character level: the
  *				library's T=0/T=1 engines over io->xfer
  *				(one XfrBlock per TPDU, block or PPS) or
- *				io->send/recv (XfrBlock with the bytes to
- *				send and wLevelParameter = bytes to read).
+ *				io->transceive (one XfrBlock per turn: the bytes
+ *				to send, wLevelParameter = bytes to read).
  *	RDF_CARD_TRACKING	nothing: the interrupt endpoint reports the
  *				changes (ccid_notify()).
  *	RDF_CARD_EJECT ...	Mechanical (eject, accept, capture) when
@@ -47,7 +47,6 @@
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/moduleparam.h>
-#include <linux/overflow.h>
 #include <linux/scard.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -55,11 +54,8 @@
 
 #include "msg.h"
 
-/* Clock assumed when the descriptor gives none, kHz. */
 /* What the reader and the transport add to the card's time. */
 #define CCID_SLACK_MS		1000
-/* Character level: bytes kept until the next receive. */
-#define CCID_CHAR_TX_MAX	1024
 /* bmTCCKST0/1 */
 #define CCID_TCCKS_CRC		BIT(0)
 #define CCID_TCCKS_INVERSE	BIT(1)
@@ -115,7 +111,6 @@ static void ccid_slot_forget(struct ccid_slot *slot)
 {
 	slot->protocol = SCARD_PROTO_UNDEFINED;
 	slot->timed = false;
-	slot->char_tx_len = 0;
 }
 
 static u8 ccid_power_select(const struct ccid_desc *desc)
@@ -298,96 +293,21 @@ static int ccid_io_xfer(struct scard_reader *reader, unsigned int kind,
 			      rx_size, rx_len, &w);
 }
 
-/* Character level: send the bytes kept, read nothing back. */
-static int ccid_char_flush(struct ccid_slot *slot)
-{
-	struct ccid_wait w;
-	size_t got;
-	int ret;
-
-	if (!slot->char_tx_len)
-		return 0;
-
-	ccid_card_wait(slot, 0, &w);
-	ret = ccid_xfr_block(slot->dev, slot->index, 0, 0, slot->char_tx,
-			     slot->char_tx_len, NULL, 0, &got, &w);
-	slot->char_tx_len = 0;
-
-	return ret;
-}
-
-/* Character level: keep the bytes; they go with the next receive. */
-static int ccid_io_send(struct scard_reader *reader, const u8 *buf,
-			size_t len)
+/* Character level: one turn, the bytes sent and those read back. */
+static int ccid_io_transceive(struct scard_reader *reader, const u8 *tx,
+			      size_t tx_len, u8 *rx, size_t rx_len,
+			      size_t *got, u64 first_ns, u64 next_ns)
 {
 	struct ccid_slot *slot = to_slot(reader);
-	int ret;
+	struct ccid_wait w;
 
-	if (len > CCID_CHAR_TX_MAX - slot->char_tx_len) {
-		ret = ccid_char_flush(slot);
-		if (ret)
-			return ret;
-	}
-	if (len > CCID_CHAR_TX_MAX)
+	if (rx_len > U16_MAX)
 		return -EMSGSIZE;
 
-	memcpy(slot->char_tx + slot->char_tx_len, buf, len);
-	slot->char_tx_len += len;
-
-	return 0;
-}
-
-static int ccid_io_recv(struct scard_reader *reader, u8 *buf, size_t len,
-			size_t *got, u64 first_ns, u64 next_ns)
-{
-	struct ccid_slot *slot = to_slot(reader);
-	u64 ns = first_ns;
-	struct ccid_wait w;
-	int ret;
-
-	*got = 0;
-	if (len > U16_MAX)
-		return -EMSGSIZE;
-	if (len > 1 && (check_mul_overflow(next_ns, (u64)(len - 1), &ns) ||
-			check_add_overflow(ns, first_ns, &ns)))
-		ns = U64_MAX;
-
-	ccid_card_wait(slot, ns, &w);
-	ret = ccid_xfr_block(slot->dev, slot->index, 0, len, slot->char_tx,
-			     slot->char_tx_len, buf, len, got, &w);
-	slot->char_tx_len = 0;
-	if (!ret && *got < len)
-		ret = -ETIMEDOUT;
-
-	return ret;
-}
-
-/* Character level: what a library request sent last goes out at its end. */
-static int ccid_char_end(struct ccid_slot *slot, int ret)
-{
-	if (!ret)
-		ret = ccid_char_flush(slot);
-	slot->char_tx_len = 0;
-
-	return ret;
-}
-
-static int ccid_char_transmit(struct scard_reader *reader,
-			      struct scard_request *req)
-{
-	struct ccid_slot *slot = to_slot(reader);
-
-	slot->char_tx_len = 0;
-	return ccid_char_end(slot, scard_proto_transmit(reader, req));
-}
-
-static int ccid_char_set_protocol(struct scard_reader *reader,
-				  struct scard_request *req)
-{
-	struct ccid_slot *slot = to_slot(reader);
-
-	slot->char_tx_len = 0;
-	return ccid_char_end(slot, scard_proto_set_protocol(reader, req));
+	ccid_card_wait(slot, scard_char_timeout_ns(first_ns, next_ns, rx_len),
+		       &w);
+	return ccid_xfr_block(slot->dev, slot->index, 0, rx_len, tx, tx_len,
+			      rx, rx_len, got, &w);
 }
 
 /* Changes come from the interrupt endpoint; there is nothing to arm. */
@@ -447,8 +367,7 @@ static const struct scard_io_ops ccid_tpdu_ops = {
 };
 
 static const struct scard_io_ops ccid_char_ops = {
-	.send = ccid_io_send,
-	.recv = ccid_io_recv,
+	.transceive = ccid_io_transceive,
 	.set_params = ccid_io_set_params,
 };
 
@@ -525,9 +444,9 @@ int ccid_reader_init(struct ccid_slot *slot, struct scard_reader *reader)
 	case CCID_FEAT_LEVEL_CHAR:
 		reader->caps.level = SCARD_LEVEL_CHAR;
 		reader->io = &ccid_char_ops;
-		fn[RDF_TRANSMIT] = ccid_char_transmit;
+		fn[RDF_TRANSMIT] = scard_proto_transmit;
 		fn[RDF_SET_PROTOCOL] = ccid_negotiates(dev) ?
-			ccid_set_protocol : ccid_char_set_protocol;
+			ccid_set_protocol : scard_proto_set_protocol;
 		break;
 	case CCID_FEAT_LEVEL_TPDU:
 		reader->caps.level = SCARD_LEVEL_TPDU;
@@ -541,12 +460,6 @@ int ccid_reader_init(struct ccid_slot *slot, struct scard_reader *reader)
 		fn[RDF_TRANSMIT] = ccid_transmit;
 		fn[RDF_SET_PROTOCOL] = ccid_set_protocol;
 		break;
-	}
-
-	if (reader->caps.level == SCARD_LEVEL_CHAR) {
-		slot->char_tx = kmalloc(CCID_CHAR_TX_MAX, GFP_KERNEL);
-		if (!slot->char_tx)
-			return -ENOMEM;
 	}
 
 	return 0;

@@ -282,7 +282,7 @@ static void ccid_test_set_protocol(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->n_sent, 4U);
 }
 
-/* Character level: the bytes sent go with the next receive. */
+/* Character level: a turn is one XfrBlock, the bytes and those to read. */
 static void ccid_test_char_level(struct kunit *test)
 {
 	struct ccid_fake *f = test->priv;
@@ -301,19 +301,20 @@ static void ccid_test_char_level(struct kunit *test)
 	r = f->dev.slots[0].reader;
 	KUNIT_ASSERT_EQ(test, r->caps.level, SCARD_LEVEL_CHAR);
 
-	KUNIT_ASSERT_EQ(test, r->io->send(r, tx, sizeof(tx)), 0);
-	KUNIT_EXPECT_EQ(test, f->n_sent, 2U);
 	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 2, 0, 0, 0, proc, 2);
-	KUNIT_EXPECT_EQ(test, r->io->recv(r, rx, 2, &got, NSEC_PER_MSEC,
-					  NSEC_PER_MSEC), 0);
+	KUNIT_EXPECT_EQ(test, r->io->transceive(r, tx, sizeof(tx), rx, 2, &got,
+						NSEC_PER_MSEC, NSEC_PER_MSEC),
+			0);
 	KUNIT_EXPECT_EQ(test, got, 2);
+	KUNIT_EXPECT_EQ(test, f->n_sent, 3U);
 	EXPECT_BYTES(test, f->sent[2], msg, sizeof(msg));
 
-	/* The card stops after one byte of three. */
+	/* Nothing to send; the card stops after one byte of three. */
 	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 3, 0x40, CCID_ERR_ICC_MUTE, 0,
 			proc + 2, 1);
-	KUNIT_EXPECT_EQ(test, r->io->recv(r, rx, 3, &got, NSEC_PER_MSEC,
-					  NSEC_PER_MSEC), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, r->io->transceive(r, NULL, 0, rx, 3, &got,
+						NSEC_PER_MSEC, NSEC_PER_MSEC),
+			-ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, got, 1);
 	KUNIT_EXPECT_EQ(test, f->sent_len[3], CCID_HDR_LEN);
 	KUNIT_EXPECT_EQ(test, get_unaligned_le16(f->sent[3] + 8), 3);

@@ -82,7 +82,6 @@
 
 #include "scard_core.h"
 
-/* Clock assumed for a reader that gives no default clock, kHz. */
 /* Character frame: start bit, 8 data bits, parity, 2 etu guard time. */
 #define SCARD_CHAR_ETU		12
 /* What a TPDU level reader may add to an exchange (transport, firmware). */
@@ -208,23 +207,38 @@ static bool scard_card_fault(int err)
 	       err == -EMSGSIZE;
 }
 
+/*
+ * Character level: one turn, @tx sent and @rx_len bytes read back, in one
+ * call of the reader (which may then move it in one transfer).
+ */
+static int scard_char_turn(struct scard_reader *reader, const u8 *tx,
+			   size_t tx_len, u8 *rx, size_t rx_len, size_t *got,
+			   u64 first_ns, u64 next_ns)
+{
+	int ret;
+
+	*got = 0;
+	ret = reader->io->transceive(reader, tx, tx_len, rx, rx_len, got, first_ns,
+			       next_ns);
+	if (*got > rx_len) {
+		*got = 0;
+		return -EIO;
+	}
+	if (!ret && *got < rx_len)
+		ret = -ETIMEDOUT;
+
+	return ret;
+}
+
 /* T=0 */
 
 static int scard_t0_xfer_chars(void *ctx, const u8 *tx, size_t tx_len,
 			       u8 *rx, size_t rx_len, size_t *got, u64 wt_ns)
 {
 	struct scard_link *link = ctx;
-	struct scard_reader *reader = link->reader;
-	int ret;
 
-	*got = 0;
-	if (tx_len) {
-		ret = reader->io->send(reader, tx, tx_len);
-		if (ret)
-			return ret;
-	}
-
-	return reader->io->recv(reader, rx, rx_len, got, wt_ns, wt_ns);
+	return scard_char_turn(link->reader, tx, tx_len, rx, rx_len, got,
+			       wt_ns, wt_ns);
 }
 
 static const struct scard_t0_ops scard_t0_char_ops = {
@@ -292,8 +306,8 @@ static void scard_t1_drain(struct scard_reader *reader, u8 *buf,
 
 	while (left) {
 		n = min(left, size);
-		got = 0;
-		if (reader->io->recv(reader, buf, n, &got, cwt_ns, cwt_ns))
+		if (scard_char_turn(reader, NULL, 0, buf, n, &got, cwt_ns,
+				    cwt_ns))
 			return;
 		left -= n;
 	}
@@ -304,18 +318,13 @@ static int scard_t1_xfer_chars(struct scard_reader *reader, const u8 *tx,
 			       size_t tx_len, u8 *rx, size_t rx_size,
 			       size_t *rx_len, u64 bwt_ns)
 {
-	const struct scard_io_ops *io = reader->io;
 	u64 cwt_ns = reader->link_timing.cwt_ns;
-	size_t got = 0, want;
+	size_t got, want;
 	int ret;
 
-	*rx_len = 0;
-	ret = io->send(reader, tx, tx_len);
-	if (ret)
-		return ret;
-
-	ret = io->recv(reader, rx, SCARD_T1_PROLOGUE, &got, bwt_ns, cwt_ns);
-	*rx_len = min_t(size_t, got, SCARD_T1_PROLOGUE);
+	ret = scard_char_turn(reader, tx, tx_len, rx, SCARD_T1_PROLOGUE, &got,
+			      bwt_ns, cwt_ns);
+	*rx_len = got;
 	if (ret)
 		return ret;
 
@@ -328,10 +337,9 @@ static int scard_t1_xfer_chars(struct scard_reader *reader, const u8 *tx,
 		return -EMSGSIZE;
 	}
 
-	got = 0;
-	ret = io->recv(reader, rx + SCARD_T1_PROLOGUE,
-		       want - SCARD_T1_PROLOGUE, &got, cwt_ns, cwt_ns);
-	*rx_len += min(got, want - SCARD_T1_PROLOGUE);
+	ret = scard_char_turn(reader, NULL, 0, rx + SCARD_T1_PROLOGUE,
+			      want - SCARD_T1_PROLOGUE, &got, cwt_ns, cwt_ns);
+	*rx_len += got;
 
 	return ret;
 }
@@ -395,7 +403,7 @@ static bool scard_proto_io_ok(struct scard_reader *reader)
 	if (reader->caps.level == SCARD_LEVEL_TPDU)
 		return io->xfer;
 	if (reader->caps.level == SCARD_LEVEL_CHAR)
-		return io->send && io->recv;
+		return io->transceive;
 	return false;
 }
 
@@ -461,17 +469,15 @@ static int scard_pps_exchange(struct scard_reader *reader,
 			ret = -EMSGSIZE;
 	} else {
 		/* PPSS and PPS0, which tells how many bytes follow. */
-		ret = io->send(reader, pps->req, pps->req_len);
-		if (!ret)
-			ret = io->recv(reader, rsp, 2, &got, wt_ns, wt_ns);
+		ret = scard_char_turn(reader, pps->req, pps->req_len, rsp, 2,
+				      &got, wt_ns, wt_ns);
 		if (!ret && rsp[0] != SCARD_PPSS)
 			ret = -EPROTO;
 		if (!ret) {
 			more = hweight8(rsp[1] & SCARD_PPS0_OPT) + 1;
-			got = 0;
-			ret = io->recv(reader, rsp + 2, more, &got, wt_ns,
-				       wt_ns);
-			len = 2 + min(got, more);
+			ret = scard_char_turn(reader, NULL, 0, rsp + 2, more,
+					      &got, wt_ns, wt_ns);
+			len = 2 + got;
 		}
 	}
 	if (ret)

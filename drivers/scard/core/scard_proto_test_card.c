@@ -393,15 +393,13 @@ static void pt_char_in(struct pt *p, u8 b)
 
 /* The reader */
 
-static int pt_send(struct scard_reader *reader, const u8 *buf, size_t len)
+static void pt_send(struct scard_reader *reader, const u8 *buf, size_t len)
 {
 	struct pt *p = scard_get_drvdata(reader);
 	size_t i;
 
 	for (i = 0; i < len; i++)
 		pt_char_in(p, buf[i]);
-
-	return 0;
 }
 
 static int pt_recv(struct scard_reader *reader, u8 *buf, size_t len,
@@ -447,6 +445,16 @@ static int pt_recv(struct scard_reader *reader, u8 *buf, size_t len,
 		p->t1_rest = !p->t1_rest && n == len;
 
 	return n < len ? -ETIMEDOUT : 0;
+}
+
+/* A character level turn: the card takes @tx, then is read from. */
+static int pt_transceive(struct scard_reader *reader, const u8 *tx,
+			 size_t tx_len, u8 *rx, size_t rx_len,
+			 size_t *got, u64 first_ns, u64 next_ns)
+{
+	pt_send(reader, tx, tx_len);
+
+	return pt_recv(reader, rx, rx_len, got, first_ns, next_ns);
 }
 
 static int pt_xfer(struct scard_reader *reader, unsigned int kind,
@@ -506,8 +514,7 @@ static const struct scard_io_ops pt_tpdu_ops = {
 };
 
 static const struct scard_io_ops pt_char_ops = {
-	.send = pt_send,
-	.recv = pt_recv,
+	.transceive = pt_transceive,
 	.set_params = pt_set_params,
 };
 

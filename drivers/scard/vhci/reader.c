@@ -21,16 +21,12 @@
  *
  *	xfer		SCARD_VHCI_REQ_XFER, @arg SCARD_VHCI_XFER_DATA or
  *			_PPS, bounded by the library's timeout
- *	send		nothing yet: the bytes are kept and sent with the
- *			next receive
- *	recv		SCARD_VHCI_REQ_XFER with the bytes sent since the
- *			last receive and @arg = the number of bytes to read
+ *	transceive	SCARD_VHCI_REQ_XFER with the bytes the library sends
+ *			(maybe none) and @arg = the number of bytes to read
  *			back, bounded by first_ns + (n - 1) * next_ns; an
  *			answer with fewer bytes ends with -ETIMEDOUT
  *
- * Bytes sent and not followed by a receive go out at the end of the
- * library request in a SCARD_VHCI_REQ_XFER with @arg 0, bounded by
- * timeout_ms. So at character level one message carries one exchange.
+ * So at character level one message carries one turn of the exchange.
  *
  * Every wait is killable and bounded (at most VHCI_TIMEOUT_MAX_MS). A
  * request that times out ends with -ETIMEDOUT, and its answer is refused.
@@ -47,7 +43,6 @@
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
-#include <linux/overflow.h>
 #include <linux/scard.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -297,7 +292,6 @@ static int vhci_power(struct scard_reader *reader, struct scard_request *req)
 	size_t len;
 	int ret;
 
-	vr->tx_len = 0;
 	if (req->minor > SCARD_WARM_RESET)
 		return -EINVAL;
 
@@ -429,105 +423,29 @@ static int vhci_xfer(struct scard_reader *reader, unsigned int kind,
 	return ret;
 }
 
-/* Character level: send the bytes kept by vhci_send(), read nothing. */
-static int vhci_flush(struct vhci_reader *vr)
+/* Character level: one turn of the exchange, one message. */
+static int vhci_transceive(struct scard_reader *reader, const u8 *tx,
+			   size_t tx_len, u8 *rx, size_t rx_len,
+			   size_t *got, u64 first_ns, u64 next_ns)
 {
 	struct vhci_req rq = {
 		.type = SCARD_VHCI_REQ_XFER,
+		.arg = min_t(size_t, rx_len, U32_MAX),
 		.card = true,
-		.tx = vr->tx,
-		.tx_len = vr->tx_len,
-		.timeout_ms = vhci_param_ms(&timeout_ms),
-	};
-
-	vr->tx_len = 0;
-	return vhci_request(vr, &rq);
-}
-
-static int vhci_send(struct scard_reader *reader, const u8 *buf, size_t len)
-{
-	struct vhci_reader *vr = to_vr(reader);
-	struct vhci_req rq = {
-		.type = SCARD_VHCI_REQ_XFER,
-		.card = true,
-		.tx = buf,
-		.tx_len = len,
-		.timeout_ms = vhci_param_ms(&timeout_ms),
+		.tx = tx,
+		.tx_len = tx_len,
+		.rx = rx,
+		.rx_size = rx_len,
+		.timeout_ms = vhci_ns_to_ms(scard_char_timeout_ns(first_ns,
+								  next_ns,
+								  rx_len)),
 	};
 	int ret;
 
-	if (len > VHCI_TX_MAX - vr->tx_len && vr->tx_len) {
-		ret = vhci_flush(vr);
-		if (ret)
-			return ret;
-	}
-
-	/* Too long to keep (never at ISO/IEC 7816-3 sizes): on its own. */
-	if (len > VHCI_TX_MAX)
-		return vhci_request(vr, &rq);
-
-	memcpy(vr->tx + vr->tx_len, buf, len);
-	vr->tx_len += len;
-
-	return 0;
-}
-
-static int vhci_recv(struct scard_reader *reader, u8 *buf, size_t len,
-		     size_t *got, u64 first_ns, u64 next_ns)
-{
-	struct vhci_reader *vr = to_vr(reader);
-	u64 ns = first_ns;
-	struct vhci_req rq = {
-		.type = SCARD_VHCI_REQ_XFER,
-		.arg = min_t(size_t, len, U32_MAX),
-		.card = true,
-		.tx = vr->tx,
-		.tx_len = vr->tx_len,
-		.rx = buf,
-		.rx_size = len,
-	};
-	int ret;
-
-	if (len > 1 && (check_mul_overflow(next_ns, (u64)(len - 1), &ns) ||
-			check_add_overflow(ns, first_ns, &ns)))
-		ns = U64_MAX;
-	rq.timeout_ms = vhci_ns_to_ms(ns);
-
-	ret = vhci_request(vr, &rq);
-	vr->tx_len = 0;
+	ret = vhci_request(to_vr(reader), &rq);
 	*got = rq.rx_len;
-	if (!ret && rq.rx_len < len)
-		ret = -ETIMEDOUT;
 
 	return ret;
-}
-
-/* Character level: what a library request sent last goes out at its end. */
-static int vhci_char_end(struct vhci_reader *vr, int ret)
-{
-	if (!ret && vr->tx_len)
-		ret = vhci_flush(vr);
-	vr->tx_len = 0;
-
-	return ret;
-}
-
-static int vhci_char_transmit(struct scard_reader *reader,
-			      struct scard_request *req)
-{
-	struct vhci_reader *vr = to_vr(reader);
-
-	vr->tx_len = 0;
-	return vhci_char_end(vr, scard_proto_transmit(reader, req));
-}
-
-static int vhci_char_set_protocol(struct scard_reader *reader,
-				  struct scard_request *req)
-{
-	struct vhci_reader *vr = to_vr(reader);
-
-	vr->tx_len = 0;
-	return vhci_char_end(vr, scard_proto_set_protocol(reader, req));
 }
 
 static const struct scard_io_ops vhci_tpdu_ops = {
@@ -535,8 +453,7 @@ static const struct scard_io_ops vhci_tpdu_ops = {
 };
 
 static const struct scard_io_ops vhci_char_ops = {
-	.send = vhci_send,
-	.recv = vhci_recv,
+	.transceive = vhci_transceive,
 };
 
 /* Capabilities and callbacks from a checked CREATE payload. */
@@ -594,16 +511,15 @@ static void vhci_setup(struct scard_reader *reader, unsigned int index,
 	default:
 		caps->level = SCARD_LEVEL_CHAR;
 		reader->io = &vhci_char_ops;
-		reader->reader_function[RDF_TRANSMIT] = vhci_char_transmit;
+		reader->reader_function[RDF_TRANSMIT] = scard_proto_transmit;
 		reader->reader_function[RDF_SET_PROTOCOL] =
-			vhci_char_set_protocol;
+			scard_proto_set_protocol;
 		break;
 	}
 }
 
 static void vhci_reader_free(struct vhci_reader *vr)
 {
-	kfree(vr->tx);
 	kfree(vr);
 }
 
@@ -638,11 +554,6 @@ int vhci_reader_create(struct vhci_file *vf, unsigned int index,
 	vr->vf = vf;
 	vr->index = index;
 	init_waitqueue_head(&vr->wq);
-	if (c->level == SCARD_VHCI_LEVEL_CHAR) {
-		vr->tx = kmalloc(VHCI_TX_MAX, GFP_KERNEL);
-		if (!vr->tx)
-			goto err_free;
-	}
 
 	ev = vhci_entry_alloc(0);
 	if (!ev)

@@ -34,9 +34,6 @@ struct vhci_reader;
 /* Bound of every wait for user space, and of the timeout parameters. */
 #define VHCI_TIMEOUT_MAX_MS	600000U
 
-/* Character level: bytes sent to the card collected before a receive. */
-#define VHCI_TX_MAX		1024
-
 /* Defaults of struct scard_vhci_create fields left 0. */
 #define VHCI_RATE_DEFAULT	9600	/* bit/s */
 
@@ -98,11 +95,8 @@ struct vhci_file {
  * @rx_size: size of @rx
  * @rx_len: length of the answer in @rx
  * @wq: the outstanding request waits here for its end
- * @tx: character level: bytes to send with the next receive
- * @tx_len: bytes in @tx
  *
- * @atr .. @rx_len are protected by vhci_file.qlock. @tx and @tx_len are
- * only used by callbacks, which the library serialises.
+ * @atr .. @rx_len are protected by vhci_file.qlock.
  */
 struct vhci_reader {
 	struct vhci_file *vf;
@@ -122,9 +116,6 @@ struct vhci_reader {
 	size_t rx_size;
 	size_t rx_len;
 	wait_queue_head_t wq;
-
-	u8 *tx;
-	size_t tx_len;
 };
 
 /* vhci.c */

@@ -52,12 +52,11 @@
  *                            response data and SW1 SW2), a T=1 block (answer:
  *                            the card's block), or a PPS request (@arg =
  *                            SCARD_VHCI_XFER_PPS; answer: the PPS response).
- *                            Character level: bytes sent to the card (maybe
- *                            none) and @arg = how many bytes the reader
- *                            reads back; answer: those bytes (fewer with
- *                            -ETIMEDOUT: the card stayed silent). The bytes
- *                            are those sent since the previous request;
- *                            bytes sent last come with @arg 0.
+ *                            Character level: one turn of the exchange:
+ *                            bytes sent to the card (maybe none), then
+ *                            @arg = how many bytes the reader reads back;
+ *                            answer: those bytes (fewer with -ETIMEDOUT:
+ *                            the card stayed silent).
  *   SCARD_VHCI_REQ_EJECT, _SWALLOW, _CONFISCATE: answer with a status
  *                            (after an EJECT, report the removal).
  *   SCARD_VHCI_REQ_VENDOR    @arg: vendor code; payload in and out.
