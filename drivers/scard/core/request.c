@@ -204,8 +204,10 @@ static int scard_transmit_finish(struct scard_reader *reader, int ret)
  * scard.rst). A reader driver's error is mapped onto it here, in one
  * place for every callback, synchronous or completed later: the errnos
  * with a meaning in the table pass, -ENOTTY means the reader lacks the
- * function, -ESHUTDOWN that its device is going away (-ENODEV; the driver
- * unregisters the reader next), and anything else, a driver's -EBUSY,
+ * function, -ECONNABORTED (the card aborted a T=1 exchange) and -EBADMSG
+ * (parity or framing errors) are protocol errors (-EPROTO), -ESHUTDOWN
+ * means that the device is going away (-ENODEV; the driver unregisters
+ * the reader next), and anything else, a driver's -EBUSY,
  * -ENOSPC or -EMSGSIZE among them (those name the caller's mistakes in
  * the table), is the reader failing: -EIO.
  */
@@ -228,6 +230,9 @@ static int scard_driver_errno(struct scard_reader *reader, int ret)
 		return ret;
 	case -ENOTTY:
 		return -EOPNOTSUPP;
+	case -ECONNABORTED:
+	case -EBADMSG:
+		return -EPROTO;
 	case -ESHUTDOWN:
 		return -ENODEV;
 	default:

@@ -214,7 +214,8 @@ static bool vhci_fail_locked(struct vhci_reader *vr, int status,
 
 /*
  * The status of an answer as the library sees it: the errnos that describe
- * a card or a reader pass (the library maps -ENOTTY to -EOPNOTSUPP), any
+ * a card or a reader pass (the library maps -ENOTTY to -EOPNOTSUPP and
+ * -EBADMSG, a parity or framing error, to -EPROTO), any
  * other is the user-space reader failing: -EIO. Notably -ENODEV and
  * -ESHUTDOWN would tell callers the reader is gone while it is still
  * there (a virtual reader goes with DESTROY or close), and -EINTR, -EBUSY,
@@ -234,6 +235,7 @@ static int vhci_answer_status(s32 status)
 	case -EBADFD:
 	case -EIO:
 	case -ENOMEM:
+	case -EBADMSG:
 		return status;
 	default:
 		return -EIO;

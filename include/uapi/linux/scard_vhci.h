@@ -32,6 +32,7 @@
  *                       The caller sees -ENOMEDIUM, -ETIMEDOUT, -EPROTO,
  *                       -EOPNOTSUPP, -EINVAL, -EMEDIUMTYPE, -EBADFD, -EIO
  *                       and -ENOMEM as they are, -ENOTTY as -EOPNOTSUPP,
+ *                       -EBADMSG (parity or framing error) as -EPROTO,
  *                       any other errno as -EIO (-ENODEV too: the reader
  *                       is not gone).
  * Fields a message does not use must be zero; an ANSWER may keep the
