@@ -156,6 +156,8 @@ struct scard_vendor_attr {
  * @mechanical: SCARD_READER_SWALLOWS / _EJECTS / _CONFISCATES
  * @power_mgmt: SCARD_TAG_POWER_MGMT_SUPPORT value
  * @level: what the reader exchanges with the card (enum scard_level)
+ * @max_apdu: APDU level: the longest command APDU the reader carries (0:
+ *	SCARD_MAX_SEND); SCARD_TAG_MAXINPUT
  */
 struct scard_reader_caps {
 	u32 reader_type;
@@ -173,6 +175,7 @@ struct scard_reader_caps {
 	u32 mechanical;
 	u32 power_mgmt;
 	unsigned int level;
+	u32 max_apdu;
 };
 
 /**

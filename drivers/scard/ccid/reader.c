@@ -457,6 +457,9 @@ int ccid_reader_init(struct ccid_slot *slot, struct scard_reader *reader)
 		break;
 	default:
 		reader->caps.level = SCARD_LEVEL_APDU;
+		/* An extended APDU level reader takes chained XfrBlocks. */
+		if (ccid_level(dev) == CCID_FEAT_LEVEL_SHORT_APDU)
+			reader->caps.max_apdu = SCARD_SHORT_APDU_MAX;
 		fn[RDF_TRANSMIT] = ccid_transmit;
 		fn[RDF_SET_PROTOCOL] = ccid_set_protocol;
 		break;

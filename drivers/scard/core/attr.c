@@ -35,6 +35,21 @@ static int scard_attr_str(u8 *value, const char *s, size_t size)
 	return len;
 }
 
+/*
+ * The longest command APDU the reader carries: what an APDU level driver
+ * says; at TPDU and character level T=1 chains any APDU the library takes,
+ * and T=0 carries short APDUs only (no ENVELOPE): 4 + 1 + 255 + 1 bytes.
+ */
+static u32 scard_max_input(const struct scard_reader *reader)
+{
+	if (reader->caps.level == SCARD_LEVEL_APDU)
+		return reader->caps.max_apdu ?: SCARD_MAX_SEND;
+	if (reader->card.selected == SCARD_PROTO_T0)
+		return SCARD_SHORT_APDU_MAX;
+
+	return SCARD_MAX_SEND;
+}
+
 /* Attributes of the reader itself, valid in any state. */
 static int scard_attr_reader(struct scard_reader *reader, u32 tag, u8 *value)
 {
@@ -76,6 +91,8 @@ static int scard_attr_reader(struct scard_reader *reader, u32 tag, u8 *value)
 		return scard_attr_u32(value, caps->mechanical);
 	case SCARD_TAG_DEVICE_UNIT:
 		return scard_attr_u32(value, vendor->unit);
+	case SCARD_TAG_MAXINPUT:
+		return scard_attr_u32(value, scard_max_input(reader));
 	default:
 		return -EOPNOTSUPP;
 	}

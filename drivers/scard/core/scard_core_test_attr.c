@@ -41,6 +41,7 @@ static const struct attr_case attr_cases[] = {
 	{ "characteristics", SCARD_TAG_CHARACTERISTICS, S_UNKNOWN, 0, 4,
 	  SCARD_READER_EJECTS },
 	{ "device unit", SCARD_TAG_DEVICE_UNIT, S_UNKNOWN, 0, 4, 2 },
+	{ "max input", SCARD_TAG_MAXINPUT, S_UNKNOWN, 0, 4, SCARD_MAX_SEND },
 	{ "protocol, no card", SCARD_TAG_CURRENT_PROTOCOL_TYPE, S_PRESENT,
 	  -EBADFD },
 	{ "protocol, negotiable", SCARD_TAG_CURRENT_PROTOCOL_TYPE, S_T0, 0, 4,

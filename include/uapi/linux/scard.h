@@ -52,6 +52,8 @@
 /* Largest command and response the library accepts (extended APDUs). */
 #define SCARD_MAX_SEND			65544
 #define SCARD_MAX_RECV			65538
+/* Largest short command APDU: header, Lc, 255 data bytes, Le. */
+#define SCARD_SHORT_APDU_MAX		261
 
 /* Attribute tags: class << 16 | id (smclib/PC/SC values). */
 #define SCARD_TAG(cls, id)		(((cls) << 16) | (id))
@@ -107,6 +109,8 @@
 #define SCARD_TAG_DEVICE_FRIENDLY_NAME_W SCARD_TAG(0x7fff, 0x0005)
 #define SCARD_TAG_DEVICE_SYSTEM_NAME_W	SCARD_TAG(0x7fff, 0x0006)
 #define SCARD_TAG_SUPRESS_T1_IFS_REQUEST SCARD_TAG(0x7fff, 0x0007)
+/* The longest command APDU the reader carries (pcsc-lite's MAXINPUT). */
+#define SCARD_TAG_MAXINPUT		SCARD_TAG(7, 0xA007)
 
 /* Reader types in the high word of SCARD_TAG_CHANNEL_ID. */
 #define SCARD_READER_TYPE_SERIAL	0x01
