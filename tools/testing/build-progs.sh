@@ -7,8 +7,9 @@
 # target "static") into OUTDIR. Test programs are also built for 32-bit x86
 # as <name>32, to test the ioctls through the compat path.
 # With libpcsclite's headers on the host, the PC/SC benchmark client
-# (tools/testing/bench/pcsc_bench.c) is built too, dynamically linked, into
-# OUTDIR/host: the guest runs it in a chroot of the host's root.
+# (tools/testing/bench/pcsc_bench.c), the PC/SC test client and the
+# bridge (tools/ifd-scard) are built too, dynamically linked, into
+# OUTDIR/host: the guest runs them in a chroot of the host's root.
 
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -75,4 +76,12 @@ if [ -e /usr/include/PCSC/winscard.h ]; then
 			-o "$outdir/host/pcsc_bench" "$pcsc" "$common" \
 			-pthread -lpcsclite
 	fi
+	# The PC/SC bridge and its client for the pcsc_* scenarios.
+	t=$SCARD_TOP/tools/testing/pcsc/pcsc_test.c
+	if stale "$outdir/host/pcsc_test" "$t"; then
+		gcc -O2 -Wall -Wextra -Werror -I/usr/include/PCSC \
+			-o "$outdir/host/pcsc_test" "$t" -pthread -lpcsclite
+	fi
+	make -s -C "$SCARD_TOP/tools/ifd-scard"
+	cp -p "$SCARD_TOP/tools/ifd-scard/libifd-scard.so" "$outdir/host/"
 fi

@@ -168,3 +168,71 @@ vsc() { vsc_fd 3 "$@"; }
 # reader INTF: the scardN of a USB interface (e.g. 1-1:1.0), if bound
 reader() { ls "/sys/bus/usb/devices/$1/misc" 2>/dev/null | head -n 1; }
 has_reader() { [ -n "$(reader "$1")" ]; }
+
+# ---- pcscd with ifd-scard (pcsc_* scenarios) ----
+# The host's root, read-only over 9p, is the root of pcscd and of the
+# PC/SC client (pcsc_test): /host, with the guest's /dev, /proc and /sys,
+# tmpfs /tmp and /run, and the host-built programs and the bridge in
+# /tmp/progs/host. Needs the "hostroot" and "progs" 9p shares.
+
+PCSC_LOG=/tmp/pcscd.log
+pcscd_pid=
+
+# hostrun CMD [ARGS...]: run a command of the host's root
+hostrun() { chroot /host env -i PATH=/usr/sbin:/usr/bin HOME=/tmp "$@"; }
+
+# pcsc_root: mount it; a check
+pcsc_root()
+{
+	mkdir -p /host
+	check "the host's root with pcscd, the bridge and the client" sh -c '
+		mount -t 9p -o trans=virtio,version=9p2000.L,ro hostroot /host &&
+		[ -x /host/usr/sbin/pcscd ] &&
+		mount -t tmpfs tmp /host/tmp && mount -t tmpfs run /host/run &&
+		mkdir /host/tmp/progs /host/tmp/reader.conf.d &&
+		mount -t 9p -o trans=virtio,version=9p2000.L,ro progs /host/tmp/progs &&
+		[ -x /host/tmp/progs/host/pcsc_test ] &&
+		[ -e /host/tmp/progs/host/libifd-scard.so ] &&
+		mount -o bind /dev /host/dev &&
+		mount -t proc proc /host/proc &&
+		mount -t sysfs sys /host/sys'
+}
+
+# pcsc_conf NODE NAME: a reader.conf.d entry for NODE through ifd-scard
+pcsc_conf()
+{
+	cat >"/host/tmp/reader.conf.d/scard-${1##*/}" <<EOT
+FRIENDLYNAME "$2"
+DEVICENAME $1:scard
+LIBPATH /tmp/progs/host/libifd-scard.so
+EOT
+}
+
+# pcscd_start [ARGS...]: pcscd in the foreground, logging to $PCSC_LOG
+pcscd_start()
+{
+	# exec: $! is pcscd itself, not a subshell.
+	(exec chroot /host env -i PATH=/usr/sbin:/usr/bin HOME=/tmp \
+		pcscd -f -c /tmp/reader.conf.d "$@" >>"$PCSC_LOG" 2>&1) &
+	pcscd_pid=$!
+}
+
+# pcscd_stop: stop pcscd; it must exit by itself, at once (its readers'
+# polling functions return when told to)
+pcscd_stop()
+{
+	kill -TERM "$pcscd_pid"
+	wait_for "pcscd exits on SIGTERM" 10 sh -c "! kill -0 $pcscd_pid"
+	wait "$pcscd_pid"
+	is "pcscd's exit status" "$?" 0
+}
+
+# pcsc_test ARGS...: the PC/SC client
+pcsc_test() { hostrun /tmp/progs/host/pcsc_test "$@"; }
+
+# pcsc_root_umount: undo pcsc_root
+pcsc_root_umount()
+{
+	umount /host/sys /host/proc /host/dev /host/tmp/progs /host/tmp \
+		/host/run /host
+}

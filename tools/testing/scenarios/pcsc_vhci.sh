@@ -1,0 +1,74 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# PC/SC applications on a virtual reader: Debian's pcscd (the host's, in a
+# chroot) loads ifd-scard from a reader.conf.d entry; scard-emu holds the
+# card; pcsc_test is the application. Insertion and removal wake
+# SCardGetStatusChange; connect, transmit, reconnect, attributes,
+# control, sharing, two threads and two processes at once; a card removed
+# during a transmit; the reader unplugged under a connected application.
+# timeout: 240
+# kmods: 9p 9pnet_virtio virtio_pci
+# qemu: -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+# qemu: -virtfs local,path=$SCARD_PROGS,mount_tag=progs,security_model=none,readonly=on,multidevs=remap
+
+. /lib/scard-test/lib.sh
+
+R="scard virtual"
+scard_load scard_vhci.ko
+pcsc_root
+
+for proto in t1 t0; do
+	diag "T=${proto#t}: a TPDU level reader, the library runs the protocol"
+	mkfifo /tmp/emu.cmd
+	rm -f "$EMU_READY"
+	scard-emu --ready-file "$EMU_READY" --level tpdu --protocol $proto \
+		--no-card --events </tmp/emu.cmd >"$EMU_LOG" 2>&1 &
+	emu_pid=$!
+	exec 3>/tmp/emu.cmd
+	wait_for "scard-emu ready" 10 test -s "$EMU_READY"
+	dev=$(head -n 1 "$EMU_READY")
+	pcsc_conf "$dev" "$R"
+	pcscd_start
+
+	check "pcscd lists the reader" pcsc_test -r "$R" wait absent 20000
+	pcsc_test -r "$R" wait present 15000 >/tmp/wait.out &
+	waiter=$!
+	sleep 1
+	echo insert >&3
+	check "SCardGetStatusChange wakes on the insertion" wait $waiter
+	cat /tmp/wait.out
+	check "pcsc_test suite" pcsc_test -r "$R" suite
+	check "two threads" pcsc_test -r "$R" threads 20
+	pcsc_test -r "$R" threads 20 >/tmp/p1.out &
+	p1=$!
+	check "two processes: the first" pcsc_test -r "$R" threads 20
+	check "two processes: the second" wait $p1
+	cat /tmp/p1.out
+
+	pcsc_test -r "$R" wait absent 15000 >/tmp/wait.out &
+	waiter=$!
+	sleep 1
+	echo remove >&3
+	check "SCardGetStatusChange wakes on the removal" wait $waiter
+	cat /tmp/wait.out
+
+	echo insert >&3
+	check "the card is back" pcsc_test -r "$R" wait present 15000
+	pcsc_test -r "$R" hold 20000 >/tmp/hold.out &
+	holder=$!
+	sleep 2
+	emu_stop
+	check "an application holding the reader sees it go" wait $holder
+	cat /tmp/hold.out
+	check "pcscd shows the reader empty" pcsc_test -r "$R" wait absent 5000
+	pcscd_stop
+	exec 3>&-
+	rm -f /tmp/emu.cmd /host/tmp/reader.conf.d/*
+done
+
+if [ "$_scard_failed" != 0 ]; then
+	sed 's/^/# pcscd: /' "$PCSC_LOG" | tail -n 40
+fi
+pcsc_root_umount
+scard_unload
+done_testing
