@@ -53,7 +53,7 @@ check:
 	$(TESTING)/check.sh
 
 bench:
-	$(TESTING)/deps.sh --bench
+	$(TESTING)/deps.sh
 	$(TESTING)/qemu/run.sh --kernel stock --bench
 
 checkpatch:

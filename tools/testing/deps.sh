@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install everything the build, the demo and the tests need (Debian 12);
-# with --bench also what "make bench" compares with: pcscd and libccid.
-# pcscd's service is not started by this script; the benchmark runs its own pcscd in the guest.
+# Install everything the build, the demo, the tests and the benchmarks
+# need (Debian 12). pcscd's service is not started by this script; the
+# scenarios and benchmarks run their own pcscd in the guest.
 # Idempotent: when every package is present it only checks and returns.
 
 set -euo pipefail
@@ -23,8 +23,10 @@ pkgs=(
 	pcsc-tools
 	# certutil, for the NSS database of QEMU's emulated CAC card
 	libnss3-tools
-	# pcsc-lite's headers: the UAPI must compile beside them
-	libpcsclite-dev
+	# pcsc-lite's headers: the UAPI must compile beside them, and the
+	# PC/SC bridge (tools/ifd-scard) builds against them; pcscd (the
+	# guest runs the host's) and libccid for the PC/SC scenarios
+	libpcsclite-dev pcscd libccid
 )
 # Kernels (common.sh names them): the headers of each stock kernel the
 # scenarios boot (its image is fetched into the cache, not installed), the
@@ -35,9 +37,6 @@ done
 for k in $SCARD_DEBUG_SERIES $SCARD_INTREE_SERIES; do
 	pkgs+=("linux-source-$k")
 done
-if [ "${1:-}" = --bench ]; then
-	pkgs+=(pcscd libccid)
-fi
 
 missing=()
 for p in "${pkgs[@]}"; do
