@@ -84,4 +84,9 @@ if [ -e /usr/include/PCSC/winscard.h ]; then
 	fi
 	make -s -C "$SCARD_TOP/tools/ifd-scard"
 	cp -p "$SCARD_TOP/tools/ifd-scard/libifd-scard.so" "$outdir/host/"
+	# The USB bundle as "make install" lays it out (QEMU's reader).
+	b=$outdir/host/ifd-scard.bundle/Contents
+	mkdir -p "$b/Linux"
+	"$SCARD_TOP/tools/ifd-scard/mkplist.sh" "$b/Info.plist"
+	cp -p "$SCARD_TOP/tools/ifd-scard/libifd-scard.so" "$b/Linux/"
 fi

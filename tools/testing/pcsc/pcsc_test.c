@@ -5,7 +5,7 @@
  * run in the guest in a chroot of the host's root, next to the pcscd it
  * talks to (tools/testing/scenarios/pcsc_*.sh).
  *
- *	pcsc_test [-r NAME] list             the readers, one per line
+ *	pcsc_test [-r NAME] [-2 HEX] list    the readers, one per line
  *	pcsc_test [-r NAME] wait present|absent MS
  *	pcsc_test [-r NAME] suite            connect, transmit, reconnect,
  *	                                     attributes, control, sharing
@@ -13,8 +13,10 @@
  *	pcsc_test [-r NAME] hold MS          connect, transmit until the
  *	                                     reader goes (at most MS)
  *
- * NAME: a part of the reader's name (default: the first reader). TAP
- * output ("ok - ..."), exit status 1 when a check failed.
+ * NAME: a part of the reader's name (default: the first reader). The
+ * card answers SELECT (00 A4 ...) with 90 00 and the 5-byte command HEX
+ * (default scard-emu's READ BINARY 00 B0 81 00 10) with 16 bytes and
+ * 90 00. TAP output ("ok - ..."), exit status 1 when a check failed.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -34,7 +36,7 @@ static const BYTE select_app[] = {
 	0x00, 0xa4, 0x04, 0x00, 0x09,
 	0xf0, 0x73, 0x63, 0x61, 0x72, 0x64, 0x65, 0x6d, 0x75,
 };
-static const BYTE read_bin[] = { 0x00, 0xb0, 0x81, 0x00, 0x10 };
+static BYTE read_bin[] = { 0x00, 0xb0, 0x81, 0x00, 0x10 };
 
 static SCARDCONTEXT ctx;
 static char reader[512];
@@ -211,11 +213,15 @@ static void check_control(SCARDHANDLE h)
 	if (!code)
 		return;
 	rv = SCardControl(h, code, NULL, 0, buf, sizeof(buf), &len);
-	ok(rv == SCARD_S_SUCCESS && len >= 6 &&
-	   buf[0] == PCSCv2_PART10_PROPERTY_dwMaxAPDUDataSize,
+	/* Tag, length, little-endian value; dwMaxAPDUDataSize among them. */
+	for (i = 0; rv == SCARD_S_SUCCESS && i + 2 <= len; i += 2 + buf[i + 1])
+		if (buf[i] == PCSCv2_PART10_PROPERTY_dwMaxAPDUDataSize &&
+		    buf[i + 1] == 4 && i + 6 <= len)
+			break;
+	ok(rv == SCARD_S_SUCCESS && i + 6 <= len,
 	   "SCardControl TLV properties: dwMaxAPDUDataSize %u (%s)",
-	   len >= 6 ? buf[2] | buf[3] << 8 | buf[4] << 16 | buf[5] << 24 : 0,
-	   err(rv));
+	   i + 6 <= len ? buf[i + 2] | buf[i + 3] << 8 | buf[i + 4] << 16 |
+			  buf[i + 5] << 24 : 0, err(rv));
 }
 
 static int cmd_suite(void)
@@ -359,8 +365,22 @@ int main(int argc, char **argv)
 {
 	int ret = 2;
 
-	if (argc > 2 && !strcmp(argv[1], "-r")) {
-		want = argv[2];
+	for (;;) {
+		if (argc > 2 && !strcmp(argv[1], "-r")) {
+			want = argv[2];
+		} else if (argc > 2 && !strcmp(argv[1], "-2") &&
+			   strlen(argv[2]) == 2 * sizeof(read_bin)) {
+			/* Another card's command for 16 bytes and 90 00. */
+			unsigned int i, b;
+
+			for (i = 0; i < sizeof(read_bin); i++) {
+				if (sscanf(argv[2] + 2 * i, "%2x", &b) != 1)
+					goto usage;
+				read_bin[i] = b;
+			}
+		} else {
+			break;
+		}
 		argc -= 2;
 		argv += 2;
 	}
@@ -383,6 +403,6 @@ int main(int argc, char **argv)
 	SCardReleaseContext(ctx);
 	return ret;
 usage:
-	fprintf(stderr, "usage: pcsc_test [-r NAME] list|wait present|absent MS|suite|threads N|hold MS\n");
+	fprintf(stderr, "usage: pcsc_test [-r NAME] [-2 HEX] list|wait present|absent MS|suite|threads N|hold MS\n");
 	return 2;
 }
