@@ -4,8 +4,10 @@
 # chroot) loads ifd-scard from a reader.conf.d entry; scard-emu holds the
 # card; pcsc_test is the application. Insertion and removal wake
 # SCardGetStatusChange; connect, transmit, reconnect, attributes,
-# control, sharing, two threads and two processes at once; a card removed
-# during a transmit; the reader unplugged under a connected application.
+# control, sharing, two threads and two processes at once; the reader
+# unplugged under a connected application; a card removed during a
+# transmit; two readers through the one
+# library, distinct and in parallel.
 # timeout: 240
 # kmods: 9p 9pnet_virtio virtio_pci
 # qemu: -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
@@ -65,6 +67,49 @@ for proto in t1 t0; do
 	exec 3>&-
 	rm -f /tmp/emu.cmd /host/tmp/reader.conf.d/*
 done
+
+diag "a card removed during a transmit"
+mkfifo /tmp/emu.cmd
+rm -f "$EMU_READY"
+scard-emu --ready-file "$EMU_READY" --level tpdu --protocol t1 --slow 1000 \
+	--events </tmp/emu.cmd >"$EMU_LOG" 2>&1 &
+emu_pid=$!
+exec 3>/tmp/emu.cmd
+wait_for "scard-emu ready" 10 test -s "$EMU_READY"
+dev=$(head -n 1 "$EMU_READY")
+pcsc_conf "$dev" "$R"
+pcscd_start
+check "the slow card is present" pcsc_test -r "$R" wait present 20000
+pcsc_test -r "$R" hold 20000 >/tmp/hold.out &
+holder=$!
+sleep 2.5
+echo remove >&3
+check "the transmit in progress ends with the removal" wait $holder
+cat /tmp/hold.out
+echo insert >&3
+check "the card is back" pcsc_test -r "$R" wait present 15000
+pcscd_stop
+emu_stop
+exec 3>&-
+rm -f /tmp/emu.cmd /host/tmp/reader.conf.d/*
+
+diag "two readers through one library: distinct, in parallel"
+emu_start --level tpdu --protocol t1 --readers 2
+dev2=$(sed -n 2p "$EMU_READY")
+pcsc_conf "$dev" "scard A"
+pcsc_conf "$dev2" "scard B"
+pcscd_start
+check "reader A listed, card present" pcsc_test -r "scard A" wait present 20000
+check "reader B listed, card present" pcsc_test -r "scard B" wait present 20000
+is "two readers" "$(pcsc_test list | grep -c 'scard [AB]')" 2
+pcsc_test -r "scard A" threads 20 >/tmp/a.out &
+pa=$!
+check "reader B while reader A works" pcsc_test -r "scard B" threads 20
+check "reader A while reader B works" wait $pa
+cat /tmp/a.out
+pcscd_stop
+emu_stop
+rm -f /host/tmp/reader.conf.d/*
 
 if [ "$_scard_failed" != 0 ]; then
 	sed 's/^/# pcscd: /' "$PCSC_LOG" | tail -n 40
