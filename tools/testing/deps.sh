@@ -27,6 +27,9 @@ pkgs=(
 	# PC/SC bridge (tools/ifd-scard) builds against them; pcscd (the
 	# guest runs the host's) and libccid for the PC/SC scenarios
 	libpcsclite-dev pcscd libccid
+	# PC/SC applications of the scenarios (the guest runs the host's),
+	# and strace to count the bridge's ioctls
+	opensc pcsc-tools strace
 )
 # Kernels (common.sh names them): the headers of each stock kernel the
 # scenarios boot (its image is fetched into the cache, not installed), the
