@@ -10,7 +10,7 @@ set -euo pipefail
 
 rc=0
 "$SCARD_TOP/tools/testing/qemu/run.sh" --kernel stock demo || rc=$?
-log=$SCARD_OUT/${SCARD_KERNELS%% *}/logs/shared.log
+log=$SCARD_OUT/${SCARD_KERNELS%% *}/logs/demo.log
 if [ ! -f "$log" ]; then
 	scard_log "no guest log $log: the demo did not boot (see the lines above)"
 	exit 1

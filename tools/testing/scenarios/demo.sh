@@ -2,7 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # The "make run" demo: a card emulator behind a virtual reader, driven by
 # scardctl. The reader moves T=1 blocks; the library runs the protocol.
-# timeout: 120
+# Then unmodified PC/SC applications (pcsc_scan, opensc-tool) through
+# Debian's pcscd and ifd-scard on the same reader.
+# timeout: 180
+# kmods: 9p 9pnet_virtio virtio_pci
+# qemu: -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+# qemu: -virtfs local,path=$SCARD_PROGS,mount_tag=progs,security_model=none,readonly=on,multidevs=remap
 
 . /lib/scard-test/lib.sh
 
@@ -59,6 +64,30 @@ check "scardctl wait remove woke up" wait "$waiter"
 cat /tmp/wait.out
 check "the monitor saw both events" wait "$mon"
 cat /tmp/monitor.out
+
+step "PC/SC: pcscd with ifd-scard serves the reader to unmodified applications"
+pcsc_root
+pcsc_conf "$dev" "scard virtual reader"
+pcscd_start
+check "pcscd lists the reader" pcsc_test wait absent 20000
+echo "\$ pcsc_scan -r"
+hostrun pcsc_scan -r
+hostrun timeout 12 pcsc_scan -n >/tmp/scan.out 2>&1 &
+scan=$!
+sleep 4
+echo insert >&3
+wait "$scan"
+grep -E "Reader 0|Card state|ATR:" /tmp/scan.out | head -n 8
+check "pcsc_scan saw the insertion" grep -q "Card inserted" /tmp/scan.out
+echo "\$ opensc-tool -a"
+hostrun opensc-tool -a 2>&1 | tee /tmp/atr.out
+check "opensc-tool reads the ATR" grep -q '^3b:87' /tmp/atr.out
+echo "\$ opensc-tool -s 00A4040009$AID -s 00B0810010"
+hostrun opensc-tool -s "00A4040009$AID" -s 00B0810010 2>&1 | tee /tmp/apdu.out
+is "opensc-tool: SELECT and READ BINARY answered 90 00" \
+	"$(grep -c 'SW1=0x90, SW2=0x00' /tmp/apdu.out)" 2
+pcscd_stop
+pcsc_root_umount
 
 echo quit >&3
 exec 3>&-
