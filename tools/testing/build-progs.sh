@@ -82,6 +82,11 @@ if [ -e /usr/include/PCSC/winscard.h ]; then
 		gcc -O2 -Wall -Wextra -Werror -I/usr/include/PCSC \
 			-o "$outdir/host/pcsc_test" "$t" -pthread -lpcsclite
 	fi
+	t=$SCARD_TOP/tools/testing/pcsc/ifd_null.c
+	if stale "$outdir/host/libifd-null.so" "$t"; then
+		gcc -O2 -Wall -Wextra -Werror -fPIC -shared -I/usr/include/PCSC \
+			-o "$outdir/host/libifd-null.so" "$t"
+	fi
 	make -s -C "$SCARD_TOP/tools/ifd-scard"
 	cp -p "$SCARD_TOP/tools/ifd-scard/libifd-scard.so" "$outdir/host/"
 	# The USB bundle as "make install" lays it out (QEMU's reader).

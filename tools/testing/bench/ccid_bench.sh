@@ -115,6 +115,48 @@ round_peer()
 	wait_for "pcscd released the interface" 10 usbfs_free
 }
 
+# pcscd_round DRIVERS CONF: pcscd with the driver directory DRIVERS
+# and the reader.conf.d CONF, in the background
+pcscd_round()
+{
+	mount -o bind "$1" /host/usr/lib/pcsc/drivers
+	chroot /host env -i PATH=/usr/sbin:/usr/bin HOME=/tmp pcscd -f \
+		-c "$2" >>/tmp/pcscd.log 2>&1 &
+	_pid=$!
+}
+
+pcscd_round_end()
+{
+	kill "$_pid"
+	wait "$_pid"
+	umount /host/usr/lib/pcsc/drivers
+	wait_for "pcscd released the reader" 10 usbfs_free
+}
+
+# The bridge: pcscd + ifd-scard.bundle + scard_ccid_usb.
+round_bridge()
+{
+	echo $INTF >$DRV/bind
+	wait_for "reader" 10 has_reader $INTF
+	pcscd_round /tmp/drivers-bridge /tmp/empty.conf.d
+	measure bridge_apdu hostrun env BENCH_SAMPLES=/tmp/samples/bridge_apdu \
+		/tmp/progs/host/pcsc_bench apdu "$N"
+	measure bridge_insert hostrun \
+		env BENCH_SAMPLES=/tmp/samples/bridge_insert \
+		/tmp/progs/host/pcsc_bench insert "$K" $TTY
+	pcscd_round_end
+	echo $INTF >$DRV/unbind
+}
+
+# The floor of PC/SC: pcscd + a driver that answers from memory.
+round_floor()
+{
+	pcscd_round /tmp/drivers-none /tmp/null.conf.d
+	measure floor_apdu hostrun env BENCH_SAMPLES=/tmp/samples/floor_apdu \
+		/tmp/progs/host/pcsc_bench apdu "$N"
+	pcscd_round_end
+}
+
 round_ours()
 {
 	echo $INTF >$DRV/bind
@@ -134,6 +176,18 @@ peer=0
 if peer_setup; then
 	peer=1
 	diag "$(hostrun pcscd --version | head -n 1)"
+	# Driver directories: libccid's alone (the peer's, as installed),
+	# with ifd-scard.bundle (the bridge), none (the floor, whose driver
+	# comes from reader.conf.d).
+	mkdir -p /tmp/drivers-bridge /tmp/drivers-none /tmp/empty.conf.d \
+		/host/tmp/empty.conf.d /host/tmp/null.conf.d
+	cp -a /host/usr/lib/pcsc/drivers/. /tmp/drivers-bridge/
+	cp -a /host/tmp/progs/host/ifd-scard.bundle /tmp/drivers-bridge/
+	cat >/host/tmp/null.conf.d/null <<EOT
+FRIENDLYNAME "floor"
+DEVICENAME /dev/null:null
+LIBPATH /tmp/progs/host/libifd-null.so
+EOT
 else
 	diag "no pcscd, libccid or pcsc_bench on the host: no peer figures"
 fi
@@ -144,7 +198,9 @@ while [ $i -lt "$ROUNDS" ]; do
 	diag "round $i of $ROUNDS"
 	round_raw
 	[ $peer = 0 ] || round_peer
+	[ $peer = 0 ] || round_floor
 	round_ours
+	[ $peer = 0 ] || round_bridge
 done
 if [ $peer = 1 ]; then
 	sed 's/^/# pcscd: /' /tmp/pcscd.log | tail -n 20
@@ -154,7 +210,8 @@ if [ $peer = 1 ]; then
 fi
 scard_unload
 
-for n in raw_apdu pcsc_apdu scard_apdu raw_insert pcsc_insert scard_insert; do
+for n in raw_apdu pcsc_apdu scard_apdu bridge_apdu floor_apdu raw_insert \
+	 pcsc_insert scard_insert bridge_insert; do
 	[ -s "$S/$n" ] && diag "$n: $(wc -l <"$S/$n") samples," \
 		"p50 $(pct $n 50) ms, p99 $(pct $n 99) ms"
 done
@@ -165,5 +222,14 @@ for p in 50 99; do
 		"$(pct pcsc_insert $p)" peer
 	bench "ccid_insert_p${p}_ms" "$(pct scard_insert $p)" \
 		"$(pct raw_insert $p)" floor
+	bench "pcsc_apdu_p${p}_ms" "$(pct bridge_apdu $p)" \
+		"$(pct pcsc_apdu $p)" peer
+	bench "pcsc_insert_p${p}_ms" "$(pct bridge_insert $p)" \
+		"$(pct pcsc_insert $p)" peer
 done
+# The bridge's own cost: its round trip less the direct /dev/scardN one,
+# against the whole round trip of pcscd with a driver that costs nothing.
+cost=$(awk -v b="$(pct bridge_apdu 50)" -v d="$(pct scard_apdu 50)" \
+	'BEGIN { if (b != "" && d != "") printf "%.3f", b - d }')
+bench pcsc_bridge_cost_p50_ms "$cost" "$(pct floor_apdu 50)" floor
 done_testing
