@@ -89,6 +89,11 @@ if [ -e /usr/include/PCSC/winscard.h ]; then
 	fi
 	make -s -C "$SCARD_TOP/tools/ifd-scard"
 	cp -p "$SCARD_TOP/tools/ifd-scard/libifd-scard.so" "$outdir/host/"
+	# scard-pcsc-conf, writing entries for the guest's chroot.
+	sed 's|@LIBPATH@|/tmp/progs/host/libifd-scard.so|; s|@CONFDIR@|/host/tmp/reader.conf.d|' \
+		"$SCARD_TOP/tools/ifd-scard/scard-pcsc-conf.in" \
+		>"$outdir/host/scard-pcsc-conf"
+	chmod 0755 "$outdir/host/scard-pcsc-conf"
 	# The USB bundle as "make install" lays it out (QEMU's reader).
 	b=$outdir/host/ifd-scard.bundle/Contents
 	mkdir -p "$b/Linux"

@@ -96,16 +96,24 @@ rm -f /tmp/emu.cmd /host/tmp/reader.conf.d/*
 diag "two readers through one library: distinct, in parallel"
 emu_start --level tpdu --protocol t1 --readers 2
 dev2=$(sed -n 2p "$EMU_READY")
-pcsc_conf "$dev" "scard A"
-pcsc_conf "$dev2" "scard B"
+# scard-pcsc-conf writes the entries (and drops those of gone readers).
+touch /host/tmp/reader.conf.d/scard-9
+/host/tmp/progs/host/scard-pcsc-conf
+check "scard-pcsc-conf: an entry per reader" \
+	test -e "/host/tmp/reader.conf.d/scard-${dev#/dev/scard}" -a \
+	-e "/host/tmp/reader.conf.d/scard-${dev2#/dev/scard}"
+check "scard-pcsc-conf: the entry of a gone reader removed" \
+	test ! -e /host/tmp/reader.conf.d/scard-9
+A="(${dev#/dev/})"
+B="(${dev2#/dev/})"
 pcscd_start
-check "reader A listed, card present" pcsc_test -r "scard A" wait present 20000
-check "reader B listed, card present" pcsc_test -r "scard B" wait present 20000
-is "two readers" "$(pcsc_test list | grep -c 'scard [AB]')" 2
-pcsc_test -r "scard A" threads 20 >/tmp/a.out &
+check "reader $A listed, card present" pcsc_test -r "$A" wait present 20000
+check "reader $B listed, card present" pcsc_test -r "$B" wait present 20000
+is "two readers" "$(pcsc_test list | grep -c "scard-emu.*(scard")" 2
+pcsc_test -r "$A" threads 20 >/tmp/a.out &
 pa=$!
-check "reader B while reader A works" pcsc_test -r "scard B" threads 20
-check "reader A while reader B works" wait $pa
+check "reader $B while reader $A works" pcsc_test -r "$B" threads 20
+check "reader $A while reader $B works" wait $pa
 cat /tmp/a.out
 pcscd_stop
 emu_stop
