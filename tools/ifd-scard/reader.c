@@ -21,6 +21,7 @@
 
 #include "ifd_scard.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define SYS_USB		"/sys/bus/usb/devices"
 /* The class of a CCID interface (bInterfaceClass). */
 #define USB_CLASS_CCID	0x0b
@@ -36,7 +37,7 @@ struct ifd_reader *ifd_reader_get(unsigned long lun)
 	size_t i;
 
 	pthread_mutex_lock(&table_lock);
-	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(table); i++) {
 		if (table[i].used && table[i].lun == lun) {
 			r = &table[i];
 			break;
@@ -141,7 +142,7 @@ static int intf_bound_to_scard(const char *intf)
 	if (n < 0)
 		return 0;
 	link[n] = 0;
-	return strstr(link, "/scard_ccid_usb") != NULL;
+	return !!strstr(link, "/scard_ccid_usb");
 }
 
 static void sleep_ms(long ms)
@@ -260,7 +261,7 @@ int ifd_reader_open(unsigned long lun, const char *device_name)
 	}
 
 	pthread_mutex_lock(&table_lock);
-	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(table); i++) {
 		if (table[i].used && table[i].lun == lun) {
 			pthread_mutex_unlock(&table_lock);
 			return -EEXIST;

@@ -25,7 +25,8 @@ for f in $files; do
 	ignore=SPDX_LICENSE_TAG,FILE_PATH_CHANGES
 	# The PC/SC API's names (SCardTransmit, dwEventState) are not ours.
 	case $f in
-	tools/testing/bench/pcsc_*.c) ignore=$ignore,CAMELCASE ;;
+	tools/testing/bench/pcsc_*.c | tools/testing/pcsc/*.c | \
+	tools/ifd-scard/*.c) ignore=$ignore,CAMELCASE ;;
 	# The one place for version tests (compared macro to macro).
 	drivers/scard/compat.h)
 		ignore=$ignore,LINUX_VERSION_CODE,CONSTANT_COMPARISON ;;

@@ -36,6 +36,7 @@ static const BYTE select_app[] = {
 	0x00, 0xa4, 0x04, 0x00, 0x09,
 	0xf0, 0x73, 0x63, 0x61, 0x72, 0x64, 0x65, 0x6d, 0x75,
 };
+
 static BYTE read_bin[] = { 0x00, 0xb0, 0x81, 0x00, 0x10 };
 
 static SCARDCONTEXT ctx;
@@ -403,6 +404,7 @@ int main(int argc, char **argv)
 	SCardReleaseContext(ctx);
 	return ret;
 usage:
-	fprintf(stderr, "usage: pcsc_test [-r NAME] [-2 HEX] list|wait present|absent MS|suite|threads N|hold MS\n");
+	fprintf(stderr, "usage: pcsc_test [-r NAME] [-2 HEX] list | wait present|absent MS\n"
+			"       | suite | threads N | hold MS\n");
 	return 2;
 }
