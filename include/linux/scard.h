@@ -22,9 +22,10 @@
  *	scard_reader_unregister(reader);
  *	scard_reader_put(reader);
  *
- * Callbacks run one at a time, in process context, and may sleep. A
- * callback may return SCARD_PENDING and finish the request later with
- * scard_complete_request(). No callback runs once scard_reader_unregister()
+ * reader_function[] is filled in before scard_reader_register() and not
+ * written afterwards. Callbacks run one at a time, in process context, and
+ * may sleep. A callback may return SCARD_PENDING and finish the request
+ * later with scard_complete_request(). No callback runs once scard_reader_unregister()
  * has returned.
  *
  * See Documentation/driver-api/scard.rst.
@@ -227,7 +228,10 @@ struct scard_io_ops {
 /**
  * struct scard_reader - one reader slot, one /dev/scardN
  * @reader_function: the driver's callbacks, indexed by enum scard_rdf; a
- *	NULL optional entry makes its request fail with -EOPNOTSUPP
+ *	NULL optional entry makes its request fail with -EOPNOTSUPP. Filled
+ *	in before scard_reader_register() and never written after it: the
+ *	library takes a copy when registering and calls only that copy (a
+ *	later change is reported and ignored)
  * @caps: reader capabilities, filled in by the driver before registering
  * @vendor: vendor attributes, filled in by the driver before registering
  * @io: TPDU and character level readers: how the protocol engines reach
@@ -259,6 +263,10 @@ struct scard_reader {
 	 * scard_reader_unregister() takes it for writing and sets @dead.
 	 */
 	struct rw_semaphore ops_sem;
+
+	/* The callbacks, copied from reader_function[] by register. */
+	int (*fn[RDF_MAX])(struct scard_reader *reader,
+			   struct scard_request *req);
 
 	/* Serialises requests; callbacks run under it. */
 	struct mutex lock;

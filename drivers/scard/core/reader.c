@@ -26,9 +26,71 @@
 
 static DEFINE_IDA(scard_ida);
 
-static const enum scard_rdf scard_mandatory[] = {
-	RDF_CARD_POWER, RDF_TRANSMIT, RDF_CARD_TRACKING, RDF_SET_PROTOCOL,
+/* What each entry of reader_function[] may be. */
+enum scard_rdf_use {
+	SCARD_RDF_UNUSED,	/* must stay NULL */
+	SCARD_RDF_OPTIONAL,
+	SCARD_RDF_MANDATORY,
 };
+
+static const u8 scard_rdf_use[RDF_MAX] = {
+	[RDF_CARD_POWER] = SCARD_RDF_MANDATORY,
+	[RDF_TRANSMIT] = SCARD_RDF_MANDATORY,
+	[RDF_CARD_EJECT] = SCARD_RDF_OPTIONAL,
+	[RDF_READER_SWALLOW] = SCARD_RDF_OPTIONAL,
+	[RDF_CARD_TRACKING] = SCARD_RDF_MANDATORY,
+	[RDF_SET_PROTOCOL] = SCARD_RDF_MANDATORY,
+	[RDF_CARD_CONFISCATE] = SCARD_RDF_OPTIONAL,
+	[RDF_IOCTL_VENDOR] = SCARD_RDF_OPTIONAL,
+	[RDF_ATR_PARSE] = SCARD_RDF_OPTIONAL,
+};
+
+/*
+ * Check the driver's callback table and take the library's copy of it:
+ * requests call the copy only, so that the table cannot change under a
+ * request.
+ */
+static int scard_reader_take_functions(struct scard_reader *reader)
+{
+	unsigned int i;
+
+	for (i = 0; i < RDF_MAX; i++) {
+		bool set = reader->reader_function[i];
+
+		if (scard_rdf_use[i] == SCARD_RDF_MANDATORY && !set)
+			return -EINVAL;
+		if (scard_rdf_use[i] == SCARD_RDF_UNUSED && set)
+			return -EINVAL;
+	}
+
+	memcpy(reader->fn, reader->reader_function, sizeof(reader->fn));
+
+	return 0;
+}
+
+/**
+ * scard_reader_has() - whether the reader has a callback
+ * @reader: a registered reader
+ * @idx: the callback
+ *
+ * Requests call the copy of reader_function[] that scard_reader_register()
+ * took (reader->fn). A driver that changed reader_function[] afterwards
+ * broke the rule of &struct scard_reader: the change is reported and
+ * ignored.
+ *
+ * Return: true if reader->fn[@idx] is set, false for an optional callback
+ * the driver left out.
+ */
+bool scard_reader_has(struct scard_reader *reader, enum scard_rdf idx)
+{
+	if (READ_ONCE(reader->reader_function[idx]) != reader->fn[idx])
+		scard_warn_ratelimited(reader,
+				       "reader_function[%u] changed after registering, ignored\n",
+				       idx);
+
+	return reader->fn[idx];
+}
+EXPORT_SYMBOL_IF_KUNIT(scard_reader_has);
 
 /**
  * scard_reader_alloc() - allocate a reader
@@ -90,26 +152,27 @@ EXPORT_SYMBOL_GPL(scard_reader_alloc);
  * @reader: reader from scard_reader_alloc(), with caps, vendor and
  *	reader_function[] filled in
  *
- * Creates /dev/scardN. The card state stays SCARD_CARD_UNKNOWN until the driver
- * reports it with scard_card_event(), which it may do before or after
- * registering.
+ * Takes the library's copy of reader_function[], which the driver must not
+ * change afterwards, and creates /dev/scardN. The card state stays
+ * SCARD_CARD_UNKNOWN until the driver reports it with scard_card_event(),
+ * which it may do before or after registering.
  *
  * Context: process context.
  * Return: 0, -EINVAL if a mandatory callback (RDF_CARD_POWER,
- * RDF_TRANSMIT, RDF_CARD_TRACKING, RDF_SET_PROTOCOL) is missing or the
- * reader was registered before, or the error of misc_register().
+ * RDF_TRANSMIT, RDF_CARD_TRACKING, RDF_SET_PROTOCOL) is missing, an
+ * unused entry (RDF_DEBUG_LEVEL, 10 and above) is set, or the reader was
+ * registered before, or the error of misc_register().
  */
 int scard_reader_register(struct scard_reader *reader)
 {
-	unsigned int i;
 	int ret;
-
-	for (i = 0; i < ARRAY_SIZE(scard_mandatory); i++)
-		if (!reader->reader_function[scard_mandatory[i]])
-			return -EINVAL;
 
 	if (WARN_ON(reader->registered || reader->dead))
 		return -EINVAL;
+
+	ret = scard_reader_take_functions(reader);
+	if (ret)
+		return ret;
 
 	/* Strings the driver filled in are used as C strings. */
 	reader->vendor.vendor_name[sizeof(reader->vendor.vendor_name) - 1] = 0;

@@ -336,7 +336,7 @@ int scard_call(struct scard_reader *reader, enum scard_rdf idx)
 	reader->async = SCARD_ASYNC_CALLING;
 	spin_unlock_irq(&reader->state_lock);
 
-	ret = reader->reader_function[idx](reader, &reader->req);
+	ret = reader->fn[idx](reader, &reader->req);
 
 	spin_lock_irq(&reader->state_lock);
 	if (ret == SCARD_PENDING) {
@@ -458,7 +458,7 @@ static int scard_power_locked(struct scard_reader *reader,
 	u32 protocol;
 	int ret;
 
-	if (!reader->reader_function[RDF_CARD_POWER])
+	if (!scard_reader_has(reader, RDF_CARD_POWER))
 		return -EOPNOTSUPP;
 
 	scard_read_state(reader, &state, &protocol);
@@ -531,7 +531,7 @@ static int scard_protocol_parse(struct scard_reader *reader, u32 mask)
 	 * Without a parser of its own the reader cannot do raw exchanges; a
 	 * T=0/T=1 request failed because the library could not parse the ATR.
 	 */
-	if (!reader->reader_function[RDF_ATR_PARSE])
+	if (!scard_reader_has(reader, RDF_ATR_PARSE))
 		return mask & SCARD_PROTO_TX ? -EMEDIUMTYPE : -EOPNOTSUPP;
 
 	scard_req_init(reader, SCARD_FN_SET_PROTOCOL, mask);
@@ -556,7 +556,7 @@ static int scard_set_protocol_locked(struct scard_reader *reader,
 	u32 avail, chosen;
 	int ret;
 
-	if (!reader->reader_function[RDF_SET_PROTOCOL])
+	if (!scard_reader_has(reader, RDF_SET_PROTOCOL))
 		return -EOPNOTSUPP;
 
 	scard_read_state(reader, &state, &chosen);
@@ -666,7 +666,7 @@ static int scard_transmit_locked(struct scard_reader *reader,
 	u32 protocol;
 	int ret;
 
-	if (!reader->reader_function[RDF_TRANSMIT])
+	if (!scard_reader_has(reader, RDF_TRANSMIT))
 		return -EOPNOTSUPP;
 
 	scard_read_state(reader, &state, &protocol);
@@ -765,7 +765,7 @@ int scard_mechanical(struct scard_reader *reader, unsigned int fn)
 	if (ret)
 		return scard_result(reader, ret);
 
-	if (reader->reader_function[idx]) {
+	if (scard_reader_has(reader, idx)) {
 		scard_req_init(reader, fn, 0);
 		ret = scard_call(reader, idx);
 	} else {
@@ -802,7 +802,7 @@ static int scard_vendor_locked(struct scard_reader *reader,
 	struct scard_request *req = &reader->req;
 	int ret;
 
-	if (!reader->reader_function[RDF_IOCTL_VENDOR])
+	if (!scard_reader_has(reader, RDF_IOCTL_VENDOR))
 		return -EOPNOTSUPP;
 
 	memcpy(reader->send_buf, in, vendor->in_len);

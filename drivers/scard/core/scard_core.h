@@ -73,6 +73,7 @@ struct scard_client {
 
 /* reader.c */
 void scard_reader_get(struct scard_reader *reader);
+bool scard_reader_has(struct scard_reader *reader, enum scard_rdf idx);
 void scard_card_sync(struct scard_reader *reader);
 void scard_card_init(struct scard_reader *reader);
 void scard_card_settle(struct scard_reader *reader, unsigned int state,

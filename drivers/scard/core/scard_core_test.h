@@ -124,6 +124,7 @@ void scard_fake_fill(struct scard_reader *reader);
 int scard_fake_atr_parse(struct scard_reader *r, struct scard_request *q);
 int scard_fake_vendor(struct scard_reader *r, struct scard_request *q);
 
+void scard_fake_reinit(struct fake *f, unsigned long without, bool atr_parse);
 void scard_fake_setup(struct fake *f, enum scard_fake_setup s);
 void scard_fake_expect_state(struct fake *f, unsigned int state, u32 proto);
 int scard_fake_xfer(struct fake *f, struct scard_transmit *x);

@@ -35,6 +35,65 @@ static void test_register_mandatory(struct kunit *test)
 	scard_reader_put(reader);
 }
 
+static const enum scard_rdf unused_cases[] = {
+	RDF_DEBUG_LEVEL, RDF_ATR_PARSE + 1, RDF_MAX - 1,
+};
+
+static void unused_desc(const enum scard_rdf *idx, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "with callback %d", *idx);
+}
+
+KUNIT_ARRAY_PARAM(unused, unused_cases, unused_desc);
+
+/* The entries smclib leaves unused stay NULL. */
+static void test_register_unused(struct kunit *test)
+{
+	const enum scard_rdf *idx = test->param_value;
+	struct scard_reader *reader = scard_reader_alloc(scard_fake_parent);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(reader));
+	scard_fake_fill(reader);
+	reader->reader_function[*idx] = scard_fake_vendor;
+	KUNIT_EXPECT_EQ(test, scard_reader_register(reader), -EINVAL);
+	reader->reader_function[*idx] = NULL;
+	KUNIT_EXPECT_EQ(test, scard_reader_register(reader), 0);
+	scard_reader_unregister(reader);
+	scard_reader_put(reader);
+}
+
+/* The table is the one registered: a later write changes nothing. */
+static void test_register_copy(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct scard_reader *reader = f->reader;
+	struct scard_vendor v = { .code = 3400, .in_len = 3, .out_len = 8 };
+
+	scard_fake_setup(f, S_PRESENT);
+	reader->reader_function[RDF_CARD_EJECT] = NULL;
+	reader->reader_function[RDF_READER_SWALLOW] = scard_fake_vendor;
+	reader->reader_function[RDF_ATR_PARSE] = scard_fake_atr_parse;
+	reader->reader_function[RDF_CARD_TRACKING] = NULL;
+
+	KUNIT_EXPECT_EQ(test, scard_mechanical(reader, SCARD_FN_EJECT), 0);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_EJECT], 1);
+	KUNIT_EXPECT_EQ(test, scard_mechanical(reader, SCARD_FN_SWALLOW), 0);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_READER_SWALLOW], 1);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_IOCTL_VENDOR], 0);
+	KUNIT_EXPECT_EQ(test, scard_wait_card(&f->client, SCARD_FN_IS_ABSENT,
+					      true), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_TRACKING], 1);
+	KUNIT_EXPECT_EQ(test, scard_vendor(reader, &v, scard_fake_cmd,
+					   f->recv), 0);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_IOCTL_VENDOR], 1);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_ATR_PARSE], 0);
+	KUNIT_EXPECT_FALSE(test, scard_reader_has(reader, RDF_ATR_PARSE));
+
+	/* Put back, so that the log shows only what the test did. */
+	memcpy(reader->reader_function, reader->fn,
+	       sizeof(reader->reader_function));
+}
+
 static void test_lifetime(struct kunit *test)
 {
 	struct fake *f = test->priv;
@@ -96,8 +155,6 @@ static const struct power_case power_cases[] = {
 	  SCARD_CARD_PRESENT, 0, 1 },
 	{ "timeout", S_T1, SCARD_COLD_RESET, 0, false, NULL, 0, -ETIMEDOUT,
 	  -ETIMEDOUT, SCARD_CARD_SWALLOWED, 0, 1 },
-	{ "no callback", S_PRESENT, SCARD_COLD_RESET, 0, true, NULL, 0, 0,
-	  -EOPNOTSUPP, SCARD_CARD_PRESENT, 0, 0 },
 	{ "absent", S_ABSENT, SCARD_COLD_RESET, 0, false, NULL, 0, 0,
 	  -ENOMEDIUM, SCARD_CARD_ABSENT, 0, 0 },
 	{ "unknown", S_UNKNOWN, SCARD_COLD_RESET, 0, false, NULL, 0, 0,
@@ -124,8 +181,6 @@ static void test_power(struct kunit *test)
 
 	scard_fake_setup(f, c->setup);
 	p.reserved[6] = c->reserved;
-	if (c->no_cb)
-		f->reader->reader_function[RDF_CARD_POWER] = NULL;
 	f->atr = c->atr;
 	f->atr_len = c->atr_len;
 	f->ret[RDF_CARD_POWER] = c->drv_ret;
@@ -207,11 +262,11 @@ static void test_set_protocol(struct kunit *test)
 	struct scard_protocol p = { .mask = c->mask };
 	int ret;
 
+	if (c->atr_parse)
+		scard_fake_reinit(f, 0, true);
 	scard_fake_setup(f, c->setup);
 	if (c->reader_protocols)
 		f->reader->caps.protocols = c->reader_protocols;
-	if (c->atr_parse)
-		f->reader->reader_function[RDF_ATR_PARSE] = scard_fake_atr_parse;
 	f->parse_protocols = c->parse_protocols;
 	f->ret[RDF_SET_PROTOCOL] = c->drv_ret;
 
@@ -264,7 +319,6 @@ static const struct xfer_case xfer_cases[] = {
 	{ "absent", S_ABSENT, T1, 0, 5, 0, 8, 2, false, 0, -ENOMEDIUM, 8 },
 	{ "timeout", S_T1, T1, 0, 5, 0, 8, 0, false, -ETIMEDOUT, -ETIMEDOUT,
 	  8 },
-	{ "no callback", S_T1, T1, 0, 5, 0, 8, 2, true, 0, -EOPNOTSUPP, 8 },
 	/* A driver's errno reaches user space only from the table. */
 	{ "driver EPROTO", S_T1, T1, 0, 5, 0, 8, 0, false, -EPROTO, -EPROTO,
 	  8 },
@@ -305,8 +359,6 @@ static void test_transmit(struct kunit *test)
 
 	scard_fake_setup(f, c->setup);
 	x.reserved[0] = c->reserved;
-	if (c->no_cb)
-		f->reader->reader_function[RDF_TRANSMIT] = NULL;
 	f->reply_len = c->reply_len;
 	f->ret[RDF_TRANSMIT] = c->drv_ret;
 
@@ -365,12 +417,12 @@ static void test_mechanical(struct kunit *test)
 	struct fake *f = test->priv;
 	int i, calls = 0;
 
-	scard_fake_setup(f, S_PRESENT);
 	if (c->idx != RDF_NONE) {
 		f->ret[c->idx] = c->drv_ret;
 		if (c->no_cb)
-			f->reader->reader_function[c->idx] = NULL;
+			scard_fake_reinit(f, BIT(c->idx), false);
 	}
+	scard_fake_setup(f, S_PRESENT);
 
 	KUNIT_EXPECT_EQ(test, scard_mechanical(f->reader, c->fn), c->ret);
 	for (i = 0; i < RDF_MAX; i++)
@@ -426,10 +478,8 @@ static void test_vendor(struct kunit *test)
 		.reserved = c->reserved,
 	};
 
-	if (!c->no_cb)
-		f->reader->reader_function[RDF_IOCTL_VENDOR] = scard_fake_vendor;
-	else
-		f->reader->reader_function[RDF_IOCTL_VENDOR] = NULL;
+	if (c->no_cb)
+		scard_fake_reinit(f, BIT(RDF_IOCTL_VENDOR), false);
 	f->reply_len = c->reply_len;
 	KUNIT_EXPECT_EQ(test, scard_vendor(f->reader, &v, scard_fake_cmd, f->recv),
 			c->ret);
@@ -446,6 +496,8 @@ static void test_vendor(struct kunit *test)
 
 static struct kunit_case scard_request_cases[] = {
 	KUNIT_CASE_PARAM(test_register_mandatory, mandatory_gen_params),
+	KUNIT_CASE_PARAM(test_register_unused, unused_gen_params),
+	KUNIT_CASE(test_register_copy),
 	KUNIT_CASE(test_lifetime),
 	KUNIT_CASE_PARAM(test_power, power_gen_params),
 	KUNIT_CASE_PARAM(test_set_protocol, proto_gen_params),

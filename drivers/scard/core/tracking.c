@@ -92,7 +92,8 @@ static int scard_track_arm(struct scard_reader *reader, unsigned int fn,
 	if (ret)
 		return ret;
 
-	track = reader->reader_function[RDF_CARD_TRACKING];
+	track = scard_reader_has(reader, RDF_CARD_TRACKING) ?
+		reader->fn[RDF_CARD_TRACKING] : NULL;
 	spin_lock_irq(&reader->state_lock);
 	state = reader->state;
 	*count = scard_track_count(reader, fn);
