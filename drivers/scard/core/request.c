@@ -568,6 +568,14 @@ static int scard_set_protocol_locked(struct scard_reader *reader,
 		return 0;
 	}
 
+	/*
+	 * Another protocol takes a reset first (PPS only follows an ATR),
+	 * which would lose what the card knows (a verified PIN): the caller
+	 * decides, with POWER, on every reader level.
+	 */
+	if (state == SCARD_CARD_SPECIFIC)
+		return -EBADFD;
+
 	if (state < SCARD_CARD_POWERED || !card->atr_len)
 		return -EBADFD;
 
@@ -611,13 +619,19 @@ static int scard_set_protocol_locked(struct scard_reader *reader,
  *
  * T=1 is preferred over T=0 when both are acceptable. The selected
  * protocol is always written on success, also when it was selected before.
+ * SET_PROTOCOL never resets the card: a card in SCARD_CARD_SPECIFIC with a
+ * protocol outside the mask is left alone (-EBADFD) until the caller powers
+ * it again, and a card that failed PPS waits for POWER (the driver demotes
+ * it to SCARD_CARD_SWALLOWED and returns -EPROTO); after the reset,
+ * SCARD_PROTO_DEFAULT in the mask asks for the default parameters.
  *
  * Return: 0; -EINVAL (unknown bits, no protocol in the mask, reserved
  * field not zero), -ENODEV,
- * -EBUSY, -ERESTARTSYS, -ENOMEDIUM (no card), -EBADFD (card not reset),
- * -EMEDIUMTYPE (ATR not understood), -EOPNOTSUPP (no protocol in common;
- * the card goes back to SCARD_CARD_NEGOTIABLE), or the driver's error (-EPROTO
- * when PPS failed, ...).
+ * -EBUSY, -ERESTARTSYS, -ENOMEDIUM (no card), -EBADFD (card not reset,
+ * or another protocol already selected), -EMEDIUMTYPE (ATR not
+ * understood), -EOPNOTSUPP (no protocol in common; the card goes back to
+ * SCARD_CARD_NEGOTIABLE), or the driver's error (-EPROTO when PPS failed,
+ * ...).
  */
 int scard_set_protocol(struct scard_reader *reader,
 		       struct scard_protocol *proto)

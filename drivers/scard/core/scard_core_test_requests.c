@@ -228,8 +228,6 @@ static const struct proto_case proto_cases[] = {
 	  SCARD_CARD_NEGOTIABLE, 1, 0 },
 	{ "already specific", S_T1, TX, 0, false, 0, 0, 0, T1,
 	  SCARD_CARD_SPECIFIC, 0, 0 },
-	{ "specific, other", S_T1, T0, 0, false, 0, 0, -EOPNOTSUPP, 0,
-	  SCARD_CARD_NEGOTIABLE, 0, 0 },
 	{ "raw, no parser", S_T01, RAW, 0, false, 0, 0, -EOPNOTSUPP, 0,
 	  SCARD_CARD_NEGOTIABLE, 0, 0 },
 	{ "raw, driver parses", S_T01, RAW, 0, true, RAW, 0, 0, RAW,
@@ -282,6 +280,48 @@ static void test_set_protocol(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, f->last.major, SCARD_FN_SET_PROTOCOL);
 		KUNIT_EXPECT_EQ(test, f->last.flags, c->mask & DFLT);
 	}
+}
+
+/*
+ * Another protocol than the one selected needs a reset, which SET_PROTOCOL
+ * leaves to the caller, on every reader level: -EBADFD, nothing changed.
+ */
+static void test_set_protocol_switch(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct scard_protocol p = { .mask = T1 };
+	struct scard_transmit x = {
+		.protocol = T1,
+		.send_len = sizeof(scard_fake_cmd),
+		.recv_len = sizeof(f->recv),
+	};
+
+	scard_fake_setup(f, S_T01);
+	KUNIT_ASSERT_EQ(test, scard_set_protocol(f->reader, &p), 0);
+	p.mask = T0 | DFLT;
+	KUNIT_EXPECT_EQ(test, scard_set_protocol(f->reader, &p), -EBADFD);
+	scard_fake_expect_state(f, SCARD_CARD_SPECIFIC, T1);
+	KUNIT_EXPECT_EQ(test, f->reader->card.selected, T1);
+	p.mask = TX;
+	KUNIT_EXPECT_EQ(test, scard_set_protocol(f->reader, &p), 0);
+	KUNIT_EXPECT_EQ(test, p.selected, T1);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_SET_PROTOCOL], 1);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_POWER], 0);
+	f->reply_len = 2;
+	KUNIT_EXPECT_EQ(test, scard_fake_xfer(f, &x), 0);
+
+	/* After POWER the card may take the other one. */
+	KUNIT_ASSERT_EQ(test, scard_fake_do_power(f), 0);
+	p.mask = T0;
+	KUNIT_EXPECT_EQ(test, scard_set_protocol(f->reader, &p), 0);
+	scard_fake_expect_state(f, SCARD_CARD_SPECIFIC, T0);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_SET_PROTOCOL], 2);
+
+	/* A card fixed by TA2 stays with its protocol. */
+	scard_fake_setup(f, S_T1);
+	KUNIT_EXPECT_EQ(test, scard_set_protocol(f->reader, &p), -EBADFD);
+	scard_fake_expect_state(f, SCARD_CARD_SPECIFIC, T1);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_SET_PROTOCOL], 0);
 }
 
 /* TRANSMIT */
@@ -501,6 +541,7 @@ static struct kunit_case scard_request_cases[] = {
 	KUNIT_CASE(test_lifetime),
 	KUNIT_CASE_PARAM(test_power, power_gen_params),
 	KUNIT_CASE_PARAM(test_set_protocol, proto_gen_params),
+	KUNIT_CASE(test_set_protocol_switch),
 	KUNIT_CASE_PARAM(test_transmit, xfer_gen_params),
 	KUNIT_CASE_PARAM(test_mechanical, mech_gen_params),
 	KUNIT_CASE_PARAM(test_vendor, vendor_gen_params),
