@@ -96,7 +96,8 @@ EXPORT_SYMBOL_IF_KUNIT(scard_reader_has);
  * scard_reader_alloc() - allocate a reader
  * @parent: the device the reader belongs to (USB interface, tty, ...)
  *
- * Allocates a reader with its scardN number and request buffers. The caller
+ * Allocates a reader with its scardN number (request buffers are allocated
+ * per request, so an idle reader costs a few KiB). The caller
  * fills in @caps, @vendor and @reader_function[], then calls
  * scard_reader_register(). On any error after this call, drop the reader
  * with scard_reader_put(), never kfree().
@@ -108,16 +109,11 @@ EXPORT_SYMBOL_IF_KUNIT(scard_reader_has);
 struct scard_reader *scard_reader_alloc(struct device *parent)
 {
 	struct scard_reader *reader;
-	int id = -ENOMEM;
+	int id;
 
 	reader = kzalloc(sizeof(*reader), GFP_KERNEL);
 	if (!reader)
 		return ERR_PTR(-ENOMEM);
-
-	reader->send_buf = kvmalloc(SCARD_BUF_SIZE, GFP_KERNEL);
-	reader->recv_buf = kvmalloc(SCARD_BUF_SIZE, GFP_KERNEL);
-	if (!reader->send_buf || !reader->recv_buf)
-		goto err_free;
 
 	id = ida_alloc(&scard_ida, GFP_KERNEL);
 	if (id < 0)
@@ -132,6 +128,7 @@ struct scard_reader *scard_reader_alloc(struct device *parent)
 	spin_lock_init(&reader->state_lock);
 	init_waitqueue_head(&reader->event_wq);
 	init_waitqueue_head(&reader->async_wq);
+	INIT_LIST_HEAD(&reader->cancelled);
 	INIT_WORK(&reader->uevent_work, scard_uevent_work);
 	INIT_WORK(&reader->async_work, scard_async_work);
 	reader->state = SCARD_CARD_UNKNOWN;
@@ -140,8 +137,6 @@ struct scard_reader *scard_reader_alloc(struct device *parent)
 	return reader;
 
 err_free:
-	kvfree(reader->recv_buf);
-	kvfree(reader->send_buf);
 	kfree(reader);
 	return ERR_PTR(id);
 }
@@ -252,8 +247,7 @@ static void scard_reader_release(struct kref *kref)
 
 	ida_free(&scard_ida, reader->id);
 	put_device(reader->parent);
-	kvfree(reader->recv_buf);
-	kvfree(reader->send_buf);
+	scard_xfer_release_all(reader);
 	kfree(reader);
 }
 

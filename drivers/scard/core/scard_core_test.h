@@ -50,6 +50,7 @@ struct fake_thread {
  * @client: an opener of the reader
  * @calls: number of calls of each callback
  * @last: the last request a callback saw
+ * @req: that request itself, for scard_request_complete()
  * @sent: the first bytes of its send buffer
  * @ret: what each callback returns
  * @atr: ATR the power callback stores on reset
@@ -76,6 +77,7 @@ struct fake {
 	struct scard_client client;
 	int calls[RDF_MAX];
 	struct scard_request last;
+	struct scard_request *req;
 	u8 sent[8];
 	int ret[RDF_MAX];
 	const u8 *atr;

@@ -31,6 +31,7 @@ static int fake_cb(struct scard_reader *reader, struct scard_request *req,
 
 	f->calls[idx]++;
 	f->last = *req;
+	f->req = req;
 	if (req->send)
 		memcpy(f->sent, req->send, min(req->send_len, sizeof(f->sent)));
 	complete(&f->called);
