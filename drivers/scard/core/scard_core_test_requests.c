@@ -132,7 +132,6 @@ struct power_case {
 	enum scard_fake_setup setup;
 	u32 disposition;
 	u8 reserved;
-	bool no_cb;
 	const u8 *atr;
 	size_t atr_len;
 	int drv_ret;
@@ -143,25 +142,25 @@ struct power_case {
 };
 
 static const struct power_case power_cases[] = {
-	{ "cold T=0", S_PRESENT, SCARD_COLD_RESET, 0, false, scard_atr_t0,
+	{ "cold T=0", S_PRESENT, SCARD_COLD_RESET, 0, scard_atr_t0,
 	  sizeof(scard_atr_t0), 0, 0, SCARD_CARD_NEGOTIABLE, 0, 1 },
-	{ "warm TA2", S_T0, SCARD_WARM_RESET, 0, false, scard_atr_ta2,
+	{ "warm TA2", S_T0, SCARD_WARM_RESET, 0, scard_atr_ta2,
 	  sizeof(scard_atr_ta2), 0, 0, SCARD_CARD_SPECIFIC, SCARD_PROTO_T1, 1 },
-	{ "unparsable", S_PRESENT, SCARD_COLD_RESET, 0, false, scard_atr_bad,
+	{ "unparsable", S_PRESENT, SCARD_COLD_RESET, 0, scard_atr_bad,
 	  sizeof(scard_atr_bad), 0, 0, SCARD_CARD_POWERED, 0, 1 },
-	{ "down", S_T1, SCARD_POWER_DOWN, 0, false, NULL, 0, 0, 0,
+	{ "down", S_T1, SCARD_POWER_DOWN, 0, NULL, 0, 0, 0,
 	  SCARD_CARD_SWALLOWED, 0, 1 },
-	{ "no ATR", S_PRESENT, SCARD_COLD_RESET, 0, false, NULL, 0, 0, -EIO,
+	{ "no ATR", S_PRESENT, SCARD_COLD_RESET, 0, NULL, 0, 0, -EIO,
 	  SCARD_CARD_PRESENT, 0, 1 },
-	{ "timeout", S_T1, SCARD_COLD_RESET, 0, false, NULL, 0, -ETIMEDOUT,
+	{ "timeout", S_T1, SCARD_COLD_RESET, 0, NULL, 0, -ETIMEDOUT,
 	  -ETIMEDOUT, SCARD_CARD_SWALLOWED, 0, 1 },
-	{ "absent", S_ABSENT, SCARD_COLD_RESET, 0, false, NULL, 0, 0,
+	{ "absent", S_ABSENT, SCARD_COLD_RESET, 0, NULL, 0, 0,
 	  -ENOMEDIUM, SCARD_CARD_ABSENT, 0, 0 },
-	{ "unknown", S_UNKNOWN, SCARD_COLD_RESET, 0, false, NULL, 0, 0,
+	{ "unknown", S_UNKNOWN, SCARD_COLD_RESET, 0, NULL, 0, 0,
 	  -ENOMEDIUM, SCARD_CARD_UNKNOWN, 0, 0 },
-	{ "bad disposition", S_PRESENT, 3, 0, false, NULL, 0, 0, -EINVAL,
+	{ "bad disposition", S_PRESENT, 3, 0, NULL, 0, 0, -EINVAL,
 	  SCARD_CARD_PRESENT, 0, 0 },
-	{ "reserved", S_PRESENT, SCARD_COLD_RESET, 1, false, NULL, 0, 0,
+	{ "reserved", S_PRESENT, SCARD_COLD_RESET, 1, NULL, 0, 0,
 	  -EINVAL, SCARD_CARD_PRESENT, 0, 0 },
 };
 
@@ -335,45 +334,44 @@ struct xfer_case {
 	u8 reserved;
 	u32 recv_len;
 	size_t reply_len;
-	bool no_cb;
 	int drv_ret;
 	int ret;
 	u32 out_len;
 };
 
 static const struct xfer_case xfer_cases[] = {
-	{ "ok", S_T1, T1, 0, 5, 0, 8, 2, false, 0, 0, 2 },
-	{ "apdu flag", S_T1, T1, SCARD_TRANSMIT_APDU, 5, 0, 8, 4, false, 0,
+	{ "ok", S_T1, T1, 0, 5, 0, 8, 2, 0, 0, 2 },
+	{ "apdu flag", S_T1, T1, SCARD_TRANSMIT_APDU, 5, 0, 8, 4, 0,
 	  0, 4 },
-	{ "exact fit", S_T1, T1, 0, 5, 0, 2, 2, false, 0, 0, 2 },
-	{ "too small", S_T1, T1, 0, 5, 0, 1, 2, false, 0, -ENOSPC, 2 },
-	{ "reply overflow", S_T1, T1, 0, 5, 0, 8, SCARD_MAX_RECV + 1, false,
+	{ "exact fit", S_T1, T1, 0, 5, 0, 2, 2, 0, 0, 2 },
+	{ "too small", S_T1, T1, 0, 5, 0, 1, 2, 0, -ENOSPC, 2 },
+	{ "reply overflow", S_T1, T1, 0, 5, 0, 8, SCARD_MAX_RECV + 1,
 	  0, -EIO, 8 },
-	{ "bad flags", S_T1, T1, 2, 5, 0, 8, 2, false, 0, -EINVAL, 8 },
-	{ "empty", S_T1, T1, 0, 0, 0, 8, 2, false, 0, -EINVAL, 8 },
-	{ "too long", S_T1, T1, 0, SCARD_MAX_SEND + 1, 0, 8, 2, false, 0,
+	{ "bad flags", S_T1, T1, 2, 5, 0, 8, 2, 0, -EINVAL, 8 },
+	{ "empty", S_T1, T1, 0, 0, 0, 8, 2, 0, -EINVAL, 8 },
+	{ "too long", S_T1, T1, 0, SCARD_MAX_SEND + 1, 0, 8, 2, 0,
 	  -EMSGSIZE, 8 },
-	{ "reserved", S_T1, T1, 0, 5, 1, 8, 2, false, 0, -EINVAL, 8 },
-	{ "wrong protocol", S_T1, T0, 0, 5, 0, 8, 2, false, 0, -EBADFD, 8 },
-	{ "not specific", S_T01, T1, 0, 5, 0, 8, 2, false, 0, -EBADFD, 8 },
-	{ "absent", S_ABSENT, T1, 0, 5, 0, 8, 2, false, 0, -ENOMEDIUM, 8 },
-	{ "timeout", S_T1, T1, 0, 5, 0, 8, 0, false, -ETIMEDOUT, -ETIMEDOUT,
+	{ "reserved", S_T1, T1, 0, 5, 1, 8, 2, 0, -EINVAL, 8 },
+	{ "wrong protocol", S_T1, T0, 0, 5, 0, 8, 2, 0, -EBADFD, 8 },
+	{ "not specific", S_T01, T1, 0, 5, 0, 8, 2, 0, -EBADFD, 8 },
+	{ "absent", S_ABSENT, T1, 0, 5, 0, 8, 2, 0, -ENOMEDIUM, 8 },
+	{ "timeout", S_T1, T1, 0, 5, 0, 8, 0, -ETIMEDOUT, -ETIMEDOUT,
 	  8 },
 	/* A driver's errno reaches user space only from the table. */
-	{ "driver EPROTO", S_T1, T1, 0, 5, 0, 8, 0, false, -EPROTO, -EPROTO,
+	{ "driver EPROTO", S_T1, T1, 0, 5, 0, 8, 0, -EPROTO, -EPROTO,
 	  8 },
-	{ "driver ENOMEDIUM", S_T1, T1, 0, 5, 0, 8, 0, false, -ENOMEDIUM,
+	{ "driver ENOMEDIUM", S_T1, T1, 0, 5, 0, 8, 0, -ENOMEDIUM,
 	  -ENOMEDIUM, 8 },
-	{ "driver ENOTTY", S_T1, T1, 0, 5, 0, 8, 0, false, -ENOTTY,
+	{ "driver ENOTTY", S_T1, T1, 0, 5, 0, 8, 0, -ENOTTY,
 	  -EOPNOTSUPP, 8 },
-	{ "driver ENOSPC", S_T1, T1, 0, 5, 0, 8, 0, false, -ENOSPC, -EIO, 8 },
-	{ "driver EMSGSIZE", S_T1, T1, 0, 5, 0, 8, 0, false, -EMSGSIZE, -EIO,
+	{ "driver ENOSPC", S_T1, T1, 0, 5, 0, 8, 0, -ENOSPC, -EIO, 8 },
+	{ "driver EMSGSIZE", S_T1, T1, 0, 5, 0, 8, 0, -EMSGSIZE, -EIO,
 	  8 },
-	{ "driver EBUSY", S_T1, T1, 0, 5, 0, 8, 0, false, -EBUSY, -EIO, 8 },
-	{ "driver EPIPE", S_T1, T1, 0, 5, 0, 8, 0, false, -EPIPE, -EIO, 8 },
-	{ "driver ECANCELED", S_T1, T1, 0, 5, 0, 8, 0, false, -ECANCELED,
+	{ "driver EBUSY", S_T1, T1, 0, 5, 0, 8, 0, -EBUSY, -EIO, 8 },
+	{ "driver EPIPE", S_T1, T1, 0, 5, 0, 8, 0, -EPIPE, -EIO, 8 },
+	{ "driver ECANCELED", S_T1, T1, 0, 5, 0, 8, 0, -ECANCELED,
 	  -EIO, 8 },
-	{ "driver ESHUTDOWN", S_T1, T1, 0, 5, 0, 8, 0, false, -ESHUTDOWN,
+	{ "driver ESHUTDOWN", S_T1, T1, 0, 5, 0, 8, 0, -ESHUTDOWN,
 	  -ENODEV, 8 },
 };
 
