@@ -22,9 +22,10 @@
  *	scard_reader_unregister(reader);
  *	scard_reader_put(reader);
  *
- * Callbacks run one at a time, in process context, and may sleep. A
- * callback may return SCARD_PENDING and finish the request later with
- * scard_complete_request(). No callback runs once scard_reader_unregister()
+ * reader_function[] is filled in before scard_reader_register() and not
+ * written afterwards. Callbacks run one at a time, in process context, and
+ * may sleep. A callback may return SCARD_PENDING and finish the request
+ * later with scard_request_complete(). No callback runs once scard_reader_unregister()
  * has returned.
  *
  * See Documentation/driver-api/scard.rst.
@@ -47,6 +48,7 @@
 
 struct device;
 struct scard_reader;
+struct scard_xfer;
 
 /* Indexes of reader_function[] (smclib's RDF_* values). */
 enum scard_rdf {
@@ -84,8 +86,10 @@ enum scard_fn {
 /*
  * A reader_function[] callback may return this instead of 0 or a negative
  * errno: the request goes on asynchronously and the driver finishes it with
- * scard_complete_request(). Until then every other request on the reader
- * fails with -EBUSY.
+ * scard_request_complete(). Until then every other request on the reader
+ * fails with -EBUSY, for at most the library's bound (module parameter
+ * pending_timeout_ms): then the library cancels the request, its caller
+ * gets -ETIMEDOUT and the reader takes requests again.
  */
 #define SCARD_PENDING	1
 
@@ -107,8 +111,10 @@ enum scard_fn {
  * @recv_size: size of @recv
  * @recv_len: out: bytes the callback put into @recv
  *
- * The buffers belong to the reader and stay valid until the request is
- * finished (callback returned, or scard_complete_request() called).
+ * The request and its buffers belong to the library and stay valid until
+ * the request is finished: the callback returned, or, for a callback that
+ * returned SCARD_PENDING, scard_request_complete() was called, also when
+ * the library cancelled the request meanwhile (see SCARD_PENDING).
  */
 struct scard_request {
 	unsigned int major;
@@ -259,7 +265,10 @@ static inline u64 scard_char_timeout_ns(u64 first_ns, u64 next_ns,
 /**
  * struct scard_reader - one reader slot, one /dev/scardN
  * @reader_function: the driver's callbacks, indexed by enum scard_rdf; a
- *	NULL optional entry makes its request fail with -EOPNOTSUPP
+ *	NULL optional entry makes its request fail with -EOPNOTSUPP. Filled
+ *	in before scard_reader_register() and never written after it: the
+ *	library takes a copy when registering and calls only that copy (a
+ *	later change is reported and ignored)
  * @caps: reader capabilities, filled in by the driver before registering
  * @vendor: vendor attributes, filled in by the driver before registering
  * @io: TPDU and character level readers: how the protocol engines reach
@@ -292,14 +301,13 @@ struct scard_reader {
 	 */
 	struct rw_semaphore ops_sem;
 
+	/* The callbacks, copied from reader_function[] by register. */
+	int (*fn[RDF_MAX])(struct scard_reader *reader,
+			   struct scard_request *req);
+
 	/* Serialises requests; callbacks run under it. */
 	struct mutex lock;
-	struct scard_request req;
-	unsigned int req_rdf;
-	u8 *send_buf;
-	u8 *recv_buf;
 	u64 card_epoch;
-	u64 req_start_ns;
 	bool suppress_ifs_request;
 
 	/* Everything below is written under state_lock (any context). */
@@ -316,9 +324,12 @@ struct scard_reader {
 	wait_queue_head_t event_wq;
 	struct work_struct uevent_work;
 
-	/* A request a callback left pending (SCARD_PENDING). */
-	unsigned int async;
-	int async_status;
+	/*
+	 * The request a callback runs or left pending (SCARD_PENDING), and
+	 * the cancelled ones the driver has not completed yet.
+	 */
+	struct scard_xfer *cur;
+	struct list_head cancelled;
 	wait_queue_head_t async_wq;
 	struct work_struct async_work;
 
@@ -353,6 +364,8 @@ void scard_card_event(struct scard_reader *reader, unsigned int state);
 void scard_set_state(struct scard_reader *reader, unsigned int state);
 unsigned int scard_get_state(struct scard_reader *reader);
 int scard_set_atr(struct scard_reader *reader, const u8 *atr, size_t len);
+void scard_request_complete(struct scard_request *req, int status);
+bool scard_request_cancelled(struct scard_request *req);
 void scard_complete_request(struct scard_reader *reader, int status);
 
 int scard_proto_transmit(struct scard_reader *reader,

@@ -239,7 +239,8 @@ int cmd_protocol(int argc, char **argv)
 
 /*
  * Bring the card to SPECIFIC: a cold reset if it is not reset yet, then
- * SET_PROTOCOL with T=0 and T=1 (the library prefers T=1). Returns 0 or
+ * SET_PROTOCOL with T=0 and T=1 (the library prefers T=1); if the card
+ * fails PPS, another cold reset and the default parameters. Returns 0 or
  * the exit status; *@protocol is the protocol to transmit with.
  */
 static int connect_card(int fd, unsigned int *protocol)
@@ -269,8 +270,21 @@ static int connect_card(int fd, unsigned int *protocol)
 			return fail("GET_STATE", err);
 	}
 	if (st.state < SCARD_CARD_SPECIFIC) {
-		if (ioctl(fd, SCARD_IOC_SET_PROTOCOL, &proto))
-			return fail("SET_PROTOCOL", errno);
+		err = ioctl(fd, SCARD_IOC_SET_PROTOCOL, &proto) ? errno : 0;
+		/*
+		 * A card that failed PPS waits for a reset, which the
+		 * library leaves to us: reset, then the default parameters.
+		 */
+		if (err == EPROTO) {
+			if (ioctl(fd, SCARD_IOC_POWER, &pw))
+				return fail("POWER", errno);
+			reset = true;
+			proto.mask |= SCARD_PROTO_DEFAULT;
+			err = ioctl(fd, SCARD_IOC_SET_PROTOCOL, &proto) ?
+				errno : 0;
+		}
+		if (err)
+			return fail("SET_PROTOCOL", err);
 		st.protocol = proto.selected;
 	}
 	*protocol = st.protocol;

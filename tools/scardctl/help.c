@@ -88,7 +88,10 @@ const struct cmd_help cmd_helps[] = {
 		"SET_PROTOCOL with the given protocols (t0,t1 if none); the\n"
 		"library prefers T=1. \"default\" adds SCARD_PROTO_DEFAULT:\n"
 		"keep the default transmission parameters (no PPS speed-up).\n"
-		"The card must be reset (power cold) first.\n",
+		"The card must be reset (power cold) first. SET_PROTOCOL never\n"
+		"resets the card: another protocol than the selected one fails\n"
+		"(EBADFD), and so does everything after a PPS the card refused\n"
+		"(EPROTO) until \"power cold\"; then ask with \"default\".\n",
 		.machine = "protocol=t0|t1|raw\n",
 		.example = "scardctl protocol t0\nscardctl protocol t0,t1 default\n",
 	},
@@ -103,8 +106,9 @@ const struct cmd_help cmd_helps[] = {
 		"found, 63Cx retries left, ...). If the card is below the\n"
 		"specific state, scardctl first connects and says so: a cold\n"
 		"reset if it is not reset yet, then SET_PROTOCOL T=0|T=1 (T=1\n"
-		"preferred). It stops at the first failing command; a status\n"
-		"word other than 9000 is not a failure.\n"
+		"preferred; if the card fails PPS, another cold reset and the\n"
+		"default parameters). It stops at the first failing command; a\n"
+		"status word other than 9000 is not a failure.\n"
 		"--apdu        SCARD_TRANSMIT_APDU: the library carries T=0 APDUs\n"
 		"              (case 4, 61xx and 6Cxx handled)\n"
 		"--nad N       T=1 node address byte (0..255)\n"

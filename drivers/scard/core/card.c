@@ -14,6 +14,7 @@
 
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/list.h>
 #include <linux/lockdep.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -150,17 +151,36 @@ EXPORT_SYMBOL_GPL(scard_get_state);
  * library parses the ATR when the callback has finished.
  *
  * Context: any context; only during a POWER request.
- * Return: 0, or -EINVAL if @len is larger than SCARD_ATR_MAX.
+ * Return: 0, -EINVAL if @len is larger than SCARD_ATR_MAX, or -ECANCELED
+ * (ignored) when the POWER request is no longer pending: the library
+ * cancelled it (or another request runs).
  */
 int scard_set_atr(struct scard_reader *reader, const u8 *atr, size_t len)
 {
+	const struct scard_xfer *xfer;
+	unsigned long flags;
+	bool ok;
+
 	if (len > SCARD_ATR_MAX)
 		return -EINVAL;
 
-	memcpy(reader->card.atr, atr, len);
-	reader->card.atr_len = len;
+	/* The ATR of a reset the library gave up on must not land. */
+	spin_lock_irqsave(&reader->state_lock, flags);
+	xfer = reader->cur;
+	if (xfer)
+		ok = xfer->rdf == RDF_CARD_POWER &&
+		     (xfer->state == SCARD_ASYNC_CALLING ||
+		      xfer->state == SCARD_ASYNC_WAITING ||
+		      xfer->state == SCARD_ASYNC_ORPHAN);
+	else
+		ok = list_empty(&reader->cancelled);
+	if (ok) {
+		memcpy(reader->card.atr, atr, len);
+		reader->card.atr_len = len;
+	}
+	spin_unlock_irqrestore(&reader->state_lock, flags);
 
-	return 0;
+	return ok ? 0 : -ECANCELED;
 }
 EXPORT_SYMBOL_GPL(scard_set_atr);
 

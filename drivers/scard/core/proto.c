@@ -16,16 +16,21 @@
  * exchange is needed it goes to the card within the initial waiting time
  * (TPDU level: one SCARD_XFER_PPS xfer; character level: the request
  * sent, the response read as PPSS and PPS0, then the bytes PPS0 announces
- * and PCK) and scard_pps_check() judges the answer. A card that refuses
- * (or garbles, or ignores) a request for parameters other than the
- * defaults is cold reset through the driver's RDF_CARD_POWER, its new ATR
- * parsed, and asked again for the default parameters. Then the reader gets
+ * and PCK) and scard_pps_check() judges the answer. Then the reader gets
  * the parameters through &scard_io_ops.set_params and the library records
  * them with the timing of scard_timing_compute(). The T=1 state is set up
  * at the first T=1 TRANSMIT, so that SCARD_TAG_SUPRESS_T1_IFS_REQUEST set
- * in between still counts. A change of protocol (a protocol was in force)
- * cold resets the card first: PPS is only possible right after an ATR. The
- * driver's RDF_CARD_POWER must finish synchronously for these resets.
+ * in between still counts.
+ *
+ * SET_PROTOCOL never resets the card behind the caller's back, as on APDU
+ * level readers: a reset loses what the card knows (a verified PIN) and
+ * gives a new ATR the caller would not see. A card that refuses, garbles
+ * or ignores a PPS request waits for a reset (ISO/IEC 7816-3 9.3): it is
+ * demoted like a lost link (below) and SET_PROTOCOL fails with -EPROTO;
+ * the caller powers the card again and may ask with SCARD_PROTO_DEFAULT
+ * (the default parameters: no PPS, or one for the protocol only). A change
+ * of protocol needs a reset too (PPS only follows an ATR): the core
+ * refuses it with -EBADFD before it reaches the reader.
  *
  * A card in specific mode (TA2) needs no SET_PROTOCOL: the first TRANSMIT
  * sets up the link, with TA1's parameters unless TA2 says they are
@@ -58,7 +63,7 @@
  * -EBADMSG from the transfer or the procedure bytes) leaves the card in
  * the middle of a command, and a T=1 link that could not be resynchronised
  * (scard_t1_needs_reset()) leaves it in an unknown state; likewise a PPS
- * that failed for good leaves it waiting for a reset (9.3). ISO/IEC 7816-3
+ * that failed leaves it waiting for a reset (9.3). ISO/IEC 7816-3
  * then wants a reset, which the library does not do behind the caller's
  * back: it demotes the card to SCARD_CARD_SWALLOWED (scard_card_demote()), so
  * that TRANSMIT and SET_PROTOCOL fail with -EBADFD until the caller powers
@@ -486,43 +491,6 @@ static int scard_pps_exchange(struct scard_reader *reader,
 	return scard_pps_check(pps, rsp, len);
 }
 
-/* A cold reset in the middle of SET_PROTOCOL, and the new ATR parsed. */
-static int scard_proto_cold_reset(struct scard_reader *reader)
-{
-	struct scard_request req = {
-		.major = SCARD_FN_POWER,
-		.minor = SCARD_COLD_RESET,
-	};
-	struct scard_card_caps *card = &reader->card;
-	int ret;
-
-	reader->link_ready = false;
-	reader->t1_ready = false;
-	card->atr_len = 0;
-	ret = reader->reader_function[RDF_CARD_POWER](reader, &req);
-	if (ret > 0) {
-		scard_warn_ratelimited(reader,
-				       "reset for PPS did not finish at once\n");
-		ret = -EIO;
-	}
-	if (!ret && !card->atr_len)
-		ret = -EIO;
-	if (ret) {
-		scard_card_demote(reader, SCARD_CARD_SWALLOWED);
-		return ret;
-	}
-
-	ret = scard_atr_parse(card, card->atr, card->atr_len);
-	if (ret) {
-		scard_card_demote(reader, SCARD_CARD_POWERED);
-		return ret;
-	}
-	scard_dbg(reader, "reset for PPS, ATR %*ph\n", card->atr_len,
-		  card->atr);
-
-	return 0;
-}
-
 /**
  * scard_proto_set_protocol() - RDF_SET_PROTOCOL for TPDU and character
  *	level readers
@@ -531,62 +499,47 @@ static int scard_proto_cold_reset(struct scard_reader *reader)
  *	%SCARD_PROTO_DEFAULT in @req->flags for the default parameters
  *
  * Chooses the parameters with scard_pps_select() and runs the PPS
- * exchange if one is needed. When the card refuses parameters other than
- * the defaults it is cold reset through RDF_CARD_POWER and asked for the
- * defaults. Then tells the reader the parameters through
+ * exchange if one is needed, then tells the reader the parameters through
  * &scard_io_ops.set_params and records them; the T=1 engine starts afresh
- * at the next TRANSMIT. A card that fails PPS for good is demoted to
- * %SCARD_CARD_SWALLOWED (it waits for a reset).
+ * at the next TRANSMIT. The card is never reset here: one that fails PPS
+ * is demoted to %SCARD_CARD_SWALLOWED and must be powered again (then
+ * %SCARD_PROTO_DEFAULT asks for the default parameters).
  *
  * Context: process context, in a request of the reader.
  * Return: 0, -EOPNOTSUPP (protocol not supported at this level, or not
- * offered by the card), -EPROTO (PPS failed), -EMEDIUMTYPE (the ATR after
- * the reset is not understood), or the reader's error.
+ * offered by the card), -EBADFD (a protocol is in force already: the card
+ * needs a reset first), -EPROTO (PPS refused, garbled or unanswered), or
+ * the reader's error.
  */
 int scard_proto_set_protocol(struct scard_reader *reader,
 			     struct scard_request *req)
 {
 	u32 mask = req->minor | (req->flags & SCARD_PROTO_DEFAULT);
-	bool reset = reader->link_ready && !reader->card.specific;
-	enum scard_pps_action action;
 	struct scard_pps pps;
 	int ret;
 
 	if (!scard_proto_io_ok(reader) || !scard_proto_engine(req->minor))
 		return -EOPNOTSUPP;
 
-	reader->link_ready = false;
+	/* PPS only follows an ATR: the core checks, this is for drivers. */
+	if (reader->link_ready)
+		return -EBADFD;
+
 	reader->t1_ready = false;
-	for (;;) {
-		if (reset) {
-			ret = scard_proto_cold_reset(reader);
-			if (ret)
-				return ret;
-		}
+	ret = scard_pps_select(&pps, &reader->card, &reader->caps, mask);
+	if (ret)
+		return ret;
+	if (pps.protocol != req->minor)
+		return -EOPNOTSUPP;
 
-		ret = scard_pps_select(&pps, &reader->card, &reader->caps,
-				       mask);
-		if (ret)
-			return ret;
-		if (pps.protocol != req->minor)
-			return -EOPNOTSUPP;
-		if (!pps.req_len)
-			break;
-
+	if (pps.req_len) {
 		ret = scard_pps_exchange(reader, &pps);
-		action = scard_pps_next_action(&pps, ret);
-		if (action == SCARD_PPS_DONE)
-			break;
-		scard_dbg(reader, "PPS %*ph failed (%d)\n", pps.req_len,
-			  pps.req, ret);
-		if (action == SCARD_PPS_RETRY_DEFAULT &&
-		    !(mask & SCARD_PROTO_DEFAULT)) {
-			mask |= SCARD_PROTO_DEFAULT;
-			reset = true;
-			continue;
+		if (ret) {
+			scard_dbg(reader, "PPS %*ph failed (%d)\n", pps.req_len,
+				  pps.req, ret);
+			scard_link_lost(reader, ret);
+			return scard_card_fault(ret) ? -EPROTO : ret;
 		}
-		scard_link_lost(reader, ret);
-		return scard_card_fault(ret) ? -EPROTO : ret;
 	}
 
 	ret = scard_link_set(reader, pps.protocol, pps.fl, pps.dl,

@@ -26,15 +26,78 @@
 
 static DEFINE_IDA(scard_ida);
 
-static const enum scard_rdf scard_mandatory[] = {
-	RDF_CARD_POWER, RDF_TRANSMIT, RDF_CARD_TRACKING, RDF_SET_PROTOCOL,
+/* What each entry of reader_function[] may be. */
+enum scard_rdf_use {
+	SCARD_RDF_UNUSED,	/* must stay NULL */
+	SCARD_RDF_OPTIONAL,
+	SCARD_RDF_MANDATORY,
 };
+
+static const u8 scard_rdf_use[RDF_MAX] = {
+	[RDF_CARD_POWER] = SCARD_RDF_MANDATORY,
+	[RDF_TRANSMIT] = SCARD_RDF_MANDATORY,
+	[RDF_CARD_EJECT] = SCARD_RDF_OPTIONAL,
+	[RDF_READER_SWALLOW] = SCARD_RDF_OPTIONAL,
+	[RDF_CARD_TRACKING] = SCARD_RDF_MANDATORY,
+	[RDF_SET_PROTOCOL] = SCARD_RDF_MANDATORY,
+	[RDF_CARD_CONFISCATE] = SCARD_RDF_OPTIONAL,
+	[RDF_IOCTL_VENDOR] = SCARD_RDF_OPTIONAL,
+	[RDF_ATR_PARSE] = SCARD_RDF_OPTIONAL,
+};
+
+/*
+ * Check the driver's callback table and take the library's copy of it:
+ * requests call the copy only, so that the table cannot change under a
+ * request.
+ */
+static int scard_reader_take_functions(struct scard_reader *reader)
+{
+	unsigned int i;
+
+	for (i = 0; i < RDF_MAX; i++) {
+		bool set = reader->reader_function[i];
+
+		if (scard_rdf_use[i] == SCARD_RDF_MANDATORY && !set)
+			return -EINVAL;
+		if (scard_rdf_use[i] == SCARD_RDF_UNUSED && set)
+			return -EINVAL;
+	}
+
+	memcpy(reader->fn, reader->reader_function, sizeof(reader->fn));
+
+	return 0;
+}
+
+/**
+ * scard_reader_has() - whether the reader has a callback
+ * @reader: a registered reader
+ * @idx: the callback
+ *
+ * Requests call the copy of reader_function[] that scard_reader_register()
+ * took (reader->fn). A driver that changed reader_function[] afterwards
+ * broke the rule of &struct scard_reader: the change is reported and
+ * ignored.
+ *
+ * Return: true if reader->fn[@idx] is set, false for an optional callback
+ * the driver left out.
+ */
+bool scard_reader_has(struct scard_reader *reader, enum scard_rdf idx)
+{
+	if (READ_ONCE(reader->reader_function[idx]) != reader->fn[idx])
+		scard_warn_ratelimited(reader,
+				       "reader_function[%u] changed after registering, ignored\n",
+				       idx);
+
+	return reader->fn[idx];
+}
+EXPORT_SYMBOL_IF_KUNIT(scard_reader_has);
 
 /**
  * scard_reader_alloc() - allocate a reader
  * @parent: the device the reader belongs to (USB interface, tty, ...)
  *
- * Allocates a reader with its scardN number and request buffers. The caller
+ * Allocates a reader with its scardN number (request buffers are allocated
+ * per request, so an idle reader costs a few KiB). The caller
  * fills in @caps, @vendor and @reader_function[], then calls
  * scard_reader_register(). On any error after this call, drop the reader
  * with scard_reader_put(), never kfree().
@@ -46,16 +109,11 @@ static const enum scard_rdf scard_mandatory[] = {
 struct scard_reader *scard_reader_alloc(struct device *parent)
 {
 	struct scard_reader *reader;
-	int id = -ENOMEM;
+	int id;
 
 	reader = kzalloc(sizeof(*reader), GFP_KERNEL);
 	if (!reader)
 		return ERR_PTR(-ENOMEM);
-
-	reader->send_buf = kvmalloc(SCARD_BUF_SIZE, GFP_KERNEL);
-	reader->recv_buf = kvmalloc(SCARD_BUF_SIZE, GFP_KERNEL);
-	if (!reader->send_buf || !reader->recv_buf)
-		goto err_free;
 
 	id = ida_alloc(&scard_ida, GFP_KERNEL);
 	if (id < 0)
@@ -70,6 +128,7 @@ struct scard_reader *scard_reader_alloc(struct device *parent)
 	spin_lock_init(&reader->state_lock);
 	init_waitqueue_head(&reader->event_wq);
 	init_waitqueue_head(&reader->async_wq);
+	INIT_LIST_HEAD(&reader->cancelled);
 	INIT_WORK(&reader->uevent_work, scard_uevent_work);
 	INIT_WORK(&reader->async_work, scard_async_work);
 	reader->state = SCARD_CARD_UNKNOWN;
@@ -78,8 +137,6 @@ struct scard_reader *scard_reader_alloc(struct device *parent)
 	return reader;
 
 err_free:
-	kvfree(reader->recv_buf);
-	kvfree(reader->send_buf);
 	kfree(reader);
 	return ERR_PTR(id);
 }
@@ -90,26 +147,27 @@ EXPORT_SYMBOL_GPL(scard_reader_alloc);
  * @reader: reader from scard_reader_alloc(), with caps, vendor and
  *	reader_function[] filled in
  *
- * Creates /dev/scardN. The card state stays SCARD_CARD_UNKNOWN until the driver
- * reports it with scard_card_event(), which it may do before or after
- * registering.
+ * Takes the library's copy of reader_function[], which the driver must not
+ * change afterwards, and creates /dev/scardN. The card state stays
+ * SCARD_CARD_UNKNOWN until the driver reports it with scard_card_event(),
+ * which it may do before or after registering.
  *
  * Context: process context.
  * Return: 0, -EINVAL if a mandatory callback (RDF_CARD_POWER,
- * RDF_TRANSMIT, RDF_CARD_TRACKING, RDF_SET_PROTOCOL) is missing or the
- * reader was registered before, or the error of misc_register().
+ * RDF_TRANSMIT, RDF_CARD_TRACKING, RDF_SET_PROTOCOL) is missing, an
+ * unused entry (RDF_DEBUG_LEVEL, 10 and above) is set, or the reader was
+ * registered before, or the error of misc_register().
  */
 int scard_reader_register(struct scard_reader *reader)
 {
-	unsigned int i;
 	int ret;
-
-	for (i = 0; i < ARRAY_SIZE(scard_mandatory); i++)
-		if (!reader->reader_function[scard_mandatory[i]])
-			return -EINVAL;
 
 	if (WARN_ON(reader->registered || reader->dead))
 		return -EINVAL;
+
+	ret = scard_reader_take_functions(reader);
+	if (ret)
+		return ret;
 
 	/* Strings the driver filled in are used as C strings. */
 	reader->vendor.vendor_name[sizeof(reader->vendor.vendor_name) - 1] = 0;
@@ -189,8 +247,7 @@ static void scard_reader_release(struct kref *kref)
 
 	ida_free(&scard_ida, reader->id);
 	put_device(reader->parent);
-	kvfree(reader->recv_buf);
-	kvfree(reader->send_buf);
+	scard_xfer_release_all(reader);
 	kfree(reader);
 }
 

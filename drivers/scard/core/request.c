@@ -6,19 +6,35 @@
  *
  * A request runs between scard_request_begin() and scard_request_end(),
  * holding ops_sem for reading (so that unregistering waits for it) and
- * reader->lock (so that requests and callbacks never overlap). A callback
- * may return SCARD_PENDING and finish later with scard_complete_request():
- * the caller then sleeps without the locks, and until the driver completes
- * the request every other request on the reader fails with -EBUSY. The
- * request's data stay in reader->req and the reader's buffers, so a caller
- * killed meanwhile leaves nothing dangling; async_work then does the
- * library's part of the completion.
+ * reader->lock (so that requests and callbacks never overlap). Each
+ * request that reaches the driver is a struct scard_xfer with buffers
+ * sized by the request, freed when it ends: an idle reader holds none.
+ *
+ * A callback may return SCARD_PENDING and finish later with
+ * scard_request_complete(): the caller then sleeps without the locks, and
+ * until the driver completes the request every other request on the reader
+ * fails with -EBUSY (smclib's rule), but for at most
+ * scard_pending_timeout_ms. Past that deadline the library cancels the
+ * request: its caller gets -ETIMEDOUT (or, if it was killed, the next
+ * request cancels it), the card must be powered again, and the reader
+ * takes requests again. A cancelled request keeps its buffers for the
+ * driver until its completion, which then only frees it; a completion
+ * names its request, so it can never land on a later one. A caller killed
+ * before the deadline leaves the request to the reader; async_work does
+ * the library's part when the driver completes it.
  */
 
 #include <linux/errno.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/wait.h>
 #include <kunit/visibility.h>
 
 #include "scard_core.h"
@@ -26,18 +42,159 @@
 #define SCARD_PROTO_ANY	(SCARD_PROTO_TX | SCARD_PROTO_RAW)
 #define SCARD_PROTO_MASK	(SCARD_PROTO_ANY | SCARD_PROTO_DEFAULT)
 
+/* How long a driver may leave a request pending, in ms. */
+unsigned int scard_pending_timeout_ms = 60000;
+module_param_named(pending_timeout_ms, scard_pending_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(pending_timeout_ms,
+		 "how long a reader driver may leave a request pending before the library cancels it, in ms (default 60000)");
+EXPORT_SYMBOL_IF_KUNIT(scard_pending_timeout_ms);
+
+/**
+ * scard_xfer_alloc() - a request for a reader callback
+ * @reader: the reader
+ * @major: smclib function number
+ * @minor: its minor code
+ * @send_len: size of the request data buffer, 0 for none
+ * @recv_size: size of the reply buffer, 0 for none
+ *
+ * The buffers are sized by the request, so that an idle reader holds none.
+ *
+ * Context: process context.
+ * Return: the request, or NULL when out of memory.
+ */
+struct scard_xfer *scard_xfer_alloc(struct scard_reader *reader,
+				    unsigned int major, u32 minor,
+				    size_t send_len, size_t recv_size)
+{
+	struct scard_xfer *xfer;
+
+	xfer = kzalloc(sizeof(*xfer), GFP_KERNEL);
+	if (!xfer)
+		return NULL;
+
+	xfer->reader = reader;
+	xfer->req.major = major;
+	xfer->req.minor = minor;
+	INIT_LIST_HEAD(&xfer->node);
+	if (send_len) {
+		xfer->send_buf = kvmalloc(send_len, GFP_KERNEL);
+		if (!xfer->send_buf)
+			goto err;
+		xfer->req.send = xfer->send_buf;
+		xfer->req.send_len = send_len;
+	}
+	if (recv_size) {
+		xfer->recv_buf = kvmalloc(recv_size, GFP_KERNEL);
+		if (!xfer->recv_buf)
+			goto err;
+		xfer->req.recv = xfer->recv_buf;
+		xfer->req.recv_size = recv_size;
+	}
+
+	return xfer;
+
+err:
+	kvfree(xfer->send_buf);
+	kfree(xfer);
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(scard_xfer_alloc);
+
+static void scard_xfer_free(struct scard_xfer *xfer)
+{
+	kvfree(xfer->recv_buf);
+	kvfree(xfer->send_buf);
+	kfree(xfer);
+}
+
+/**
+ * scard_xfer_put() - the caller is done with its request
+ * @xfer: the request, or NULL
+ *
+ * Frees it, unless the caller abandoned it to the reader (a pending request
+ * whose caller was killed or timed out): the reader frees that one when the
+ * driver completes it.
+ *
+ * Context: process context, with reader->lock held.
+ */
+void scard_xfer_put(struct scard_xfer *xfer)
+{
+	if (xfer && !xfer->abandoned)
+		scard_xfer_free(xfer);
+}
+EXPORT_SYMBOL_IF_KUNIT(scard_xfer_put);
+
+/**
+ * scard_xfer_release_all() - free the requests the reader still owns
+ * @reader: the reader, its last reference gone
+ *
+ * Requests the driver left pending and never completed: nobody can
+ * complete them any more.
+ */
+void scard_xfer_release_all(struct scard_reader *reader)
+{
+	struct scard_xfer *xfer, *tmp;
+
+	if (reader->cur && reader->cur->abandoned)
+		scard_xfer_free(reader->cur);
+	reader->cur = NULL;
+	list_for_each_entry_safe(xfer, tmp, &reader->cancelled, node) {
+		list_del(&xfer->node);
+		scard_xfer_free(xfer);
+	}
+}
+
+/*
+ * Give up on a pending request: it leaves reader->cur for the list of
+ * cancelled requests, where it waits for the driver's completion. Called
+ * with state_lock held.
+ */
+static void scard_xfer_cancel(struct scard_reader *reader,
+			      struct scard_xfer *xfer)
+{
+	lockdep_assert_held(&reader->state_lock);
+
+	xfer->state = SCARD_ASYNC_CANCELLED;
+	xfer->abandoned = true;
+	list_add_tail(&xfer->node, &reader->cancelled);
+	if (reader->cur == xfer)
+		reader->cur = NULL;
+}
+
+/*
+ * The library's part of a cancelled request: the card's state is unknown
+ * after a reset, a negotiation or an exchange the driver may still be
+ * doing, so the caller must power it again (as after a lost link).
+ */
+static void scard_xfer_cancelled(struct scard_reader *reader,
+				 enum scard_rdf rdf)
+{
+	scard_warn_ratelimited(reader,
+			       "callback %u pending for more than %u ms, cancelled\n",
+			       rdf, READ_ONCE(scard_pending_timeout_ms));
+	if (rdf == RDF_CARD_POWER || rdf == RDF_TRANSMIT ||
+	    rdf == RDF_SET_PROTOCOL || rdf == RDF_ATR_PARSE) {
+		reader->link_ready = false;
+		reader->t1_ready = false;
+		scard_card_demote(reader, SCARD_CARD_SWALLOWED);
+	}
+}
+
 /**
  * scard_request_begin() - start a request
  * @reader: the reader
  *
  * Context: process context; takes ops_sem (read) and reader->lock, which
  * scard_request_end() releases. Also brings the card data up to date with
- * a removal reported meanwhile.
+ * a removal reported meanwhile, and cancels a request left pending past
+ * its deadline by a caller that was killed.
  * Return: 0 (locks held), -ENODEV (unregistered), -EBUSY (a callback is
  * pending), -ERESTARTSYS (signal).
  */
 int scard_request_begin(struct scard_reader *reader)
 {
+	struct scard_xfer *xfer;
+	enum scard_rdf rdf = RDF_MAX;
 	bool busy;
 
 	if (down_read_interruptible(&reader->ops_sem))
@@ -54,7 +211,13 @@ int scard_request_begin(struct scard_reader *reader)
 	}
 
 	spin_lock_irq(&reader->state_lock);
-	busy = reader->async != SCARD_ASYNC_IDLE;
+	xfer = reader->cur;
+	if (xfer && xfer->state == SCARD_ASYNC_ORPHAN &&
+	    time_after_eq(jiffies, xfer->deadline)) {
+		rdf = xfer->rdf;
+		scard_xfer_cancel(reader, xfer);
+	}
+	busy = reader->cur;
 	spin_unlock_irq(&reader->state_lock);
 	if (busy) {
 		scard_request_end(reader);
@@ -62,6 +225,10 @@ int scard_request_begin(struct scard_reader *reader)
 	}
 
 	scard_card_sync(reader);
+	if (rdf != RDF_MAX) {
+		scard_xfer_cancelled(reader, rdf);
+		scard_result(reader, -ETIMEDOUT);
+	}
 
 	return 0;
 }
@@ -100,14 +267,6 @@ int scard_result(struct scard_reader *reader, int ret)
 	return ret;
 }
 
-static void scard_req_init(struct scard_reader *reader, unsigned int major,
-			   u32 minor)
-{
-	memset(&reader->req, 0, sizeof(reader->req));
-	reader->req.major = major;
-	reader->req.minor = minor;
-}
-
 /*
  * Parse the stored ATR into the card data. On failure the parser leaves an
  * unknown card with the ATR as received.
@@ -119,7 +278,8 @@ static int scard_card_parse(struct scard_reader *reader)
 	return scard_atr_parse(card, card->atr, card->atr_len);
 }
 
-static int scard_power_finish(struct scard_reader *reader, int ret)
+static int scard_power_finish(struct scard_reader *reader,
+			      struct scard_xfer *xfer, int ret)
 {
 	struct scard_card_caps *card = &reader->card;
 
@@ -128,7 +288,7 @@ static int scard_power_finish(struct scard_reader *reader, int ret)
 		return ret;
 	}
 
-	if (reader->req.minor == SCARD_POWER_DOWN) {
+	if (xfer->req.minor == SCARD_POWER_DOWN) {
 		card->atr_len = 0;
 		scard_card_settle(reader, SCARD_CARD_SWALLOWED, 0);
 		return 0;
@@ -162,7 +322,8 @@ static int scard_power_finish(struct scard_reader *reader, int ret)
 	return 0;
 }
 
-static int scard_protocol_finish(struct scard_reader *reader, int ret)
+static int scard_protocol_finish(struct scard_reader *reader,
+				 struct scard_xfer *xfer, int ret)
 {
 	if (ret) {
 		reader->card.selected = SCARD_PROTO_UNDEFINED;
@@ -170,17 +331,18 @@ static int scard_protocol_finish(struct scard_reader *reader, int ret)
 		return ret;
 	}
 
-	reader->card.selected = reader->req.minor;
-	scard_card_settle(reader, SCARD_CARD_SPECIFIC, reader->req.minor);
-	scard_dbg(reader, "protocol %#x\n", reader->req.minor);
+	reader->card.selected = xfer->req.minor;
+	scard_card_settle(reader, SCARD_CARD_SPECIFIC, xfer->req.minor);
+	scard_dbg(reader, "protocol %#x\n", xfer->req.minor);
 
 	return 0;
 }
 
-static int scard_transmit_finish(struct scard_reader *reader, int ret)
+static int scard_transmit_finish(struct scard_reader *reader,
+				 struct scard_xfer *xfer, int ret)
 {
-	u64 ns = ktime_get_ns() - reader->req_start_ns;
-	struct scard_request *req = &reader->req;
+	u64 ns = ktime_get_ns() - xfer->start_ns;
+	struct scard_request *req = &xfer->req;
 
 	if (!ret && req->recv_len > req->recv_size) {
 		scard_warn_ratelimited(reader, "reply overflow (%zu bytes)\n",
@@ -211,7 +373,8 @@ static int scard_transmit_finish(struct scard_reader *reader, int ret)
  * -ENOSPC or -EMSGSIZE among them (those name the caller's mistakes in
  * the table), is the reader failing: -EIO.
  */
-static int scard_driver_errno(struct scard_reader *reader, int ret)
+static int scard_driver_errno(struct scard_reader *reader,
+			      enum scard_rdf rdf, int ret)
 {
 	switch (ret) {
 	case 0:
@@ -236,26 +399,27 @@ static int scard_driver_errno(struct scard_reader *reader, int ret)
 	case -ESHUTDOWN:
 		return -ENODEV;
 	default:
-		scard_dbg(reader, "callback %u: %d reported as -EIO\n",
-			  reader->req_rdf, ret);
+		scard_dbg(reader, "callback %u: %d reported as -EIO\n", rdf,
+			  ret);
 		return -EIO;
 	}
 }
 
 /* The library's part of a finished callback, with the caller or without. */
-static int scard_request_finish(struct scard_reader *reader, int ret)
+static int scard_request_finish(struct scard_reader *reader,
+				struct scard_xfer *xfer, int ret)
 {
-	struct scard_request *req = &reader->req;
+	struct scard_request *req = &xfer->req;
 
-	ret = scard_driver_errno(reader, ret);
+	ret = scard_driver_errno(reader, xfer->rdf, ret);
 
-	switch (reader->req_rdf) {
+	switch (xfer->rdf) {
 	case RDF_CARD_POWER:
-		return scard_power_finish(reader, ret);
+		return scard_power_finish(reader, xfer, ret);
 	case RDF_SET_PROTOCOL:
-		return scard_protocol_finish(reader, ret);
+		return scard_protocol_finish(reader, xfer, ret);
 	case RDF_TRANSMIT:
-		return scard_transmit_finish(reader, ret);
+		return scard_transmit_finish(reader, xfer, ret);
 	case RDF_IOCTL_VENDOR:
 		if (!ret && req->recv_len > req->recv_size) {
 			scard_warn_ratelimited(reader, "vendor reply overflow\n");
@@ -267,12 +431,13 @@ static int scard_request_finish(struct scard_reader *reader, int ret)
 	}
 }
 
-static bool scard_async_settled(struct scard_reader *reader)
+static bool scard_async_settled(struct scard_reader *reader,
+				struct scard_xfer *xfer)
 {
 	bool settled;
 
 	spin_lock_irq(&reader->state_lock);
-	settled = reader->dead || reader->async == SCARD_ASYNC_DONE;
+	settled = reader->dead || xfer->state == SCARD_ASYNC_DONE;
 	spin_unlock_irq(&reader->state_lock);
 
 	return settled;
@@ -281,77 +446,106 @@ static bool scard_async_settled(struct scard_reader *reader)
 /*
  * Sleep until the driver completes the pending request, without the locks,
  * so that other requests fail at once with -EBUSY and unregistering can
- * proceed. The locks are taken back whatever happened; that never blocks
- * for long, as nobody runs a callback while the reader is busy.
+ * proceed, but not beyond the request's deadline. The locks are taken
+ * back whatever happened; that never blocks for long, as nobody runs a
+ * callback while the reader is busy.
  *
  * Return: the driver's status with *@settled true; or *@settled false and
- * -ENODEV (unregistered) or -EINTR (fatal signal: the request is orphaned
- * and async_work finishes it when the driver completes it).
+ * -ENODEV (unregistered), -EINTR (fatal signal: the request is orphaned,
+ * async_work finishes it when the driver completes it, the next request
+ * after its deadline cancels it) or -ETIMEDOUT (deadline: cancelled). The
+ * reader owns the request unless it is settled or the driver completed it.
  */
-static int scard_async_wait(struct scard_reader *reader, bool *settled)
+static int scard_async_wait(struct scard_reader *reader,
+			    struct scard_xfer *xfer, bool *settled)
 {
+	bool cancelled = false;
+	long left;
 	int ret;
 
 	mutex_unlock(&reader->lock);
 	up_read(&reader->ops_sem);
 
-	/* The result is read below, under the lock. */
-	(void)wait_event_killable(reader->async_wq,
-				  scard_async_settled(reader));
+	left = (long)(xfer->deadline - jiffies);
+	if (left > 0)
+		left = wait_event_killable_timeout(reader->async_wq,
+						   scard_async_settled(reader,
+								       xfer),
+						   left);
 
 	down_read(&reader->ops_sem);
 	mutex_lock(&reader->lock);
 
 	*settled = false;
 	spin_lock_irq(&reader->state_lock);
-	if (reader->dead) {
+	if (xfer->state == SCARD_ASYNC_DONE) {
+		ret = reader->dead ? -ENODEV : xfer->status;
+		*settled = !reader->dead;
+		xfer->state = SCARD_ASYNC_IDLE;
+		reader->cur = NULL;
+	} else if (reader->dead) {
+		/* Freed with the reader: the driver may still complete it. */
+		scard_xfer_cancel(reader, xfer);
 		ret = -ENODEV;
-	} else if (reader->async == SCARD_ASYNC_DONE) {
-		ret = reader->async_status;
-		reader->async = SCARD_ASYNC_IDLE;
-		*settled = true;
-	} else {
-		reader->async = SCARD_ASYNC_ORPHAN;
+	} else if (left == -ERESTARTSYS) {
+		xfer->state = SCARD_ASYNC_ORPHAN;
+		xfer->abandoned = true;
 		ret = -EINTR;
+	} else {
+		scard_xfer_cancel(reader, xfer);
+		cancelled = true;
+		ret = -ETIMEDOUT;
 	}
 	spin_unlock_irq(&reader->state_lock);
+
+	if (cancelled)
+		scard_xfer_cancelled(reader, xfer->rdf);
 
 	return ret;
 }
 
 /**
- * scard_call() - run a reader callback for the request in reader->req
+ * scard_call() - run a reader callback for a request
  * @reader: the reader, between scard_request_begin() and _end()
+ * @xfer: the request, from scard_xfer_alloc()
  * @idx: the callback (non-NULL, not RDF_CARD_TRACKING)
  *
- * Waits for the completion of a callback that returns SCARD_PENDING, then
- * does the library's part (state, ATR parsing, statistics).
+ * Waits for the completion of a callback that returns SCARD_PENDING, at
+ * most scard_pending_timeout_ms, then does the library's part (state, ATR
+ * parsing, statistics). On failure the request may have been abandoned to
+ * the reader: the caller reads nothing from it and drops it with
+ * scard_xfer_put().
  *
  * Return: 0 or negative errno; the locks are held on return.
  */
-int scard_call(struct scard_reader *reader, enum scard_rdf idx)
+int scard_call(struct scard_reader *reader, struct scard_xfer *xfer,
+	       enum scard_rdf idx)
 {
 	bool settled = true;
 	bool stray;
 	int ret;
 
-	reader->req_rdf = idx;
-	reader->req_start_ns = ktime_get_ns();
+	xfer->rdf = idx;
+	xfer->start_ns = ktime_get_ns();
 	spin_lock_irq(&reader->state_lock);
-	reader->async = SCARD_ASYNC_CALLING;
+	xfer->state = SCARD_ASYNC_CALLING;
+	reader->cur = xfer;
 	spin_unlock_irq(&reader->state_lock);
 
-	ret = reader->reader_function[idx](reader, &reader->req);
+	ret = reader->fn[idx](reader, &xfer->req);
 
 	spin_lock_irq(&reader->state_lock);
 	if (ret == SCARD_PENDING) {
-		if (reader->async == SCARD_ASYNC_CALLING)
-			reader->async = SCARD_ASYNC_WAITING;
+		xfer->deadline = jiffies +
+			msecs_to_jiffies(READ_ONCE(scard_pending_timeout_ms));
+		if (xfer->state == SCARD_ASYNC_CALLING)
+			xfer->state = SCARD_ASYNC_WAITING;
 		spin_unlock_irq(&reader->state_lock);
-		ret = scard_async_wait(reader, &settled);
+		ret = scard_async_wait(reader, xfer, &settled);
 	} else {
-		stray = reader->async != SCARD_ASYNC_CALLING;
-		reader->async = SCARD_ASYNC_IDLE;
+		stray = xfer->state != SCARD_ASYNC_CALLING;
+		xfer->state = SCARD_ASYNC_IDLE;
+		reader->cur = NULL;
 		spin_unlock_irq(&reader->state_lock);
 		if (stray || ret > 0) {
 			scard_warn_ratelimited(reader,
@@ -366,43 +560,160 @@ int scard_call(struct scard_reader *reader, enum scard_rdf idx)
 	if (!settled)
 		return ret;
 
-	return scard_request_finish(reader, ret);
+	return scard_request_finish(reader, xfer, ret);
 }
 
-/* Finishes a request whose caller was killed, once the driver is done. */
+/*
+ * Finishes a request whose caller was killed, once the driver is done, and
+ * frees the cancelled requests the driver completed.
+ */
 void scard_async_work(struct work_struct *work)
 {
 	struct scard_reader *reader = container_of(work, struct scard_reader,
 						   async_work);
-	int status;
+	struct scard_xfer *xfer, *tmp, *orphan = NULL;
+	LIST_HEAD(done);
 
 	down_read(&reader->ops_sem);
-	if (!reader->dead) {
-		mutex_lock(&reader->lock);
-		spin_lock_irq(&reader->state_lock);
-		status = reader->async_status;
-		reader->async = SCARD_ASYNC_IDLE;
-		spin_unlock_irq(&reader->state_lock);
-		scard_result(reader, scard_request_finish(reader, status));
-		mutex_unlock(&reader->lock);
+	if (reader->dead)
+		goto out;
+
+	mutex_lock(&reader->lock);
+	spin_lock_irq(&reader->state_lock);
+	xfer = reader->cur;
+	if (xfer && xfer->state == SCARD_ASYNC_ORPHAN_DONE) {
+		xfer->state = SCARD_ASYNC_IDLE;
+		reader->cur = NULL;
+		orphan = xfer;
 	}
+	list_for_each_entry_safe(xfer, tmp, &reader->cancelled, node)
+		if (xfer->state == SCARD_ASYNC_CANCELLED_DONE)
+			list_move_tail(&xfer->node, &done);
+	spin_unlock_irq(&reader->state_lock);
+
+	if (orphan) {
+		scard_result(reader, scard_request_finish(reader, orphan,
+							  orphan->status));
+		scard_xfer_free(orphan);
+	}
+	list_for_each_entry_safe(xfer, tmp, &done, node) {
+		list_del(&xfer->node);
+		scard_xfer_free(xfer);
+	}
+	mutex_unlock(&reader->lock);
+out:
 	up_read(&reader->ops_sem);
 }
 
+/* Record the completion of @xfer; false if it was not pending. */
+static bool scard_xfer_complete(struct scard_reader *reader,
+				struct scard_xfer *xfer, int status)
+{
+	lockdep_assert_held(&reader->state_lock);
+
+	switch (xfer->state) {
+	case SCARD_ASYNC_CALLING:
+	case SCARD_ASYNC_WAITING:
+		xfer->state = SCARD_ASYNC_DONE;
+		xfer->status = status;
+		wake_up(&reader->async_wq);
+		return true;
+	case SCARD_ASYNC_ORPHAN:
+		xfer->state = SCARD_ASYNC_ORPHAN_DONE;
+		xfer->status = status;
+		schedule_work(&reader->async_work);
+		return true;
+	case SCARD_ASYNC_CANCELLED:
+		/* Too late: ignored, its buffers freed from async_work. */
+		xfer->state = SCARD_ASYNC_CANCELLED_DONE;
+		schedule_work(&reader->async_work);
+		return true;
+	default:
+		return false;
+	}
+}
+
 /**
- * scard_complete_request() - finish a request a callback left pending
+ * scard_request_complete() - finish a request a callback left pending
+ * @req: the request the callback got
+ * @status: 0 or negative errno, the result of the request
+ *
+ * For a callback that returned SCARD_PENDING, exactly once: the request's
+ * reply (@req->recv, @req->recv_len, @req->nad) must be filled in before
+ * this call and @req must not be touched after it. May be called before the
+ * callback has returned. The completion belongs to @req: a request the
+ * library cancelled meanwhile (its deadline passed, see SCARD_PENDING) kept
+ * its buffers for the driver, and its completion only frees them; it can
+ * never finish another request. Does nothing once the reader is
+ * unregistered.
+ *
+ * Context: any context, including interrupt and URB completion.
+ */
+void scard_request_complete(struct scard_request *req, int status)
+{
+	struct scard_xfer *xfer = container_of(req, struct scard_xfer, req);
+	struct scard_reader *reader = xfer->reader;
+	unsigned long flags;
+	bool stray = false;
+
+	if (status > 0)
+		status = -EIO;
+
+	spin_lock_irqsave(&reader->state_lock, flags);
+	if (!reader->dead)
+		stray = !scard_xfer_complete(reader, xfer, status);
+	spin_unlock_irqrestore(&reader->state_lock, flags);
+
+	if (stray)
+		scard_warn_ratelimited(reader, "request %u not pending\n",
+				       req->major);
+}
+EXPORT_SYMBOL_GPL(scard_request_complete);
+
+/**
+ * scard_request_cancelled() - whether the library gave up on a request
+ * @req: a request the callback left pending and did not complete yet
+ *
+ * After the deadline of a pending request the library cancels it and
+ * calls the driver's callbacks again for the next requests, while the
+ * driver may still work on the cancelled one. A driver that can tell uses
+ * this to abandon that work (it still calls scard_request_complete()).
+ *
+ * Context: any context.
+ * Return: true if @req was cancelled.
+ */
+bool scard_request_cancelled(struct scard_request *req)
+{
+	struct scard_xfer *xfer = container_of(req, struct scard_xfer, req);
+	struct scard_reader *reader = xfer->reader;
+	unsigned long flags;
+	bool cancelled;
+
+	spin_lock_irqsave(&reader->state_lock, flags);
+	cancelled = xfer->state == SCARD_ASYNC_CANCELLED ||
+		    xfer->state == SCARD_ASYNC_CANCELLED_DONE;
+	spin_unlock_irqrestore(&reader->state_lock, flags);
+
+	return cancelled;
+}
+EXPORT_SYMBOL_GPL(scard_request_cancelled);
+
+/**
+ * scard_complete_request() - finish the request a callback left pending
  * @reader: the reader
  * @status: 0 or negative errno, the result of the request
  *
- * For a callback that returned SCARD_PENDING: the request's buffers
- * (reader->req) must be filled in before this call and must not be touched
- * after it. May be called before the callback has returned. Does nothing
- * once the reader is unregistered.
+ * The form of scard_request_complete() that does not name the request,
+ * for drivers that complete their requests in the order they got them: it
+ * completes the oldest request the library cancelled and the driver did
+ * not complete yet, if any, otherwise the pending one. New drivers use
+ * scard_request_complete().
  *
  * Context: any context, including interrupt and URB completion.
  */
 void scard_complete_request(struct scard_reader *reader, int status)
 {
+	struct scard_xfer *xfer;
 	unsigned long flags;
 	bool stray = false;
 
@@ -413,22 +724,12 @@ void scard_complete_request(struct scard_reader *reader, int status)
 	if (reader->dead)
 		goto out;
 
-	switch (reader->async) {
-	case SCARD_ASYNC_CALLING:
-	case SCARD_ASYNC_WAITING:
-		reader->async = SCARD_ASYNC_DONE;
-		reader->async_status = status;
-		wake_up(&reader->async_wq);
-		break;
-	case SCARD_ASYNC_ORPHAN:
-		reader->async = SCARD_ASYNC_ORPHAN_DONE;
-		reader->async_status = status;
-		schedule_work(&reader->async_work);
-		break;
-	default:
-		stray = true;
-		break;
-	}
+	list_for_each_entry(xfer, &reader->cancelled, node)
+		if (xfer->state == SCARD_ASYNC_CANCELLED)
+			goto found;
+	xfer = reader->cur;
+found:
+	stray = !xfer || !scard_xfer_complete(reader, xfer, status);
 out:
 	spin_unlock_irqrestore(&reader->state_lock, flags);
 
@@ -437,20 +738,37 @@ out:
 }
 EXPORT_SYMBOL_GPL(scard_complete_request);
 
+/* A request without data: POWER, SET_PROTOCOL, the mechanical ones. */
+static int scard_call_simple(struct scard_reader *reader, enum scard_rdf idx,
+			     unsigned int major, u32 minor, u32 flags)
+{
+	struct scard_xfer *xfer;
+	int ret;
+
+	xfer = scard_xfer_alloc(reader, major, minor, 0, 0);
+	if (!xfer)
+		return -ENOMEM;
+	xfer->req.flags = flags;
+	ret = scard_call(reader, xfer, idx);
+	scard_xfer_put(xfer);
+
+	return ret;
+}
+
 /*
  * Copy the driver's reply to the caller's kernel buffer @out, which has room
  * for *@len bytes; -ENOSPC with the size needed in *@len.
  */
-static int scard_copy_reply(struct scard_reader *reader, u32 *len, u8 *out)
+static int scard_copy_reply(struct scard_xfer *xfer, u32 *len, u8 *out)
 {
-	size_t n = reader->req.recv_len;
+	size_t n = xfer->req.recv_len;
 
 	if (n > *len) {
 		*len = n;
 		return -ENOSPC;
 	}
 
-	memcpy(out, reader->recv_buf, n);
+	memcpy(out, xfer->recv_buf, n);
 	*len = n;
 	return 0;
 }
@@ -463,7 +781,7 @@ static int scard_power_locked(struct scard_reader *reader,
 	u32 protocol;
 	int ret;
 
-	if (!reader->reader_function[RDF_CARD_POWER])
+	if (!scard_reader_has(reader, RDF_CARD_POWER))
 		return -EOPNOTSUPP;
 
 	scard_read_state(reader, &state, &protocol);
@@ -474,8 +792,8 @@ static int scard_power_locked(struct scard_reader *reader,
 	scard_card_init(reader);
 	scard_card_demote(reader, SCARD_CARD_POWERED);
 
-	scard_req_init(reader, SCARD_FN_POWER, power->disposition);
-	ret = scard_call(reader, RDF_CARD_POWER);
+	ret = scard_call_simple(reader, RDF_CARD_POWER, SCARD_FN_POWER,
+				power->disposition, 0);
 	if (ret)
 		return ret;
 
@@ -536,11 +854,11 @@ static int scard_protocol_parse(struct scard_reader *reader, u32 mask)
 	 * Without a parser of its own the reader cannot do raw exchanges; a
 	 * T=0/T=1 request failed because the library could not parse the ATR.
 	 */
-	if (!reader->reader_function[RDF_ATR_PARSE])
+	if (!scard_reader_has(reader, RDF_ATR_PARSE))
 		return mask & SCARD_PROTO_TX ? -EMEDIUMTYPE : -EOPNOTSUPP;
 
-	scard_req_init(reader, SCARD_FN_SET_PROTOCOL, mask);
-	ret = scard_call(reader, RDF_ATR_PARSE);
+	ret = scard_call_simple(reader, RDF_ATR_PARSE, SCARD_FN_SET_PROTOCOL,
+				mask, 0);
 	if (ret)
 		return ret;
 	reader->card.parsed = true;
@@ -561,7 +879,7 @@ static int scard_set_protocol_locked(struct scard_reader *reader,
 	u32 avail, chosen;
 	int ret;
 
-	if (!reader->reader_function[RDF_SET_PROTOCOL])
+	if (!scard_reader_has(reader, RDF_SET_PROTOCOL))
 		return -EOPNOTSUPP;
 
 	scard_read_state(reader, &state, &chosen);
@@ -572,6 +890,14 @@ static int scard_set_protocol_locked(struct scard_reader *reader,
 		proto->selected = chosen;
 		return 0;
 	}
+
+	/*
+	 * Another protocol takes a reset first (PPS only follows an ATR),
+	 * which would lose what the card knows (a verified PIN): the caller
+	 * decides, with POWER, on every reader level.
+	 */
+	if (state == SCARD_CARD_SPECIFIC)
+		return -EBADFD;
 
 	if (state < SCARD_CARD_POWERED || !card->atr_len)
 		return -EBADFD;
@@ -599,9 +925,8 @@ static int scard_set_protocol_locked(struct scard_reader *reader,
 	else
 		chosen = SCARD_PROTO_RAW;
 
-	scard_req_init(reader, SCARD_FN_SET_PROTOCOL, chosen);
-	reader->req.flags = mask & SCARD_PROTO_DEFAULT;
-	ret = scard_call(reader, RDF_SET_PROTOCOL);
+	ret = scard_call_simple(reader, RDF_SET_PROTOCOL, SCARD_FN_SET_PROTOCOL,
+				chosen, mask & SCARD_PROTO_DEFAULT);
 	if (ret)
 		return ret;
 
@@ -616,13 +941,19 @@ static int scard_set_protocol_locked(struct scard_reader *reader,
  *
  * T=1 is preferred over T=0 when both are acceptable. The selected
  * protocol is always written on success, also when it was selected before.
+ * SET_PROTOCOL never resets the card: a card in SCARD_CARD_SPECIFIC with a
+ * protocol outside the mask is left alone (-EBADFD) until the caller powers
+ * it again, and a card that failed PPS waits for POWER (the driver demotes
+ * it to SCARD_CARD_SWALLOWED and returns -EPROTO); after the reset,
+ * SCARD_PROTO_DEFAULT in the mask asks for the default parameters.
  *
  * Return: 0; -EINVAL (unknown bits, no protocol in the mask, reserved
  * field not zero), -ENODEV,
- * -EBUSY, -ERESTARTSYS, -ENOMEDIUM (no card), -EBADFD (card not reset),
- * -EMEDIUMTYPE (ATR not understood), -EOPNOTSUPP (no protocol in common;
- * the card goes back to SCARD_CARD_NEGOTIABLE), or the driver's error (-EPROTO
- * when PPS failed, ...).
+ * -EBUSY, -ERESTARTSYS, -ENOMEDIUM (no card), -EBADFD (card not reset,
+ * or another protocol already selected), -EMEDIUMTYPE (ATR not
+ * understood), -EOPNOTSUPP (no protocol in common; the card goes back to
+ * SCARD_CARD_NEGOTIABLE), or the driver's error (-EPROTO when PPS failed,
+ * ...).
  */
 int scard_set_protocol(struct scard_reader *reader,
 		       struct scard_protocol *proto)
@@ -666,12 +997,13 @@ static int scard_transmit_locked(struct scard_reader *reader,
 				 struct scard_transmit *xfer,
 				 const u8 *send, u8 *recv)
 {
-	struct scard_request *req = &reader->req;
+	struct scard_request *req;
+	struct scard_xfer *x;
 	unsigned int state;
 	u32 protocol;
 	int ret;
 
-	if (!reader->reader_function[RDF_TRANSMIT])
+	if (!scard_reader_has(reader, RDF_TRANSMIT))
 		return -EOPNOTSUPP;
 
 	scard_read_state(reader, &state, &protocol);
@@ -681,23 +1013,27 @@ static int scard_transmit_locked(struct scard_reader *reader,
 		return -EBADFD;
 
 	/*
-	 * The driver works on the reader's buffers, not the caller's: a
-	 * request left pending outlives a caller that is killed.
+	 * The driver works on the request's buffers, not the caller's: a
+	 * request left pending outlives a caller that is killed. The reply
+	 * buffer takes any response, so that a short one of the caller's
+	 * gets -ENOSPC with the size needed.
 	 */
-	memcpy(reader->send_buf, send, xfer->send_len);
-	scard_req_init(reader, SCARD_FN_TRANSMIT, 0);
+	x = scard_xfer_alloc(reader, SCARD_FN_TRANSMIT, 0, xfer->send_len,
+			     SCARD_MAX_RECV);
+	if (!x)
+		return -ENOMEM;
+	req = &x->req;
+	memcpy(x->send_buf, send, xfer->send_len);
 	req->flags = xfer->flags;
 	req->nad = xfer->nad;
-	req->send = reader->send_buf;
-	req->send_len = xfer->send_len;
-	req->recv = reader->recv_buf;
-	req->recv_size = SCARD_MAX_RECV;
-	ret = scard_call(reader, RDF_TRANSMIT);
-	if (ret)
-		return ret;
+	ret = scard_call(reader, x, RDF_TRANSMIT);
+	if (!ret) {
+		xfer->nad = req->nad;
+		ret = scard_copy_reply(x, &xfer->recv_len, recv);
+	}
+	scard_xfer_put(x);
 
-	xfer->nad = req->nad;
-	return scard_copy_reply(reader, &xfer->recv_len, recv);
+	return ret;
 }
 
 /**
@@ -770,12 +1106,10 @@ int scard_mechanical(struct scard_reader *reader, unsigned int fn)
 	if (ret)
 		return scard_result(reader, ret);
 
-	if (reader->reader_function[idx]) {
-		scard_req_init(reader, fn, 0);
-		ret = scard_call(reader, idx);
-	} else {
+	if (scard_reader_has(reader, idx))
+		ret = scard_call_simple(reader, idx, fn, 0, 0);
+	else
 		ret = -EOPNOTSUPP;
-	}
 	scard_request_end(reader);
 
 	return scard_result(reader, ret);
@@ -804,23 +1138,24 @@ static int scard_vendor_locked(struct scard_reader *reader,
 			       struct scard_vendor *vendor,
 			       const u8 *in, u8 *out)
 {
-	struct scard_request *req = &reader->req;
+	struct scard_xfer *x;
 	int ret;
 
-	if (!reader->reader_function[RDF_IOCTL_VENDOR])
+	if (!scard_reader_has(reader, RDF_IOCTL_VENDOR))
 		return -EOPNOTSUPP;
 
-	memcpy(reader->send_buf, in, vendor->in_len);
-	scard_req_init(reader, SCARD_FN_VENDOR, vendor->code);
-	req->send = reader->send_buf;
-	req->send_len = vendor->in_len;
-	req->recv = reader->recv_buf;
-	req->recv_size = SCARD_VENDOR_MAX_BUF;
-	ret = scard_call(reader, RDF_IOCTL_VENDOR);
-	if (ret)
-		return ret;
+	x = scard_xfer_alloc(reader, SCARD_FN_VENDOR, vendor->code,
+			     vendor->in_len, SCARD_VENDOR_MAX_BUF);
+	if (!x)
+		return -ENOMEM;
+	if (vendor->in_len)
+		memcpy(x->send_buf, in, vendor->in_len);
+	ret = scard_call(reader, x, RDF_IOCTL_VENDOR);
+	if (!ret)
+		ret = scard_copy_reply(x, &vendor->out_len, out);
+	scard_xfer_put(x);
 
-	return scard_copy_reply(reader, &vendor->out_len, out);
+	return ret;
 }
 
 /**

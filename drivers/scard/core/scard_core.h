@@ -21,22 +21,56 @@
 #include <linux/poll.h>
 #include <linux/scard.h>
 
-/* Size of reader->send_buf and reader->recv_buf. */
-#define SCARD_BUF_SIZE		max3(SCARD_MAX_SEND, SCARD_MAX_RECV, \
-				     SCARD_VENDOR_MAX_BUF)
-
 /* Largest attribute value (the ATR). */
 #define SCARD_TAG_VALUE_MAX	SCARD_ATR_MAX
 
-/* reader->async: the life of a request a callback left pending. */
+/* scard_xfer.state: the life of a request that reaches the driver. */
 enum scard_async {
-	SCARD_ASYNC_IDLE,	/* no callback running or pending */
+	SCARD_ASYNC_IDLE,	/* not called yet, or finished */
 	SCARD_ASYNC_CALLING,	/* callback running, caller holds the locks */
 	SCARD_ASYNC_WAITING,	/* SCARD_PENDING returned, caller sleeps */
 	SCARD_ASYNC_DONE,	/* driver completed it, caller to finish */
 	SCARD_ASYNC_ORPHAN,	/* caller killed, not completed yet */
 	SCARD_ASYNC_ORPHAN_DONE, /* caller killed, async_work to finish */
+	SCARD_ASYNC_CANCELLED,	/* past its deadline, not completed yet */
+	SCARD_ASYNC_CANCELLED_DONE, /* completed after all, async_work frees */
 };
+
+/**
+ * struct scard_xfer - a request that reaches the driver
+ * @req: what the callback sees; scard_request_complete() finds the rest
+ *	from it
+ * @reader: the reader
+ * @rdf: the callback
+ * @state: enum scard_async, under reader->state_lock
+ * @status: the driver's result of a completed pending request
+ * @abandoned: its caller is gone (killed, timed out, unplugged): the
+ *	reader owns it (reader->cur, reader->cancelled) until it is finished
+ * @start_ns: when the callback was called
+ * @deadline: jiffies after which a pending request is cancelled
+ * @node: on reader->cancelled
+ * @send_buf: the request data, sized by the request
+ * @recv_buf: the reply buffer, sized by the request
+ *
+ * Allocated for each request and freed when it is finished: an idle reader
+ * holds no buffers, and a request the library gave up on keeps its own
+ * until the driver completes it (or the reader is released).
+ */
+struct scard_xfer {
+	struct scard_request req;
+	struct scard_reader *reader;
+	enum scard_rdf rdf;
+	unsigned int state;
+	int status;
+	bool abandoned;
+	u64 start_ns;
+	unsigned long deadline;
+	struct list_head node;
+	u8 *send_buf;
+	u8 *recv_buf;
+};
+
+extern unsigned int scard_pending_timeout_ms;
 
 /* Messages name the reader after its parent device. */
 #define scard_dbg(reader, fmt, ...)					\
@@ -73,6 +107,7 @@ struct scard_client {
 
 /* reader.c */
 void scard_reader_get(struct scard_reader *reader);
+bool scard_reader_has(struct scard_reader *reader, enum scard_rdf idx);
 void scard_card_sync(struct scard_reader *reader);
 void scard_card_init(struct scard_reader *reader);
 void scard_card_settle(struct scard_reader *reader, unsigned int state,
@@ -84,7 +119,13 @@ void scard_read_state(struct scard_reader *reader, unsigned int *state,
 /* request.c: serialisation and the pending rule */
 int scard_request_begin(struct scard_reader *reader);
 void scard_request_end(struct scard_reader *reader);
-int scard_call(struct scard_reader *reader, enum scard_rdf idx);
+struct scard_xfer *scard_xfer_alloc(struct scard_reader *reader,
+				    unsigned int major, u32 minor,
+				    size_t send_len, size_t recv_size);
+void scard_xfer_put(struct scard_xfer *xfer);
+void scard_xfer_release_all(struct scard_reader *reader);
+int scard_call(struct scard_reader *reader, struct scard_xfer *xfer,
+	       enum scard_rdf idx);
 int scard_result(struct scard_reader *reader, int ret);
 void scard_async_work(struct work_struct *work);
 

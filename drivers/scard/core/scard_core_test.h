@@ -50,6 +50,7 @@ struct fake_thread {
  * @client: an opener of the reader
  * @calls: number of calls of each callback
  * @last: the last request a callback saw
+ * @req: that request itself, for scard_request_complete()
  * @sent: the first bytes of its send buffer
  * @ret: what each callback returns
  * @atr: ATR the power callback stores on reset
@@ -76,6 +77,7 @@ struct fake {
 	struct scard_client client;
 	int calls[RDF_MAX];
 	struct scard_request last;
+	struct scard_request *req;
 	u8 sent[8];
 	int ret[RDF_MAX];
 	const u8 *atr;
@@ -124,6 +126,7 @@ void scard_fake_fill(struct scard_reader *reader);
 int scard_fake_atr_parse(struct scard_reader *r, struct scard_request *q);
 int scard_fake_vendor(struct scard_reader *r, struct scard_request *q);
 
+void scard_fake_reinit(struct fake *f, unsigned long without, bool atr_parse);
 void scard_fake_setup(struct fake *f, enum scard_fake_setup s);
 void scard_fake_expect_state(struct fake *f, unsigned int state, u32 proto);
 int scard_fake_xfer(struct fake *f, struct scard_transmit *x);

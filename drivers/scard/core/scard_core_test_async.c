@@ -7,6 +7,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/sched/signal.h>
 #include <linux/workqueue.h>
 
@@ -40,9 +41,6 @@ static void test_track_immediate(struct kunit *test)
 	f->ret[RDF_CARD_TRACKING] = -EIO;
 	KUNIT_EXPECT_EQ(test, scard_wait_card(c, SCARD_FN_IS_PRESENT, false),
 			-EIO);
-	f->reader->reader_function[RDF_CARD_TRACKING] = NULL;
-	KUNIT_EXPECT_EQ(test, scard_wait_card(c, SCARD_FN_IS_PRESENT, false),
-			-EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_TRACKING], 2);
 }
 
@@ -244,6 +242,135 @@ static void test_pending_killed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a.len, sizeof(scard_atr_t0));
 }
 
+/* Run a test with a short bound for pending requests. */
+static unsigned int fake_set_bound(unsigned int ms)
+{
+	unsigned int old = scard_pending_timeout_ms;
+
+	WRITE_ONCE(scard_pending_timeout_ms, ms);
+	return old;
+}
+
+/*
+ * A caller killed while a driver that never completes keeps its TRANSMIT
+ * pending: the reader is busy only until the library's bound, then the
+ * request is cancelled and a late completion changes nothing.
+ */
+static void test_pending_killed_bound(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	unsigned int old = fake_set_bound(200);
+	struct scard_last_error err;
+	struct scard_request *req;
+	struct fake_thread *t;
+
+	scard_fake_setup(f, S_T1);
+	f->ret[RDF_TRANSMIT] = SCARD_PENDING;
+	t = scard_fake_start(f, scard_fake_do_transmit);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&f->called,
+							    T_LONG));
+	req = f->req;
+	send_sig(SIGKILL, t->task, 1);
+	KUNIT_ASSERT_TRUE(test, scard_fake_finished(t, T_LONG));
+	KUNIT_EXPECT_EQ(test, t->ret, -EINTR);
+	KUNIT_EXPECT_EQ(test, scard_mechanical(f->reader, SCARD_FN_EJECT),
+			-EBUSY);
+	KUNIT_EXPECT_FALSE(test, scard_request_cancelled(req));
+
+	msleep(300);
+	/* The next request cancels it; the card needs POWER again. */
+	KUNIT_EXPECT_EQ(test, scard_mechanical(f->reader, SCARD_FN_EJECT), 0);
+	KUNIT_EXPECT_TRUE(test, scard_request_cancelled(req));
+	scard_fake_expect_state(f, SCARD_CARD_SWALLOWED, 0);
+	KUNIT_EXPECT_EQ(test, scard_get_last_error(f->reader, &err), 0);
+	KUNIT_EXPECT_EQ(test, err.error, ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, scard_fake_do_transmit(f), -EBADFD);
+	f->ret[RDF_TRANSMIT] = 0;
+	f->reply_len = 2;
+	KUNIT_EXPECT_EQ(test, scard_fake_do_power(f), 0);
+
+	/* The driver finishes late, in the cancelled request's buffers. */
+	memset(req->recv, 0xee, req->recv_size);
+	req->recv_len = 2;
+	scard_request_complete(req, 0);
+	flush_work(&f->reader->async_work);
+	scard_fake_expect_state(f, SCARD_CARD_SPECIFIC, T1);
+	KUNIT_EXPECT_EQ(test, scard_fake_do_transmit(f), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(f->recv, scard_fake_reply, 2), 0);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_TRANSMIT], 2);
+	fake_set_bound(old);
+}
+
+/* A caller that waits gets -ETIMEDOUT at the bound; the reader goes on. */
+static void test_pending_bound(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	unsigned int old = fake_set_bound(200);
+	struct scard_last_error err;
+	struct scard_request *req;
+	struct fake_thread *t;
+
+	scard_fake_setup(f, S_T1);
+	f->ret[RDF_TRANSMIT] = SCARD_PENDING;
+	t = scard_fake_start(f, scard_fake_do_transmit);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&f->called,
+							    T_LONG));
+	req = f->req;
+	KUNIT_EXPECT_FALSE(test, scard_fake_finished(t, T_SHORT));
+	KUNIT_ASSERT_TRUE(test, scard_fake_finished(t, T_LONG));
+	KUNIT_EXPECT_EQ(test, t->ret, -ETIMEDOUT);
+	KUNIT_EXPECT_TRUE(test, scard_request_cancelled(req));
+	scard_fake_expect_state(f, SCARD_CARD_SWALLOWED, 0);
+	KUNIT_EXPECT_EQ(test, scard_get_last_error(f->reader, &err), 0);
+	KUNIT_EXPECT_EQ(test, err.error, ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, scard_mechanical(f->reader, SCARD_FN_EJECT), 0);
+	fake_set_bound(old);
+
+	/* Unplugged before the driver completes: freed with the reader. */
+	scard_reader_unregister(f->reader);
+	scard_request_complete(req, 0);
+}
+
+/*
+ * A late completion belongs to its request: it never finishes the one
+ * pending now, whether the driver names the request or not.
+ */
+static void test_pending_late(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	unsigned int old = fake_set_bound(150);
+	struct scard_request *first, *second;
+	struct fake_thread *t;
+
+	scard_fake_setup(f, S_PRESENT);
+	f->ret[RDF_CARD_EJECT] = SCARD_PENDING;
+	KUNIT_EXPECT_EQ(test, scard_mechanical(f->reader, SCARD_FN_EJECT),
+			-ETIMEDOUT);
+	first = f->req;
+	fake_set_bound(old);
+
+	reinit_completion(&f->called);
+	f->ret[RDF_CARD_POWER] = SCARD_PENDING;
+	f->atr = scard_atr_t0;
+	f->atr_len = sizeof(scard_atr_t0);
+	t = scard_fake_start(f, scard_fake_do_power);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&f->called,
+							    T_LONG));
+	second = f->req;
+	KUNIT_EXPECT_PTR_NE(test, first, second);
+
+	/* The form without the request completes the cancelled one first. */
+	KUNIT_EXPECT_TRUE(test, scard_request_cancelled(first));
+	scard_complete_request(f->reader, -EIO);
+	KUNIT_EXPECT_FALSE(test, scard_fake_finished(t, T_SHORT));
+	scard_request_complete(second, 0);
+	KUNIT_ASSERT_TRUE(test, scard_fake_finished(t, T_LONG));
+	KUNIT_EXPECT_EQ(test, t->ret, 0);
+	scard_fake_expect_state(f, SCARD_CARD_NEGOTIABLE, 0);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_EJECT], 1);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_POWER], 1);
+}
+
 /* Unregistering waits for the running callback; none runs afterwards. */
 static void test_unplug_in_callback(struct kunit *test)
 {
@@ -282,6 +409,9 @@ static struct kunit_case scard_async_cases[] = {
 	KUNIT_CASE(test_pending_status),
 	KUNIT_CASE(test_pending_unplug),
 	KUNIT_CASE(test_pending_killed),
+	KUNIT_CASE(test_pending_killed_bound),
+	KUNIT_CASE(test_pending_bound),
+	KUNIT_CASE(test_pending_late),
 	KUNIT_CASE(test_unplug_in_callback),
 	{}
 };

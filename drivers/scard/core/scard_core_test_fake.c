@@ -31,6 +31,7 @@ static int fake_cb(struct scard_reader *reader, struct scard_request *req,
 
 	f->calls[idx]++;
 	f->last = *req;
+	f->req = req;
 	if (req->send)
 		memcpy(f->sent, req->send, min(req->send_len, sizeof(f->sent)));
 	complete(&f->called);
@@ -153,12 +154,51 @@ void scard_fake_suite_exit(struct kunit_suite *suite)
 	root_device_unregister(scard_fake_parent);
 }
 
+/* Allocate, fill in (but the callbacks in @without), register, open. */
+static int fake_create(struct fake *f, unsigned long without, bool atr_parse)
+{
+	struct scard_reader *reader;
+	int ret, i;
+
+	reader = scard_reader_alloc(scard_fake_parent);
+	if (IS_ERR(reader))
+		return PTR_ERR(reader);
+	f->reader = reader;
+	scard_set_drvdata(reader, f);
+	scard_fake_fill(reader);
+	for (i = 0; i < RDF_MAX; i++)
+		if (without & BIT(i))
+			reader->reader_function[i] = NULL;
+	if (atr_parse)
+		reader->reader_function[RDF_ATR_PARSE] = scard_fake_atr_parse;
+
+	ret = scard_reader_register(reader);
+	if (ret)
+		return ret;
+
+	return scard_client_open(&f->client, reader, false);
+}
+
+/*
+ * Replace the fake reader by one registered without the callbacks in
+ * @without (BIT(RDF_*)), and with RDF_ATR_PARSE if @atr_parse: the table
+ * cannot change once registered. Before any helper thread is started.
+ */
+void scard_fake_reinit(struct fake *f, unsigned long without, bool atr_parse)
+{
+	KUNIT_ASSERT_EQ(f->test, f->nthreads, 0);
+	scard_client_close(&f->client);
+	f->client.reader = NULL;
+	scard_reader_unregister(f->reader);
+	scard_reader_put(f->reader);
+	f->reader = NULL;
+	KUNIT_ASSERT_EQ(f->test, fake_create(f, without, atr_parse), 0);
+}
+
 /* A registered fake reader, opened once, card state unknown. */
 int scard_fake_init(struct kunit *test)
 {
-	struct scard_reader *reader;
 	struct fake *f;
-	int ret;
 
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	if (!f)
@@ -171,18 +211,7 @@ int scard_fake_init(struct kunit *test)
 	init_completion(&f->armed);
 	test->priv = f;
 
-	reader = scard_reader_alloc(scard_fake_parent);
-	if (IS_ERR(reader))
-		return PTR_ERR(reader);
-	f->reader = reader;
-	scard_set_drvdata(reader, f);
-	scard_fake_fill(reader);
-
-	ret = scard_reader_register(reader);
-	if (ret)
-		return ret;
-
-	return scard_client_open(&f->client, reader, false);
+	return fake_create(f, 0, false);
 }
 
 void scard_fake_exit(struct kunit *test)

@@ -35,6 +35,65 @@ static void test_register_mandatory(struct kunit *test)
 	scard_reader_put(reader);
 }
 
+static const enum scard_rdf unused_cases[] = {
+	RDF_DEBUG_LEVEL, RDF_ATR_PARSE + 1, RDF_MAX - 1,
+};
+
+static void unused_desc(const enum scard_rdf *idx, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "with callback %d", *idx);
+}
+
+KUNIT_ARRAY_PARAM(unused, unused_cases, unused_desc);
+
+/* The entries smclib leaves unused stay NULL. */
+static void test_register_unused(struct kunit *test)
+{
+	const enum scard_rdf *idx = test->param_value;
+	struct scard_reader *reader = scard_reader_alloc(scard_fake_parent);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(reader));
+	scard_fake_fill(reader);
+	reader->reader_function[*idx] = scard_fake_vendor;
+	KUNIT_EXPECT_EQ(test, scard_reader_register(reader), -EINVAL);
+	reader->reader_function[*idx] = NULL;
+	KUNIT_EXPECT_EQ(test, scard_reader_register(reader), 0);
+	scard_reader_unregister(reader);
+	scard_reader_put(reader);
+}
+
+/* The table is the one registered: a later write changes nothing. */
+static void test_register_copy(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct scard_reader *reader = f->reader;
+	struct scard_vendor v = { .code = 3400, .in_len = 3, .out_len = 8 };
+
+	scard_fake_setup(f, S_PRESENT);
+	reader->reader_function[RDF_CARD_EJECT] = NULL;
+	reader->reader_function[RDF_READER_SWALLOW] = scard_fake_vendor;
+	reader->reader_function[RDF_ATR_PARSE] = scard_fake_atr_parse;
+	reader->reader_function[RDF_CARD_TRACKING] = NULL;
+
+	KUNIT_EXPECT_EQ(test, scard_mechanical(reader, SCARD_FN_EJECT), 0);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_EJECT], 1);
+	KUNIT_EXPECT_EQ(test, scard_mechanical(reader, SCARD_FN_SWALLOW), 0);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_READER_SWALLOW], 1);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_IOCTL_VENDOR], 0);
+	KUNIT_EXPECT_EQ(test, scard_wait_card(&f->client, SCARD_FN_IS_ABSENT,
+					      true), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_TRACKING], 1);
+	KUNIT_EXPECT_EQ(test, scard_vendor(reader, &v, scard_fake_cmd,
+					   f->recv), 0);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_IOCTL_VENDOR], 1);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_ATR_PARSE], 0);
+	KUNIT_EXPECT_FALSE(test, scard_reader_has(reader, RDF_ATR_PARSE));
+
+	/* Put back, so that the log shows only what the test did. */
+	memcpy(reader->reader_function, reader->fn,
+	       sizeof(reader->reader_function));
+}
+
 static void test_lifetime(struct kunit *test)
 {
 	struct fake *f = test->priv;
@@ -73,7 +132,6 @@ struct power_case {
 	enum scard_fake_setup setup;
 	u32 disposition;
 	u8 reserved;
-	bool no_cb;
 	const u8 *atr;
 	size_t atr_len;
 	int drv_ret;
@@ -84,27 +142,25 @@ struct power_case {
 };
 
 static const struct power_case power_cases[] = {
-	{ "cold T=0", S_PRESENT, SCARD_COLD_RESET, 0, false, scard_atr_t0,
+	{ "cold T=0", S_PRESENT, SCARD_COLD_RESET, 0, scard_atr_t0,
 	  sizeof(scard_atr_t0), 0, 0, SCARD_CARD_NEGOTIABLE, 0, 1 },
-	{ "warm TA2", S_T0, SCARD_WARM_RESET, 0, false, scard_atr_ta2,
+	{ "warm TA2", S_T0, SCARD_WARM_RESET, 0, scard_atr_ta2,
 	  sizeof(scard_atr_ta2), 0, 0, SCARD_CARD_SPECIFIC, SCARD_PROTO_T1, 1 },
-	{ "unparsable", S_PRESENT, SCARD_COLD_RESET, 0, false, scard_atr_bad,
+	{ "unparsable", S_PRESENT, SCARD_COLD_RESET, 0, scard_atr_bad,
 	  sizeof(scard_atr_bad), 0, 0, SCARD_CARD_POWERED, 0, 1 },
-	{ "down", S_T1, SCARD_POWER_DOWN, 0, false, NULL, 0, 0, 0,
+	{ "down", S_T1, SCARD_POWER_DOWN, 0, NULL, 0, 0, 0,
 	  SCARD_CARD_SWALLOWED, 0, 1 },
-	{ "no ATR", S_PRESENT, SCARD_COLD_RESET, 0, false, NULL, 0, 0, -EIO,
+	{ "no ATR", S_PRESENT, SCARD_COLD_RESET, 0, NULL, 0, 0, -EIO,
 	  SCARD_CARD_PRESENT, 0, 1 },
-	{ "timeout", S_T1, SCARD_COLD_RESET, 0, false, NULL, 0, -ETIMEDOUT,
+	{ "timeout", S_T1, SCARD_COLD_RESET, 0, NULL, 0, -ETIMEDOUT,
 	  -ETIMEDOUT, SCARD_CARD_SWALLOWED, 0, 1 },
-	{ "no callback", S_PRESENT, SCARD_COLD_RESET, 0, true, NULL, 0, 0,
-	  -EOPNOTSUPP, SCARD_CARD_PRESENT, 0, 0 },
-	{ "absent", S_ABSENT, SCARD_COLD_RESET, 0, false, NULL, 0, 0,
+	{ "absent", S_ABSENT, SCARD_COLD_RESET, 0, NULL, 0, 0,
 	  -ENOMEDIUM, SCARD_CARD_ABSENT, 0, 0 },
-	{ "unknown", S_UNKNOWN, SCARD_COLD_RESET, 0, false, NULL, 0, 0,
+	{ "unknown", S_UNKNOWN, SCARD_COLD_RESET, 0, NULL, 0, 0,
 	  -ENOMEDIUM, SCARD_CARD_UNKNOWN, 0, 0 },
-	{ "bad disposition", S_PRESENT, 3, 0, false, NULL, 0, 0, -EINVAL,
+	{ "bad disposition", S_PRESENT, 3, 0, NULL, 0, 0, -EINVAL,
 	  SCARD_CARD_PRESENT, 0, 0 },
-	{ "reserved", S_PRESENT, SCARD_COLD_RESET, 1, false, NULL, 0, 0,
+	{ "reserved", S_PRESENT, SCARD_COLD_RESET, 1, NULL, 0, 0,
 	  -EINVAL, SCARD_CARD_PRESENT, 0, 0 },
 };
 
@@ -124,8 +180,6 @@ static void test_power(struct kunit *test)
 
 	scard_fake_setup(f, c->setup);
 	p.reserved[6] = c->reserved;
-	if (c->no_cb)
-		f->reader->reader_function[RDF_CARD_POWER] = NULL;
 	f->atr = c->atr;
 	f->atr_len = c->atr_len;
 	f->ret[RDF_CARD_POWER] = c->drv_ret;
@@ -173,8 +227,6 @@ static const struct proto_case proto_cases[] = {
 	  SCARD_CARD_NEGOTIABLE, 1, 0 },
 	{ "already specific", S_T1, TX, 0, false, 0, 0, 0, T1,
 	  SCARD_CARD_SPECIFIC, 0, 0 },
-	{ "specific, other", S_T1, T0, 0, false, 0, 0, -EOPNOTSUPP, 0,
-	  SCARD_CARD_NEGOTIABLE, 0, 0 },
 	{ "raw, no parser", S_T01, RAW, 0, false, 0, 0, -EOPNOTSUPP, 0,
 	  SCARD_CARD_NEGOTIABLE, 0, 0 },
 	{ "raw, driver parses", S_T01, RAW, 0, true, RAW, 0, 0, RAW,
@@ -207,11 +259,11 @@ static void test_set_protocol(struct kunit *test)
 	struct scard_protocol p = { .mask = c->mask };
 	int ret;
 
+	if (c->atr_parse)
+		scard_fake_reinit(f, 0, true);
 	scard_fake_setup(f, c->setup);
 	if (c->reader_protocols)
 		f->reader->caps.protocols = c->reader_protocols;
-	if (c->atr_parse)
-		f->reader->reader_function[RDF_ATR_PARSE] = scard_fake_atr_parse;
 	f->parse_protocols = c->parse_protocols;
 	f->ret[RDF_SET_PROTOCOL] = c->drv_ret;
 
@@ -229,6 +281,48 @@ static void test_set_protocol(struct kunit *test)
 	}
 }
 
+/*
+ * Another protocol than the one selected needs a reset, which SET_PROTOCOL
+ * leaves to the caller, on every reader level: -EBADFD, nothing changed.
+ */
+static void test_set_protocol_switch(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct scard_protocol p = { .mask = T1 };
+	struct scard_transmit x = {
+		.protocol = T1,
+		.send_len = sizeof(scard_fake_cmd),
+		.recv_len = sizeof(f->recv),
+	};
+
+	scard_fake_setup(f, S_T01);
+	KUNIT_ASSERT_EQ(test, scard_set_protocol(f->reader, &p), 0);
+	p.mask = T0 | DFLT;
+	KUNIT_EXPECT_EQ(test, scard_set_protocol(f->reader, &p), -EBADFD);
+	scard_fake_expect_state(f, SCARD_CARD_SPECIFIC, T1);
+	KUNIT_EXPECT_EQ(test, f->reader->card.selected, T1);
+	p.mask = TX;
+	KUNIT_EXPECT_EQ(test, scard_set_protocol(f->reader, &p), 0);
+	KUNIT_EXPECT_EQ(test, p.selected, T1);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_SET_PROTOCOL], 1);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_POWER], 0);
+	f->reply_len = 2;
+	KUNIT_EXPECT_EQ(test, scard_fake_xfer(f, &x), 0);
+
+	/* After POWER the card may take the other one. */
+	KUNIT_ASSERT_EQ(test, scard_fake_do_power(f), 0);
+	p.mask = T0;
+	KUNIT_EXPECT_EQ(test, scard_set_protocol(f->reader, &p), 0);
+	scard_fake_expect_state(f, SCARD_CARD_SPECIFIC, T0);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_SET_PROTOCOL], 2);
+
+	/* A card fixed by TA2 stays with its protocol. */
+	scard_fake_setup(f, S_T1);
+	KUNIT_EXPECT_EQ(test, scard_set_protocol(f->reader, &p), -EBADFD);
+	scard_fake_expect_state(f, SCARD_CARD_SPECIFIC, T1);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_SET_PROTOCOL], 0);
+}
+
 /* TRANSMIT */
 
 struct xfer_case {
@@ -240,46 +334,44 @@ struct xfer_case {
 	u8 reserved;
 	u32 recv_len;
 	size_t reply_len;
-	bool no_cb;
 	int drv_ret;
 	int ret;
 	u32 out_len;
 };
 
 static const struct xfer_case xfer_cases[] = {
-	{ "ok", S_T1, T1, 0, 5, 0, 8, 2, false, 0, 0, 2 },
-	{ "apdu flag", S_T1, T1, SCARD_TRANSMIT_APDU, 5, 0, 8, 4, false, 0,
+	{ "ok", S_T1, T1, 0, 5, 0, 8, 2, 0, 0, 2 },
+	{ "apdu flag", S_T1, T1, SCARD_TRANSMIT_APDU, 5, 0, 8, 4, 0,
 	  0, 4 },
-	{ "exact fit", S_T1, T1, 0, 5, 0, 2, 2, false, 0, 0, 2 },
-	{ "too small", S_T1, T1, 0, 5, 0, 1, 2, false, 0, -ENOSPC, 2 },
-	{ "reply overflow", S_T1, T1, 0, 5, 0, 8, SCARD_MAX_RECV + 1, false,
+	{ "exact fit", S_T1, T1, 0, 5, 0, 2, 2, 0, 0, 2 },
+	{ "too small", S_T1, T1, 0, 5, 0, 1, 2, 0, -ENOSPC, 2 },
+	{ "reply overflow", S_T1, T1, 0, 5, 0, 8, SCARD_MAX_RECV + 1,
 	  0, -EIO, 8 },
-	{ "bad flags", S_T1, T1, 2, 5, 0, 8, 2, false, 0, -EINVAL, 8 },
-	{ "empty", S_T1, T1, 0, 0, 0, 8, 2, false, 0, -EINVAL, 8 },
-	{ "too long", S_T1, T1, 0, SCARD_MAX_SEND + 1, 0, 8, 2, false, 0,
+	{ "bad flags", S_T1, T1, 2, 5, 0, 8, 2, 0, -EINVAL, 8 },
+	{ "empty", S_T1, T1, 0, 0, 0, 8, 2, 0, -EINVAL, 8 },
+	{ "too long", S_T1, T1, 0, SCARD_MAX_SEND + 1, 0, 8, 2, 0,
 	  -EMSGSIZE, 8 },
-	{ "reserved", S_T1, T1, 0, 5, 1, 8, 2, false, 0, -EINVAL, 8 },
-	{ "wrong protocol", S_T1, T0, 0, 5, 0, 8, 2, false, 0, -EBADFD, 8 },
-	{ "not specific", S_T01, T1, 0, 5, 0, 8, 2, false, 0, -EBADFD, 8 },
-	{ "absent", S_ABSENT, T1, 0, 5, 0, 8, 2, false, 0, -ENOMEDIUM, 8 },
-	{ "timeout", S_T1, T1, 0, 5, 0, 8, 0, false, -ETIMEDOUT, -ETIMEDOUT,
+	{ "reserved", S_T1, T1, 0, 5, 1, 8, 2, 0, -EINVAL, 8 },
+	{ "wrong protocol", S_T1, T0, 0, 5, 0, 8, 2, 0, -EBADFD, 8 },
+	{ "not specific", S_T01, T1, 0, 5, 0, 8, 2, 0, -EBADFD, 8 },
+	{ "absent", S_ABSENT, T1, 0, 5, 0, 8, 2, 0, -ENOMEDIUM, 8 },
+	{ "timeout", S_T1, T1, 0, 5, 0, 8, 0, -ETIMEDOUT, -ETIMEDOUT,
 	  8 },
-	{ "no callback", S_T1, T1, 0, 5, 0, 8, 2, true, 0, -EOPNOTSUPP, 8 },
 	/* A driver's errno reaches user space only from the table. */
-	{ "driver EPROTO", S_T1, T1, 0, 5, 0, 8, 0, false, -EPROTO, -EPROTO,
+	{ "driver EPROTO", S_T1, T1, 0, 5, 0, 8, 0, -EPROTO, -EPROTO,
 	  8 },
-	{ "driver ENOMEDIUM", S_T1, T1, 0, 5, 0, 8, 0, false, -ENOMEDIUM,
+	{ "driver ENOMEDIUM", S_T1, T1, 0, 5, 0, 8, 0, -ENOMEDIUM,
 	  -ENOMEDIUM, 8 },
-	{ "driver ENOTTY", S_T1, T1, 0, 5, 0, 8, 0, false, -ENOTTY,
+	{ "driver ENOTTY", S_T1, T1, 0, 5, 0, 8, 0, -ENOTTY,
 	  -EOPNOTSUPP, 8 },
-	{ "driver ENOSPC", S_T1, T1, 0, 5, 0, 8, 0, false, -ENOSPC, -EIO, 8 },
-	{ "driver EMSGSIZE", S_T1, T1, 0, 5, 0, 8, 0, false, -EMSGSIZE, -EIO,
+	{ "driver ENOSPC", S_T1, T1, 0, 5, 0, 8, 0, -ENOSPC, -EIO, 8 },
+	{ "driver EMSGSIZE", S_T1, T1, 0, 5, 0, 8, 0, -EMSGSIZE, -EIO,
 	  8 },
-	{ "driver EBUSY", S_T1, T1, 0, 5, 0, 8, 0, false, -EBUSY, -EIO, 8 },
-	{ "driver EPIPE", S_T1, T1, 0, 5, 0, 8, 0, false, -EPIPE, -EIO, 8 },
-	{ "driver ECANCELED", S_T1, T1, 0, 5, 0, 8, 0, false, -ECANCELED,
+	{ "driver EBUSY", S_T1, T1, 0, 5, 0, 8, 0, -EBUSY, -EIO, 8 },
+	{ "driver EPIPE", S_T1, T1, 0, 5, 0, 8, 0, -EPIPE, -EIO, 8 },
+	{ "driver ECANCELED", S_T1, T1, 0, 5, 0, 8, 0, -ECANCELED,
 	  -EIO, 8 },
-	{ "driver ESHUTDOWN", S_T1, T1, 0, 5, 0, 8, 0, false, -ESHUTDOWN,
+	{ "driver ESHUTDOWN", S_T1, T1, 0, 5, 0, 8, 0, -ESHUTDOWN,
 	  -ENODEV, 8 },
 	{ "driver ECONNABORTED", S_T1, T1, 0, 5, 0, 8, 0, false,
 	  -ECONNABORTED, -EPROTO, 8 },
@@ -309,8 +401,6 @@ static void test_transmit(struct kunit *test)
 
 	scard_fake_setup(f, c->setup);
 	x.reserved[0] = c->reserved;
-	if (c->no_cb)
-		f->reader->reader_function[RDF_TRANSMIT] = NULL;
 	f->reply_len = c->reply_len;
 	f->ret[RDF_TRANSMIT] = c->drv_ret;
 
@@ -369,12 +459,12 @@ static void test_mechanical(struct kunit *test)
 	struct fake *f = test->priv;
 	int i, calls = 0;
 
-	scard_fake_setup(f, S_PRESENT);
 	if (c->idx != RDF_NONE) {
 		f->ret[c->idx] = c->drv_ret;
 		if (c->no_cb)
-			f->reader->reader_function[c->idx] = NULL;
+			scard_fake_reinit(f, BIT(c->idx), false);
 	}
+	scard_fake_setup(f, S_PRESENT);
 
 	KUNIT_EXPECT_EQ(test, scard_mechanical(f->reader, c->fn), c->ret);
 	for (i = 0; i < RDF_MAX; i++)
@@ -430,10 +520,8 @@ static void test_vendor(struct kunit *test)
 		.reserved = c->reserved,
 	};
 
-	if (!c->no_cb)
-		f->reader->reader_function[RDF_IOCTL_VENDOR] = scard_fake_vendor;
-	else
-		f->reader->reader_function[RDF_IOCTL_VENDOR] = NULL;
+	if (c->no_cb)
+		scard_fake_reinit(f, BIT(RDF_IOCTL_VENDOR), false);
 	f->reply_len = c->reply_len;
 	KUNIT_EXPECT_EQ(test, scard_vendor(f->reader, &v, scard_fake_cmd, f->recv),
 			c->ret);
@@ -450,9 +538,12 @@ static void test_vendor(struct kunit *test)
 
 static struct kunit_case scard_request_cases[] = {
 	KUNIT_CASE_PARAM(test_register_mandatory, mandatory_gen_params),
+	KUNIT_CASE_PARAM(test_register_unused, unused_gen_params),
+	KUNIT_CASE(test_register_copy),
 	KUNIT_CASE(test_lifetime),
 	KUNIT_CASE_PARAM(test_power, power_gen_params),
 	KUNIT_CASE_PARAM(test_set_protocol, proto_gen_params),
+	KUNIT_CASE(test_set_protocol_switch),
 	KUNIT_CASE_PARAM(test_transmit, xfer_gen_params),
 	KUNIT_CASE_PARAM(test_mechanical, mech_gen_params),
 	KUNIT_CASE_PARAM(test_vendor, vendor_gen_params),

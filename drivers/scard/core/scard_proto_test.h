@@ -55,7 +55,6 @@ enum pt_in {
  * @reader: the reader
  * @atr: the card's ATR
  * @atr_len: its length
- * @reset_ret: what the power callback returns (0: the ATR)
  * @t1: the card speaks T=1 now
  * @fresh: reset, nothing exchanged yet: a PPS request is possible
  * @mute: the card answers nothing
@@ -109,7 +108,6 @@ struct pt {
 	struct scard_reader *reader;
 	const u8 *atr;
 	size_t atr_len;
-	int reset_ret;
 
 	bool t1;
 	bool fresh;

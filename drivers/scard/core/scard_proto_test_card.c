@@ -526,8 +526,6 @@ static int pt_power(struct scard_reader *reader, struct scard_request *req)
 	pt_card_reset(p);
 	if (req->minor == SCARD_POWER_DOWN)
 		return 0;
-	if (p->reset_ret)
-		return p->reset_ret;
 
 	return scard_set_atr(reader, p->atr, p->atr_len);
 }

@@ -87,13 +87,11 @@ struct pps_case {
 	size_t atr_len;
 	u32 mask;
 	enum pt_pps pps[2];
-	int reset_ret;
 	const u8 *req;
 	size_t req_len;
 	int ret;
 	unsigned int state;
 	u32 protocol;
-	int resets;
 	int npps;
 	u8 fl;
 	u8 dl;
@@ -106,40 +104,36 @@ static const struct pps_case pps_cases[] = {
 	{ .name = "T=1, answered without PPS1", PT_ATR(atr_t1), .mask = T1,
 	  .pps = { PPS_NO_PPS1 }, PT_PPS(pps_t1_13), .state = SCARD_CARD_SPECIFIC,
 	  .protocol = T1, .npps = 1, .fl = 1, .dl = 1 },
-	{ .name = "T=1, silent: reset, defaults", PT_ATR(atr_t1), .mask = T1,
-	  .pps = { PPS_SILENT }, PT_PPS(pps_t1_13), .state = SCARD_CARD_SPECIFIC,
-	  .protocol = T1, .resets = 1, .npps = 1, .fl = 1, .dl = 1 },
-	{ .name = "T=1, garbled: reset, defaults", PT_ATR(atr_t1), .mask = T1,
-	  .pps = { PPS_GARBLE }, PT_PPS(pps_t1_13), .state = SCARD_CARD_SPECIFIC,
-	  .protocol = T1, .resets = 1, .npps = 1, .fl = 1, .dl = 1 },
+	{ .name = "T=1, silent: power again", PT_ATR(atr_t1), .mask = T1,
+	  .pps = { PPS_SILENT }, PT_PPS(pps_t1_13), .ret = -EPROTO,
+	  .state = SCARD_CARD_SWALLOWED, .npps = 1 },
+	{ .name = "T=1, garbled: power again", PT_ATR(atr_t1), .mask = T1,
+	  .pps = { PPS_GARBLE }, PT_PPS(pps_t1_13), .ret = -EPROTO,
+	  .state = SCARD_CARD_SWALLOWED, .npps = 1 },
 	{ .name = "T=1, default parameters: no PPS", PT_ATR(atr_t1),
 	  .mask = T1 | DFLT, .state = SCARD_CARD_SPECIFIC, .protocol = T1,
 	  .fl = 1, .dl = 1 },
-	{ .name = "T=1, reset fails", PT_ATR(atr_t1), .mask = T1,
-	  .pps = { PPS_SILENT }, .reset_ret = -EIO, PT_PPS(pps_t1_13),
-	  .ret = -EIO, .state = SCARD_CARD_SWALLOWED, .resets = 1, .npps = 1 },
 	{ .name = "dual, T=1 preferred", PT_ATR(atr_dual), .mask = TX,
 	  PT_PPS(pps_t1_13), .state = SCARD_CARD_SPECIFIC, .protocol = T1,
 	  .npps = 1, .fl = 1, .dl = 3 },
-	{ .name = "dual, T=1 silent: default PPS", PT_ATR(atr_dual),
-	  .mask = T1, .pps = { PPS_SILENT, PPS_ACCEPT }, PT_PPS(pps_t1_13),
-	  .state = SCARD_CARD_SPECIFIC, .protocol = T1, .resets = 1, .npps = 2,
-	  .fl = 1, .dl = 1 },
-	{ .name = "dual, T=1 garbled twice", PT_ATR(atr_dual), .mask = T1,
-	  .pps = { PPS_GARBLE, PPS_GARBLE }, PT_PPS(pps_t1_13),
-	  .ret = -EPROTO, .state = SCARD_CARD_SWALLOWED, .resets = 1, .npps = 2 },
-	{ .name = "dual, mute", PT_ATR(atr_dual), .mask = T1,
-	  .pps = { PPS_SILENT, PPS_SILENT }, PT_PPS(pps_t1_13),
-	  .ret = -EPROTO, .state = SCARD_CARD_SWALLOWED, .resets = 1, .npps = 2 },
+	{ .name = "dual, T=1 silent: power again", PT_ATR(atr_dual),
+	  .mask = T1, .pps = { PPS_SILENT }, PT_PPS(pps_t1_13),
+	  .ret = -EPROTO, .state = SCARD_CARD_SWALLOWED, .npps = 1 },
+	{ .name = "dual, T=1 garbled: power again", PT_ATR(atr_dual),
+	  .mask = T1, .pps = { PPS_GARBLE }, PT_PPS(pps_t1_13),
+	  .ret = -EPROTO, .state = SCARD_CARD_SWALLOWED, .npps = 1 },
 	{ .name = "dual, default PPS garbled", PT_ATR(atr_dual),
 	  .mask = T1 | DFLT, .pps = { PPS_GARBLE }, PT_PPS(pps_t1_dflt),
 	  .ret = -EPROTO, .state = SCARD_CARD_SWALLOWED, .npps = 1 },
+	{ .name = "dual, default PPS", PT_ATR(atr_dual), .mask = T1 | DFLT,
+	  PT_PPS(pps_t1_dflt), .state = SCARD_CARD_SPECIFIC, .protocol = T1,
+	  .npps = 1, .fl = 1, .dl = 1 },
 	{ .name = "dual, T=0 accepted", PT_ATR(atr_dual), .mask = T0,
 	  PT_PPS(pps_t0_13), .state = SCARD_CARD_SPECIFIC, .protocol = T0,
 	  .npps = 1, .fl = 1, .dl = 3 },
-	{ .name = "T=0, silent: reset, defaults", PT_ATR(scard_atr_t0), .mask = T0,
-	  .pps = { PPS_SILENT }, PT_PPS(pps_t0_13), .state = SCARD_CARD_SPECIFIC,
-	  .protocol = T0, .resets = 1, .npps = 1, .fl = 1, .dl = 1 },
+	{ .name = "T=0, silent: power again", PT_ATR(scard_atr_t0),
+	  .mask = T0, .pps = { PPS_SILENT }, PT_PPS(pps_t0_13),
+	  .ret = -EPROTO, .state = SCARD_CARD_SWALLOWED, .npps = 1 },
 	{ .name = "T=0, default parameters: no PPS", PT_ATR(scard_atr_t0),
 	  .mask = T0 | DFLT, .state = SCARD_CARD_SPECIFIC, .protocol = T0,
 	  .fl = 1, .dl = 1 },
@@ -155,10 +149,10 @@ static void test_pps(struct kunit *test)
 
 	p->pps[0] = c->pps[0];
 	p->pps[1] = c->pps[1];
-	p->reset_ret = c->reset_ret;
 	KUNIT_EXPECT_EQ(test, scard_pt_set_protocol(p, c->mask), c->ret);
 	scard_pt_expect_state(p, c->state, c->protocol);
-	KUNIT_EXPECT_EQ(test, p->power_calls, c->resets);
+	/* SET_PROTOCOL never resets the card. */
+	KUNIT_EXPECT_EQ(test, p->power_calls, 0);
 	KUNIT_EXPECT_EQ(test, p->pps_count, c->npps);
 	if (c->npps) {
 		KUNIT_EXPECT_EQ(test, memcmp(p->pps_req, c->req, c->req_len),
@@ -182,11 +176,15 @@ static void test_pps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->params_calls, 1);
 }
 
-/* A change of protocol resets the card: PPS only follows an ATR. */
+/*
+ * A change of protocol needs a reset (PPS only follows an ATR), which is
+ * the caller's: -EBADFD, the card and the link left as they were.
+ */
 static void test_pps_change(struct kunit *test)
 {
 	const struct pt_param *param = test->param_value;
 	struct pt *p = scard_pt_start(test, param->level, atr_dual, sizeof(atr_dual));
+	struct scard_power pw = { .disposition = SCARD_COLD_RESET };
 
 	KUNIT_ASSERT_EQ(test, scard_pt_set_protocol(p, T0 | DFLT), 0);
 	KUNIT_EXPECT_EQ(test, p->pps_count, 0);
@@ -194,7 +192,16 @@ static void test_pps_change(struct kunit *test)
 	scard_pt_expect(p, T0, 1, 1);
 	pt_exchange_ok(p, T0);
 
+	KUNIT_EXPECT_EQ(test, scard_pt_set_protocol(p, T1), -EBADFD);
+	KUNIT_EXPECT_EQ(test, p->power_calls, 0);
+	KUNIT_EXPECT_EQ(test, p->pps_count, 0);
+	KUNIT_EXPECT_EQ(test, p->params_calls, 1);
+	scard_pt_expect_state(p, SCARD_CARD_SPECIFIC, T0);
+	pt_exchange_ok(p, T0);
+
+	/* The caller resets the card, then T=1 is negotiated. */
 	p->expect = false;
+	KUNIT_ASSERT_EQ(test, scard_power(p->reader, &pw), 0);
 	KUNIT_ASSERT_EQ(test, scard_pt_set_protocol(p, T1), 0);
 	KUNIT_EXPECT_EQ(test, p->power_calls, 1);
 	KUNIT_EXPECT_EQ(test, p->pps_count, 1);
@@ -208,9 +215,68 @@ static void test_pps_change(struct kunit *test)
 	pt_exchange_ok(p, T1);
 }
 
+struct pps_again_case {
+	const char *name;
+	const u8 *atr;
+	size_t atr_len;
+	u32 protocol;
+	enum pt_pps pps;
+	bool pps_default;	/* a PPS for T=1 after the reset */
+};
+
+static const struct pps_again_case pps_again_cases[] = {
+	{ "T=1 silent, then the defaults", PT_ATR(atr_t1), T1, PPS_SILENT },
+	{ "T=1 garbled, then the defaults", PT_ATR(atr_t1), T1, PPS_GARBLE },
+	{ "dual T=1 silent, then default PPS", PT_ATR(atr_dual), T1,
+	  PPS_SILENT, true },
+	{ "T=0 silent, then the defaults", PT_ATR(scard_atr_t0), T0,
+	  PPS_SILENT },
+};
+
+PT_LEVEL_PARAMS(pps_again, pps_again_cases);
+
+/*
+ * A failed PPS leaves the card waiting for a reset: TRANSMIT and
+ * SET_PROTOCOL refuse until POWER, after which the caller asks for the
+ * default parameters.
+ */
+static void test_pps_power_again(struct kunit *test)
+{
+	const struct pt_param *param = test->param_value;
+	const struct pps_again_case *c = &pps_again_cases[param->index];
+	struct pt *p = scard_pt_start(test, param->level, c->atr, c->atr_len);
+	struct scard_power pw = { .disposition = SCARD_COLD_RESET };
+	struct scard_protocol proto = { .mask = c->protocol | DFLT };
+
+	p->pps[0] = c->pps;
+	p->pps[1] = PPS_ACCEPT;
+	KUNIT_EXPECT_EQ(test, scard_pt_set_protocol(p, c->protocol), -EPROTO);
+	scard_pt_expect_state(p, SCARD_CARD_SWALLOWED, 0);
+	KUNIT_EXPECT_EQ(test, scard_set_protocol(p->reader, &proto), -EBADFD);
+	KUNIT_EXPECT_EQ(test, scard_pt_transmit(p, c->protocol, 0, 0, cmd_read,
+						sizeof(cmd_read)), -EBADFD);
+	KUNIT_EXPECT_EQ(test, p->power_calls, 0);
+	KUNIT_EXPECT_EQ(test, p->pps_count, 1);
+	KUNIT_EXPECT_EQ(test, p->params_calls, 0);
+
+	KUNIT_ASSERT_EQ(test, scard_power(p->reader, &pw), 0);
+	KUNIT_EXPECT_EQ(test, pw.atr_len, c->atr_len);
+	KUNIT_ASSERT_EQ(test, scard_set_protocol(p->reader, &proto), 0);
+	KUNIT_EXPECT_EQ(test, proto.selected, c->protocol);
+	KUNIT_EXPECT_EQ(test, p->power_calls, 1);
+	KUNIT_EXPECT_EQ(test, p->pps_count, c->pps_default ? 2 : 1);
+	scard_pt_expect_state(p, SCARD_CARD_SPECIFIC, c->protocol);
+	KUNIT_EXPECT_EQ(test, p->params_calls, 1);
+	KUNIT_EXPECT_EQ(test, p->p_fl, 1);
+	KUNIT_EXPECT_EQ(test, p->p_dl, 1);
+	scard_pt_expect(p, c->protocol, 1, 1);
+	pt_exchange_ok(p, c->protocol);
+}
+
 static struct kunit_case scard_proto_pps_cases[] = {
 	KUNIT_CASE_PARAM(test_pps, pps_gen_params),
 	KUNIT_CASE_PARAM(test_pps_change, level_gen_params),
+	KUNIT_CASE_PARAM(test_pps_power_again, pps_again_gen_params),
 	{}
 };
 

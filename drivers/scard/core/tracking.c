@@ -92,7 +92,8 @@ static int scard_track_arm(struct scard_reader *reader, unsigned int fn,
 	if (ret)
 		return ret;
 
-	track = reader->reader_function[RDF_CARD_TRACKING];
+	track = scard_reader_has(reader, RDF_CARD_TRACKING) ?
+		reader->fn[RDF_CARD_TRACKING] : NULL;
 	spin_lock_irq(&reader->state_lock);
 	state = reader->state;
 	*count = scard_track_count(reader, fn);
@@ -105,10 +106,9 @@ static int scard_track_arm(struct scard_reader *reader, unsigned int fn,
 	} else if ((fn == SCARD_FN_IS_PRESENT) == (state > SCARD_CARD_ABSENT)) {
 		ret = 1;
 	} else {
-		memset(&reader->req, 0, sizeof(reader->req));
-		reader->req.major = fn;
-		reader->req.minor = fn;
-		ret = track(reader, &reader->req);
+		struct scard_request req = { .major = fn, .minor = fn };
+
+		ret = track(reader, &req);
 		/* Events arrive through scard_card_event(), not completion. */
 		if (ret > 0)
 			ret = ret == SCARD_PENDING ? 0 : -EIO;

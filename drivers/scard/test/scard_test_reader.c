@@ -17,7 +17,8 @@
  *				completes from a work item after ms
  *	fail <i> <rdf> <errno>	callback rdf (name or RDF_* number) fails with
  *				-errno until "fail <i> <rdf> 0"
- *	clear <i>		no delay, no pending, no failures
+ *	clear <i>		no delay, no pending, no failures; a pending
+ *				TRANSMIT completes now
  *
  * Reading ctl prints one line per reader: its index, its device name, the
  * card presence, the number of calls of each callback and the protocol of
@@ -85,7 +86,8 @@ static const char * const tr_rdf_names[RDF_MAX] = {
  * @dying: being unregistered, callbacks fail with -ENODEV
  * @delay_ms: how long callbacks take
  * @pending_ms: non-zero: the next TRANSMIT goes asynchronous
- * @pending_req: the request of the asynchronous TRANSMIT
+ * @pending_req: the request of the asynchronous TRANSMIT, until completed
+ *	(also after the library cancelled it)
  * @pending_gen: @card_gen when the asynchronous TRANSMIT started
  * @protocol: protocol of the last SET_PROTOCOL
  * @fail: positive errno a callback fails with, by RDF index
@@ -153,12 +155,14 @@ static int tr_begin(struct tr_reader *tr, enum scard_rdf rdf, bool card,
 	int active;
 	int err;
 
+	spin_lock(&tr->lock);
+	/* A TRANSMIT the library cancelled may still be pending here. */
 	active = atomic_inc_return(&tr->active);
+	if (tr->pending_req && scard_request_cancelled(tr->pending_req))
+		active--;
 	WARN_ONCE(active != 1,
 		  "%s: %s callback entered while another callback runs\n",
 		  scard_reader_name(tr->reader), tr_rdf_names[rdf]);
-
-	spin_lock(&tr->lock);
 	tr->calls[rdf]++;
 	err = -tr->fail[rdf];
 	if (tr->dying)
@@ -252,7 +256,7 @@ static int tr_transmit(struct scard_reader *reader, struct scard_request *req)
 	}
 
 	spin_lock(&tr->lock);
-	if (tr->pending_ms && !tr->dying) {
+	if (tr->pending_ms && !tr->dying && !tr->pending_req) {
 		pending = true;
 		tr->pending_req = req;
 		tr->pending_gen = gen;
@@ -281,7 +285,6 @@ static void tr_pending_work(struct work_struct *work)
 
 	spin_lock(&tr->lock);
 	req = tr->pending_req;
-	tr->pending_req = NULL;
 	if (tr->dying)
 		err = -ENODEV;
 	else if (tr->card_gen != tr->pending_gen)
@@ -290,10 +293,15 @@ static void tr_pending_work(struct work_struct *work)
 
 	if (!req)
 		return;
+	/* Also when cancelled: the request's buffers are still ours. */
 	if (!err)
 		tr_echo(req);
+
+	spin_lock(&tr->lock);
+	tr->pending_req = NULL;
 	tr_end(tr);
-	scard_complete_request(tr->reader, err);
+	spin_unlock(&tr->lock);
+	scard_request_complete(req, err);
 }
 
 static int tr_set_protocol(struct scard_reader *reader,
@@ -660,7 +668,10 @@ static int tr_cmd_clear(struct tr_reader *tr)
 	tr->delay_ms = 0;
 	tr->pending_ms = 0;
 	memset(tr->fail, 0, sizeof(tr->fail));
+	if (tr->pending_req)
+		mod_delayed_work(system_wq, &tr->pending_work, 0);
 	spin_unlock(&tr->lock);
+	flush_delayed_work(&tr->pending_work);
 	return 0;
 }
 

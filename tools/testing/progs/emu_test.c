@@ -239,6 +239,17 @@ static int connect(__u32 mask)
 	}
 	hexdump("ATR", p.atr, p.atr_len);
 	err = set_protocol(mask);
+	if (err == EPROTO) {
+		/* PPS failed: the card waits for a reset, then the defaults. */
+		diag("SET_PROTOCOL 0x%x: EPROTO, reset and default parameters",
+		     mask);
+		err = power(SCARD_COLD_RESET, &p);
+		ok(!err && p.atr_len >= 2, "cold reset after the failed PPS");
+		if (err)
+			return err;
+		mask |= SCARD_PROTO_DEFAULT;
+		err = set_protocol(mask);
+	}
 	ok(!err, "SET_PROTOCOL 0x%x", mask);
 	if (err)
 		diag("SET_PROTOCOL: %s", ename(err));

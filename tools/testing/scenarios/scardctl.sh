@@ -191,8 +191,14 @@ is "protocol t0,t1: t0 kept" "$(field protocol)" t0
 sc 0 "power cold again" power cold
 sc 0 "protocol (t0,t1): T=1 preferred" protocol
 has "protocol (human)" "protocol T=1 selected"
+sc 8 "protocol t0 while T=1 is selected: EBADFD, no reset" -m protocol t0
+is "protocol t0 while T=1: error" "$(field error)" EBADFD
+sc 0 "status: T=1 still selected" -m status
+is "status: protocol t1 kept" "$(field protocol)" t1
+sc 0 "power cold before raw" power cold
 sc 6 "protocol raw, a reader without raw: EOPNOTSUPP" -m protocol raw
 is "protocol raw: error" "$(field error)" EOPNOTSUPP
+sc 0 "protocol (t0,t1) after raw" protocol
 sc 1 "protocol: bad name" protocol t2
 
 # ---- transmit ----

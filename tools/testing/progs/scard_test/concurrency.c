@@ -95,12 +95,31 @@ pid_t start_transmit(struct job *job, int idx)
 	return pid;
 }
 
+/* The library's bound of a pending request (scard.pending_timeout_ms). */
+static int set_pending_timeout(unsigned int ms)
+{
+	const char *path = "/sys/module/scard/parameters/pending_timeout_ms";
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f) {
+		ok(0, "open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "%u\n", ms);
+	err = fclose(f);
+	if (err)
+		ok(0, "write %s: %s", path, strerror(errno));
+	return err;
+}
+
 static void conc_pending(int fd, int idx)
 {
 	struct job job = { .seed = 5, .count = 1, .timeout = 10 };
 	unsigned char buf[8];
 	struct scard_power pw;
 	__u32 len, selected;
+	long start, took;
 	__u64 value;
 	int err, i;
 	pid_t pid;
@@ -153,6 +172,38 @@ static void conc_pending(int fd, int idx)
 	}
 	ok_eq(err, 0, "TRANSMIT once the driver completed the orphaned one");
 	check_state(fd, SCARD_CARD_SPECIFIC, "the card is still in T=1");
+
+	/*
+	 * ... but not for longer than the library's bound, even if the
+	 * driver takes 30 s: then the request is cancelled, the card must be
+	 * powered again, and the driver's late completion changes nothing.
+	 */
+	if (set_pending_timeout(1500))
+		goto out;
+	ctl_ok("pending %d 30000", idx);
+	pid = start_transmit(&job, idx);
+	kill(pid, SIGKILL);
+	ok_eq(reap(pid, 10), -1, "the caller of a 30 s TRANSMIT is killed");
+	start = now_ms();
+	for (i = 0, err = EBUSY; i < 100 && err == EBUSY; i++) {
+		sleep_ms(100);
+		err = echo(fd, SCARD_PROTO_T1, 1, 5);
+	}
+	took = now_ms() - start;
+	ok_eq(err, EBADFD,
+	      "after the bound: cancelled, the card to be powered (EBADFD)");
+	ok(took < 10000, "the reader busy for %ld ms, not 30 s", took);
+	ok_err(power(fd, SCARD_COLD_RESET, &pw), 0,
+	       "POWER while the driver still works on the cancelled one");
+	ok_err(set_protocol(fd, SCARD_PROTO_TX, &selected), 0,
+	       "SET_PROTOCOL again");
+	ok_eq(echo(fd, SCARD_PROTO_T1, 1, 5), 0,
+	      "TRANSMIT reaches the driver again");
+	set_pending_timeout(60000);
+	ok_eq(ctl("clear %d", idx), 0,
+	      "the driver completes the cancelled TRANSMIT late");
+	check_state(fd, SCARD_CARD_SPECIFIC, "the late completion is ignored");
+	ok_eq(echo(fd, SCARD_PROTO_T1, 1, 5), 0, "TRANSMIT after it");
 
 	/* the card goes while a TRANSMIT is pending or running */
 	ctl_ok("pending %d 3000", idx);

@@ -442,6 +442,12 @@ void test_ioctl(char **argv)
 	ok_err(set_protocol(fd, SCARD_PROTO_TX, &selected), 0,
 	       "SET_PROTOCOL again in SPECIFIC state");
 	ok_eq(selected, SCARD_PROTO_T1, "the selected protocol is written");
+	before = ctl_value(idx, "set_protocol");
+	ok_err(set_protocol(fd, SCARD_PROTO_T0, &selected), EBADFD,
+	       "SET_PROTOCOL T=0 while T=1 is selected: EBADFD (no reset)");
+	ok_eq(ctl_value(idx, "set_protocol"), before,
+	      "the reader was not asked");
+	check_state(fd, SCARD_CARD_SPECIFIC, "T=1 still selected");
 
 	ioctl_transmit(fd);
 	ioctl_access(idx);
