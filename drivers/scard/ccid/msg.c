@@ -199,15 +199,23 @@ EXPORT_SYMBOL_IF_KUNIT(ccid_reply_type);
  * Return: -ETIMEDOUT (ICC_MUTE), -EBADMSG (XFR_PARITY_ERROR), -EIO
  * (XFR_OVERRUN, HW_ERROR), -EMEDIUMTYPE (BAD_ATR_TS, BAD_ATR_TCK), -EPROTO
  * (ICC_PROTOCOL_NOT_SUPPORTED, ICC_CLASS_NOT_SUPPORTED,
- * PROCEDURE_BYTE_CONFLICT, DEACTIVATED_PROTOCOL), -EBUSY
- * (BUSY_WITH_AUTO_SEQUENCE, PIN_TIMEOUT, CMD_SLOT_BUSY), -ECANCELED
- * (CMD_ABORTED, PIN_CANCELLED), -EOPNOTSUPP (command not supported), -EIO
- * for the others (a bad parameter, vendor codes).
+ * PROCEDURE_BYTE_CONFLICT, DEACTIVATED_PROTOCOL), -ETIMEDOUT also for
+ * PIN_TIMEOUT (nobody entered the PIN in time), -ECANCELED (CMD_ABORTED,
+ * PIN_CANCELLED), -EOPNOTSUPP (command not supported), -EIO for the others
+ * (a bad parameter, vendor codes), CMD_SLOT_BUSY and
+ * BUSY_WITH_AUTO_SEQUENCE among them.
+ *
+ * Never -EBUSY: user space reads that as "another request of this reader
+ * is pending", a condition of the library, not of the reader. A reader
+ * busy with something else (its own activation sequence, a command of
+ * another host program it is still working on) failed the command: -EIO,
+ * and the caller may try again.
  */
 int ccid_errno(u8 error)
 {
 	switch (error) {
 	case CCID_ERR_ICC_MUTE:
+	case CCID_ERR_PIN_TIMEOUT:
 		return -ETIMEDOUT;
 	case CCID_ERR_XFR_PARITY:
 		return -EBADMSG;
@@ -219,10 +227,6 @@ int ccid_errno(u8 error)
 	case CCID_ERR_PROC_BYTE_CONFLICT:
 	case CCID_ERR_DEACTIVATED_PROTOCOL:
 		return -EPROTO;
-	case CCID_ERR_BUSY_AUTO_SEQ:
-	case CCID_ERR_PIN_TIMEOUT:
-	case CCID_ERR_CMD_SLOT_BUSY:
-		return -EBUSY;
 	case CCID_ERR_CMD_ABORTED:
 	case CCID_ERR_PIN_CANCELLED:
 		return -ECANCELED;

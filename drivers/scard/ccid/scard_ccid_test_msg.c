@@ -160,9 +160,9 @@ static const struct status_case status_cases[] = {
 	{ 0x40, 0xf5, -EPROTO },
 	{ 0x40, 0xf4, -EPROTO },
 	{ 0x40, 0xf3, -EPROTO },
-	{ 0x40, 0xf2, -EBUSY },
-	{ 0x40, 0xf0, -EBUSY },
-	{ 0x40, 0xe0, -EBUSY },
+	{ 0x40, 0xf2, -EIO },
+	{ 0x40, 0xf0, -ETIMEDOUT },
+	{ 0x40, 0xe0, -EIO },
 	{ 0x40, 0xff, -ECANCELED },
 	{ 0x40, 0xef, -ECANCELED },
 	{ 0x40, 0x00, -EOPNOTSUPP },
@@ -190,6 +190,26 @@ static void ccid_test_status(struct kunit *test)
 			c->ret);
 	KUNIT_EXPECT_EQ(test, icc, c->status & CCID_ICC_STATUS);
 	KUNIT_EXPECT_EQ(test, f->n_abort, 0U);
+}
+
+/*
+ * No bError gives -EBUSY, which user space reads as "a request of this
+ * reader is pending": the errnos are those of the library's table and the
+ * two the protocol engines act on (-EBADMSG, -ECANCELED).
+ */
+static void ccid_test_errno_set(struct kunit *test)
+{
+	unsigned int e;
+	int ret;
+
+	for (e = 0; e <= U8_MAX; e++) {
+		ret = ccid_errno(e);
+		KUNIT_EXPECT_TRUE_MSG(test, ret == -ETIMEDOUT ||
+				      ret == -EBADMSG || ret == -EMEDIUMTYPE ||
+				      ret == -EPROTO || ret == -ECANCELED ||
+				      ret == -EOPNOTSUPP || ret == -EIO,
+				      "bError %#x: %d", e, ret);
+	}
 }
 
 /* Malformed and stale bulk-in transfers */
@@ -739,6 +759,7 @@ static struct kunit_case ccid_msg_test_cases[] = {
 	KUNIT_CASE_PARAM(ccid_test_build, build_gen_params),
 	KUNIT_CASE(ccid_test_rate_clock),
 	KUNIT_CASE_PARAM(ccid_test_status, status_gen_params),
+	KUNIT_CASE(ccid_test_errno_set),
 	KUNIT_CASE_PARAM(ccid_test_bad_reply, bad_gen_params),
 	KUNIT_CASE(ccid_test_phantom_zlp),
 	KUNIT_CASE(ccid_test_unexpected_seq),
