@@ -8,9 +8,11 @@
 #define _SCARD_CCID_H
 
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/scard.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #define CCID_HDR_LEN			10
@@ -45,6 +47,21 @@
 /* Interrupt-IN messages */
 #define CCID_RDR_NOTIFY_SLOT_CHANGE	0x50
 #define CCID_RDR_HARDWARE_ERROR		0x51
+
+/*
+ * How a command waits, for the device (ccid_io_lock()) and for the reply
+ * (the transport's recv): a fatal signal ends the wait, and the freezer
+ * may freeze the task in it, so that a card that takes its time (up to
+ * CCID_CMD_MAX_MS) cannot make a system suspend fail. The waiting task
+ * holds locks: the library's request lock of its reader and, for the
+ * reply, the device's io_lock. Freezing it there is safe because nothing
+ * on the way to suspend takes them: the transport's suspend and reset
+ * callbacks stop the device without io_lock (ccid_dev_halt()), other
+ * programs wait for the request lock interruptibly (and freeze there),
+ * and the slot polls only try io_lock. Hence the _UNSAFE flavour, which
+ * only silences lockdep's warning about freezing with locks held.
+ */
+#define CCID_WAIT_STATE			(TASK_KILLABLE | TASK_FREEZABLE_UNSAFE)
 
 /* Class-specific control requests */
 #define CCID_REQ_ABORT			0x01
@@ -205,6 +222,7 @@ struct ccid_dev {
 
 	/* private: */
 	struct mutex io_lock;		/* one command at a time */
+	wait_queue_head_t io_wait;	/* ccid_io_lock() waiters */
 	u8 seq;
 	bool synced;			/* under io_lock: a reply matched */
 	/* under io_lock: bSeqs whose reply may still come, unread */

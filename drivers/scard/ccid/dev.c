@@ -16,7 +16,9 @@
 #include <linux/device.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/scard.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -155,6 +157,7 @@ void ccid_slot_notify(struct ccid_slot *slot, bool present, bool changed)
 /*
  * Ask the reader for the card, unless a notification told meanwhile.
  * False when the reader did not answer: do not ask for the other slots.
+ * Called with dev->io_lock held.
  */
 static bool ccid_slot_poll(struct ccid_slot *slot)
 {
@@ -168,7 +171,7 @@ static bool ccid_slot_poll(struct ccid_slot *slot)
 	events = slot->events;
 	spin_unlock_irq(&dev->slot_lock);
 
-	ret = ccid_slot_status(dev, slot->index, &icc);
+	ret = ccid_slot_status_locked(dev, slot->index, &icc);
 	if (ret && ret != -ENOMEDIUM) {
 		dev_warn_ratelimited(dev->parent, "slot %u: no status (%d)\n",
 				     slot->index, ret);
@@ -190,7 +193,13 @@ static bool ccid_slot_poll(struct ccid_slot *slot)
  * ccid_poll_work() - ask the slots that changed for their card
  * @work: &ccid_dev.poll_work
  *
- * Context: process context (system_long_wq).
+ * Never waits for the device: while a command runs (a card may keep it
+ * for CCID_CMD_MAX_MS, and its task may be frozen for a suspend) the poll
+ * comes back CCID_POLL_RETRY_MS later. It runs on a freezable workqueue,
+ * so that nothing is sent to a device on its way to suspend, and so
+ * that a notification that came meanwhile waits for the thaw.
+ *
+ * Context: process context (system_freezable_wq).
  */
 void ccid_poll_work(struct work_struct *work)
 {
@@ -198,6 +207,15 @@ void ccid_poll_work(struct work_struct *work)
 					    struct ccid_dev, poll_work);
 	unsigned int i;
 	u16 mask;
+
+	if (!mutex_trylock(&dev->io_lock)) {
+		spin_lock_irq(&dev->slot_lock);
+		if (dev->ready)
+			queue_delayed_work(system_freezable_wq, &dev->poll_work,
+					   msecs_to_jiffies(CCID_POLL_RETRY_MS));
+		spin_unlock_irq(&dev->slot_lock);
+		return;
+	}
 
 	spin_lock_irq(&dev->slot_lock);
 	mask = dev->poll_mask;
@@ -207,6 +225,7 @@ void ccid_poll_work(struct work_struct *work)
 	for (i = 0; i < dev->num_slots; i++)
 		if ((mask & BIT(i)) && !ccid_slot_poll(&dev->slots[i]))
 			break;
+	ccid_io_unlock(dev);
 }
 
 static void ccid_slot_del(struct ccid_slot *slot, bool registered)
@@ -249,8 +268,10 @@ static int ccid_slot_add(struct ccid_slot *slot, bool *poll)
 	ccid_slot_event(slot, slot->present);
 	spin_unlock_irq(&dev->slot_lock);
 
-	if (*poll)
+	if (*poll && !ccid_io_lock(dev)) {
 		*poll = ccid_slot_poll(slot);
+		ccid_io_unlock(dev);
+	}
 	ret = scard_reader_register(reader);
 	if (ret)
 		ccid_slot_del(slot, false);

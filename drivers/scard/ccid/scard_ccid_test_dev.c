@@ -6,6 +6,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/scard.h>
 #include <linux/string.h>
 #include <linux/time64.h>
@@ -320,6 +321,35 @@ static void ccid_test_char_level(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->n_abort, 0U);
 }
 
+/*
+ * The slot poll never waits for the device: while a command holds it (a
+ * mute card, or a task frozen for a suspend), the poll comes back later
+ * instead of blocking its workqueue.
+ */
+static void ccid_test_poll_busy(struct kunit *test)
+{
+	struct ccid_fake *f = test->priv;
+	u8 msg[2] = { 0x50, 0x02 };	/* slot 0: out, changed */
+	struct scard_reader *r0;
+
+	fake_register(test, f, NULL);
+	r0 = f->dev.slots[0].reader;
+	KUNIT_ASSERT_EQ(test, ccid_io_lock(&f->dev), 0);
+	ccid_notify(&f->dev, msg, sizeof(msg));
+	msleep(CCID_POLL_DELAY_MS + 100);
+	KUNIT_EXPECT_FALSE(test, work_busy(&f->dev.poll_work.work) &
+			   WORK_BUSY_RUNNING);
+	KUNIT_EXPECT_EQ(test, f->n_sent, 2U);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_CARD_ABSENT);
+
+	/* The device free again, the poll asks. */
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x02, 0, 0, NULL, 0);
+	ccid_io_unlock(&f->dev);
+	flush_delayed_work(&f->dev.poll_work);
+	KUNIT_EXPECT_EQ(test, f->n_sent, 3U);
+	KUNIT_EXPECT_EQ(test, f->sent[2][CCID_OFF_TYPE], CCID_PC_GET_SLOT_STATUS);
+}
+
 /* A reader that does not answer: one bounded attempt, readers all the same. */
 static void ccid_test_register_mute(struct kunit *test)
 {
@@ -359,6 +389,7 @@ static struct kunit_case ccid_dev_test_cases[] = {
 	KUNIT_CASE(ccid_test_power_and_pps),
 	KUNIT_CASE(ccid_test_set_protocol),
 	KUNIT_CASE(ccid_test_char_level),
+	KUNIT_CASE(ccid_test_poll_busy),
 	KUNIT_CASE(ccid_test_register_mute),
 	KUNIT_CASE(ccid_test_register_bad),
 	{}

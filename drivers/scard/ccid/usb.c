@@ -38,7 +38,6 @@
  * another driver or usbfs unbinds and binds the reader again.
  */
 
-#include <linux/completion.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -47,6 +46,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/usb.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "ccid.h"
@@ -66,11 +66,13 @@ MODULE_PARM_DESC(bind_all,
 /**
  * struct ccid_usb_pipe - one bulk URB and its completion
  * @urb: the URB, filled in at probe time
- * @done: completed by the URB's completion handler
+ * @wait: woken by the URB's completion handler
+ * @done: set by the URB's completion handler, cleared at submission
  */
 struct ccid_usb_pipe {
 	struct urb *urb;
-	struct completion done;
+	wait_queue_head_t wait;
+	bool done;
 };
 
 /**
@@ -128,7 +130,9 @@ static void ccid_usb_bulk_complete(struct urb *urb)
 {
 	struct ccid_usb_pipe *pipe = urb->context;
 
-	complete(&pipe->done);
+	/* Pairs with ccid_usb_sleep(): the URB's status is out. */
+	smp_store_release(&pipe->done, true);
+	wake_up(&pipe->wait);
 }
 
 /* Submits @pipe's URB, anchored; a gone device gives -ENODEV. */
@@ -140,7 +144,7 @@ static int ccid_usb_submit(struct ccid_usb *cu, struct ccid_usb_pipe *pipe)
 	if (READ_ONCE(cu->gone))
 		return -ENODEV;
 
-	reinit_completion(&pipe->done);
+	WRITE_ONCE(pipe->done, false);
 	usb_anchor_urb(urb, &cu->anchor);
 	ret = usb_submit_urb(urb, GFP_KERNEL);
 	if (ret) {
@@ -152,11 +156,38 @@ static int ccid_usb_submit(struct ccid_usb *cu, struct ccid_usb_pipe *pipe)
 }
 
 /*
+ * Sleeps until @pipe's URB completed, for @timeout jiffies at most, in
+ * @state (CCID_WAIT_STATE, or uninterruptible but freezable).
+ * Return: the jiffies left (0 when the time ran out), or -EINTR.
+ */
+static long ccid_usb_sleep(struct ccid_usb_pipe *pipe, long timeout,
+			   unsigned int state)
+{
+	DEFINE_WAIT(wait);
+
+	for (;;) {
+		prepare_to_wait(&pipe->wait, &wait, state);
+		/* Pairs with ccid_usb_bulk_complete(). */
+		if (smp_load_acquire(&pipe->done) || !timeout)
+			break;
+		if (signal_pending_state(state, current)) {
+			timeout = -EINTR;
+			break;
+		}
+		timeout = schedule_timeout(timeout);
+	}
+	finish_wait(&pipe->wait, &wait);
+
+	return timeout;
+}
+
+/*
  * Waits at most @timeout_ms for @pipe's URB, submitted before. Once the
  * device is gone the anchor is poisoned: a URB in flight is killed, so the
  * caller learns it at once. A fatal signal ends the wait with -EINTR; a
  * process already killed waits without being interrupted (bounded): the
- * message layer then aborts the command it left.
+ * message layer then aborts the command it left. Either way the task may
+ * be frozen meanwhile (CCID_WAIT_STATE).
  */
 static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 			 unsigned int timeout_ms)
@@ -167,10 +198,10 @@ static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 	int ret;
 
 	if (fatal_signal_pending(current))
-		left = wait_for_completion_timeout(&pipe->done, timeout);
+		left = ccid_usb_sleep(pipe, timeout, TASK_UNINTERRUPTIBLE |
+				      TASK_FREEZABLE_UNSAFE);
 	else
-		left = wait_for_completion_killable_timeout(&pipe->done,
-							    timeout);
+		left = ccid_usb_sleep(pipe, timeout, CCID_WAIT_STATE);
 	if (left <= 0)
 		usb_kill_urb(urb);	/* it may still have completed */
 
@@ -523,8 +554,8 @@ static int ccid_usb_setup_urbs(struct ccid_usb *cu,
 	if (!cu->in_buf || !cu->out_buf || !cu->in.urb || !cu->out.urb)
 		return -ENOMEM;
 
-	init_completion(&cu->in.done);
-	init_completion(&cu->out.done);
+	init_waitqueue_head(&cu->in.wait);
+	init_waitqueue_head(&cu->out.wait);
 	usb_fill_bulk_urb(cu->in.urb, udev,
 			  usb_rcvbulkpipe(udev, usb_endpoint_num(bulk_in)),
 			  cu->in_buf, cu->buf_size, ccid_usb_bulk_complete,
