@@ -228,6 +228,7 @@ struct ccid_dev {
 	/* under io_lock: bSeqs whose reply may still come, unread */
 	DECLARE_BITMAP(orphans, CCID_NUM_SEQ);
 	bool gone;
+	bool halted;			/* suspended or being reset */
 	bool ready;			/* under slot_lock: notifications on */
 	u8 *msg_buf;			/* PC_to_RDR being built */
 	u8 *rsp_buf;			/* RDR_to_PC being received */
@@ -244,5 +245,9 @@ int ccid_desc_check(const struct ccid_desc *desc);
 int ccid_dev_register(struct ccid_dev *dev);
 void ccid_dev_unregister(struct ccid_dev *dev);
 void ccid_notify(struct ccid_dev *dev, const u8 *msg, size_t len);
+void ccid_dev_halt(struct ccid_dev *dev);
+void ccid_dev_resume(struct ccid_dev *dev);
+void ccid_dev_pre_reset(struct ccid_dev *dev);
+void ccid_dev_post_reset(struct ccid_dev *dev);
 
 #endif /* _SCARD_CCID_H */

@@ -120,6 +120,7 @@ int ccid_msg_init(struct ccid_dev *dev)
 	dev->synced = false;
 	bitmap_zero(dev->orphans, CCID_NUM_SEQ);
 	dev->gone = false;
+	dev->halted = false;
 
 	return 0;
 }
@@ -467,12 +468,14 @@ static void ccid_abort_locked(struct ccid_dev *dev, u8 slot)
  * fits (character level: what the card sent before it stopped).
  *
  * Context: process context, dev->io_lock held (ccid_io_lock()).
- * Return: 0; -ENODEV (device gone), -EMSGSIZE (@m too long for the
- * reader, or abData of the reply longer than @m->rsp_size), -ETIMEDOUT
- * (no reply, or the budget ran out: the command was aborted; or
- * ICC_MUTE), -EINTR (fatal signal: the command was aborted), -EPROTO
- * (malformed reply), -ENOMEDIUM (the command failed, no card), the errno
- * of bError (ccid_errno()), or the transport's error.
+ * Return: 0; -ENODEV (device gone), -EIO (device suspended or being
+ * reset, see ccid_dev_halt(); also a transfer the halt killed),
+ * -EMSGSIZE (@m too long for the reader, or abData of the reply longer
+ * than @m->rsp_size), -ETIMEDOUT (no reply, or the budget ran out: the
+ * command was aborted; or ICC_MUTE), -EINTR (fatal signal: the command
+ * was aborted), -EPROTO (malformed reply), -ENOMEDIUM (the command
+ * failed, no card), the errno of bError (ccid_errno()), or the
+ * transport's error.
  */
 int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 {
@@ -492,6 +495,8 @@ int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 	m->rsp_param = 0;
 	if (READ_ONCE(dev->gone))
 		return -ENODEV;
+	if (READ_ONCE(dev->halted))
+		return -EIO;
 	if (m->len > dev->buf_size - CCID_HDR_LEN)
 		return -EMSGSIZE;
 
