@@ -174,6 +174,9 @@ static bool ccid_slot_poll(struct ccid_slot *slot)
 
 	ret = ccid_slot_status_locked(dev, slot->index, &icc);
 	if (ret && ret != -ENOMEDIUM) {
+		/* Halted (suspend, reset): the resume asks again. */
+		if (READ_ONCE(dev->halted))
+			return false;
 		dev_warn_ratelimited(dev->parent, "slot %u: no status (%d)\n",
 				     slot->index, ret);
 		return ret != -ETIMEDOUT && ret != -ENODEV;
