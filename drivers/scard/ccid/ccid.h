@@ -8,9 +8,11 @@
 #define _SCARD_CCID_H
 
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/scard.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #define CCID_HDR_LEN			10
@@ -45,6 +47,21 @@
 /* Interrupt-IN messages */
 #define CCID_RDR_NOTIFY_SLOT_CHANGE	0x50
 #define CCID_RDR_HARDWARE_ERROR		0x51
+
+/*
+ * How a command waits, for the device (ccid_io_lock()) and for the reply
+ * (the transport's recv): a fatal signal ends the wait, and the freezer
+ * may freeze the task in it, so that a card that takes its time (up to
+ * CCID_CMD_MAX_MS) cannot make a system suspend fail. The waiting task
+ * holds locks: the library's request lock of its reader and, for the
+ * reply, the device's io_lock. Freezing it there is safe because nothing
+ * on the way to suspend takes them: the transport's suspend and reset
+ * callbacks stop the device without io_lock (ccid_dev_halt()), other
+ * programs wait for the request lock interruptibly (and freeze there),
+ * and the slot polls only try io_lock. Hence the _UNSAFE flavour, which
+ * only silences lockdep's warning about freezing with locks held.
+ */
+#define CCID_WAIT_STATE			(TASK_KILLABLE | TASK_FREEZABLE_UNSAFE)
 
 /* Class-specific control requests */
 #define CCID_REQ_ABORT			0x01
@@ -203,11 +220,13 @@ struct ccid_dev {
 
 	/* private: */
 	struct mutex io_lock;		/* one command at a time */
+	wait_queue_head_t io_wait;	/* ccid_io_lock() waiters */
 	u8 seq;
 	bool synced;			/* under io_lock: a reply matched */
 	/* under io_lock: bSeqs whose reply may still come, unread */
 	DECLARE_BITMAP(orphans, CCID_NUM_SEQ);
 	bool gone;
+	bool halted;			/* suspended or being reset */
 	bool ready;			/* under slot_lock: notifications on */
 	u8 *msg_buf;			/* PC_to_RDR being built */
 	u8 *rsp_buf;			/* RDR_to_PC being received */
@@ -224,5 +243,9 @@ int ccid_desc_check(const struct ccid_desc *desc);
 int ccid_dev_register(struct ccid_dev *dev);
 void ccid_dev_unregister(struct ccid_dev *dev);
 void ccid_notify(struct ccid_dev *dev, const u8 *msg, size_t len);
+void ccid_dev_halt(struct ccid_dev *dev);
+void ccid_dev_resume(struct ccid_dev *dev);
+void ccid_dev_pre_reset(struct ccid_dev *dev);
+void ccid_dev_post_reset(struct ccid_dev *dev);
 
 #endif /* _SCARD_CCID_H */

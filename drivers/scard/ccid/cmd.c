@@ -100,6 +100,29 @@ int ccid_slot_status(struct ccid_dev *dev, u8 slot, u8 *icc)
 EXPORT_SYMBOL_IF_KUNIT(ccid_slot_status);
 
 /**
+ * ccid_slot_status_locked() - PC_to_RDR_GetSlotStatus, device held
+ * @dev: the device, its io_lock held
+ * @slot: bSlot
+ * @icc: out: bmICCStatus, CCID_ICC_ACTIVE, _INACTIVE or _ABSENT
+ *
+ * Return: see ccid_cmd_locked().
+ */
+int ccid_slot_status_locked(struct ccid_dev *dev, u8 slot, u8 *icc)
+{
+	struct ccid_msg m = {
+		.type = CCID_PC_GET_SLOT_STATUS,
+		.slot = slot,
+		.timeout_ms = ccid_default_timeout_ms(),
+	};
+	int ret;
+
+	ret = ccid_cmd_locked(dev, &m);
+	*icc = FIELD_GET(CCID_ICC_STATUS, m.status);
+
+	return ret;
+}
+
+/**
  * ccid_mechanical() - PC_to_RDR_Mechanical
  * @dev: the device
  * @slot: bSlot
@@ -224,7 +247,11 @@ int ccid_xfr_apdu(struct ccid_dev *dev, u8 slot, const u8 *tx,
 	bool first = true;
 	int ret;
 
-	mutex_lock(&dev->io_lock);
+	ret = ccid_io_lock(dev);
+	if (ret) {
+		*rx_len = 0;
+		return ret;
+	}
 	if (ext) {
 		ret = ccid_xfr_chain_out(dev, slot, tx, tx_len, &off, wait);
 		if (ret)
@@ -257,7 +284,7 @@ int ccid_xfr_apdu(struct ccid_dev *dev, u8 slot, const u8 *tx,
 	}
 
 out:
-	mutex_unlock(&dev->io_lock);
+	ccid_io_unlock(dev);
 	*rx_len = ret ? 0 : got;
 
 	return ret;

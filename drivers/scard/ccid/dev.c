@@ -13,10 +13,13 @@
  * state behind.
  */
 
+#include <linux/bits.h>
 #include <linux/device.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/scard.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -155,6 +158,7 @@ void ccid_slot_notify(struct ccid_slot *slot, bool present, bool changed)
 /*
  * Ask the reader for the card, unless a notification told meanwhile.
  * False when the reader did not answer: do not ask for the other slots.
+ * Called with dev->io_lock held.
  */
 static bool ccid_slot_poll(struct ccid_slot *slot)
 {
@@ -168,8 +172,11 @@ static bool ccid_slot_poll(struct ccid_slot *slot)
 	events = slot->events;
 	spin_unlock_irq(&dev->slot_lock);
 
-	ret = ccid_slot_status(dev, slot->index, &icc);
+	ret = ccid_slot_status_locked(dev, slot->index, &icc);
 	if (ret && ret != -ENOMEDIUM) {
+		/* Halted (suspend, reset): the resume asks again. */
+		if (READ_ONCE(dev->halted))
+			return false;
 		dev_warn_ratelimited(dev->parent, "slot %u: no status (%d)\n",
 				     slot->index, ret);
 		return ret != -ETIMEDOUT && ret != -ENODEV;
@@ -190,7 +197,13 @@ static bool ccid_slot_poll(struct ccid_slot *slot)
  * ccid_poll_work() - ask the slots that changed for their card
  * @work: &ccid_dev.poll_work
  *
- * Context: process context (system_long_wq).
+ * Never waits for the device: while a command runs (a card may keep it
+ * for CCID_CMD_MAX_MS, and its task may be frozen for a suspend) the poll
+ * comes back CCID_POLL_RETRY_MS later. It runs on a freezable workqueue,
+ * so that nothing is sent to a device on its way to suspend, and so
+ * that a notification that came meanwhile waits for the thaw.
+ *
+ * Context: process context (system_freezable_wq).
  */
 void ccid_poll_work(struct work_struct *work)
 {
@@ -198,6 +211,15 @@ void ccid_poll_work(struct work_struct *work)
 					    struct ccid_dev, poll_work);
 	unsigned int i;
 	u16 mask;
+
+	if (!mutex_trylock(&dev->io_lock)) {
+		spin_lock_irq(&dev->slot_lock);
+		if (dev->ready)
+			queue_delayed_work(system_freezable_wq, &dev->poll_work,
+					   msecs_to_jiffies(CCID_POLL_RETRY_MS));
+		spin_unlock_irq(&dev->slot_lock);
+		return;
+	}
 
 	spin_lock_irq(&dev->slot_lock);
 	mask = dev->poll_mask;
@@ -207,6 +229,7 @@ void ccid_poll_work(struct work_struct *work)
 	for (i = 0; i < dev->num_slots; i++)
 		if ((mask & BIT(i)) && !ccid_slot_poll(&dev->slots[i]))
 			break;
+	ccid_io_unlock(dev);
 }
 
 static void ccid_slot_del(struct ccid_slot *slot, bool registered)
@@ -247,8 +270,10 @@ static int ccid_slot_add(struct ccid_slot *slot, bool *poll)
 	ccid_slot_event(slot, slot->present);
 	spin_unlock_irq(&dev->slot_lock);
 
-	if (*poll)
+	if (*poll && !ccid_io_lock(dev)) {
 		*poll = ccid_slot_poll(slot);
+		ccid_io_unlock(dev);
+	}
 	ret = scard_reader_register(reader);
 	if (ret)
 		ccid_slot_del(slot, false);
@@ -331,6 +356,105 @@ void ccid_dev_unregister(struct ccid_dev *dev)
 	ccid_msg_exit(dev);
 }
 EXPORT_SYMBOL_GPL(ccid_dev_unregister);
+
+/* Notifications on again, and every slot asked: some may have been lost. */
+static void ccid_dev_restart(struct ccid_dev *dev)
+{
+	spin_lock_irq(&dev->slot_lock);
+	dev->poll_mask = GENMASK(dev->num_slots - 1, 0);
+	/* Pairs with ccid_notify_slots(). */
+	smp_store_release(&dev->ready, true);
+	queue_delayed_work(system_freezable_wq, &dev->poll_work, 0);
+	spin_unlock_irq(&dev->slot_lock);
+}
+
+/**
+ * ccid_dev_halt() - stop every exchange with the device
+ * @dev: the device, registered
+ *
+ * For a transport's suspend and pre_reset callbacks, after it stopped its
+ * own transfers (a command in flight then fails with -EIO): commands fail
+ * at once with -EIO, notifications are dropped, and the slot poll is
+ * cancelled. Does not wait for the command in progress, whose task may be
+ * frozen, and takes no lock a command holds.
+ *
+ * Context: process context; may sleep (for a slot poll to end).
+ */
+void ccid_dev_halt(struct ccid_dev *dev)
+{
+	WRITE_ONCE(dev->halted, true);
+	ccid_notify_stop(dev);
+}
+EXPORT_SYMBOL_GPL(ccid_dev_halt);
+
+/**
+ * ccid_dev_resume() - exchanges with the device again after ccid_dev_halt()
+ * @dev: the device
+ *
+ * The cards keep their state (the transport reports lost power itself, as
+ * a removal and insertion with ccid_notify()). Every slot is asked for its
+ * card, as notifications may have been lost meanwhile.
+ *
+ * Context: process context.
+ */
+void ccid_dev_resume(struct ccid_dev *dev)
+{
+	WRITE_ONCE(dev->halted, false);
+	ccid_dev_restart(dev);
+}
+EXPORT_SYMBOL_GPL(ccid_dev_resume);
+
+/**
+ * ccid_dev_pre_reset() - quiesce the device before a USB reset
+ * @dev: the device
+ *
+ * ccid_dev_halt(), then waits for the command in progress (which fails at
+ * once, its transfers stopped by the transport) and keeps the device
+ * locked until ccid_dev_post_reset(), which the same task must call:
+ * requests of the slots wait meanwhile (killable).
+ *
+ * Context: process context; may sleep.
+ */
+void ccid_dev_pre_reset(struct ccid_dev *dev)
+{
+	ccid_dev_halt(dev);
+	mutex_lock(&dev->io_lock);
+}
+EXPORT_SYMBOL_GPL(ccid_dev_pre_reset);
+
+/**
+ * ccid_dev_post_reset() - the device was reset: its cards are unpowered
+ * @dev: the device, locked by ccid_dev_pre_reset()
+ *
+ * A reset reader has deactivated its cards. Each card the library had
+ * powered goes back to SCARD_CARD_SWALLOWED, as after a POWER_DOWN: it is
+ * still in the reader (no removal is counted, the programs' files stay
+ * valid), and TRANSMIT fails with -EBADFD until the next POWER. This
+ * happens before the device is unlocked, so that a POWER waiting for it
+ * is not undone. Then every slot is asked for its card.
+ *
+ * Context: process context.
+ */
+void ccid_dev_post_reset(struct ccid_dev *dev)
+{
+	struct scard_reader *reader;
+	unsigned int i;
+
+	lockdep_assert_held(&dev->io_lock);
+
+	spin_lock_irq(&dev->slot_lock);
+	for (i = 0; i < dev->num_slots; i++) {
+		reader = dev->slots[i].reader;
+		if (reader && scard_get_state(reader) > SCARD_CARD_SWALLOWED)
+			scard_set_state(reader, SCARD_CARD_SWALLOWED);
+	}
+	spin_unlock_irq(&dev->slot_lock);
+
+	WRITE_ONCE(dev->halted, false);
+	ccid_io_unlock(dev);
+	ccid_dev_restart(dev);
+}
+EXPORT_SYMBOL_GPL(ccid_dev_post_reset);
 
 MODULE_DESCRIPTION("scard CCID message layer and reader glue");
 MODULE_LICENSE("GPL");

@@ -34,8 +34,14 @@
  * bSlot and bSeq, whose reply is awaited for CCID_ABORT_TIMEOUT_MS; the
  * command fails with -ETIMEDOUT. A caller killed while it waits (the
  * transport's -EINTR) aborts the command the same way before it goes.
- * Every wait is bounded by CCID_WAIT_MAX_MS, and a device marked gone
- * fails at once with -ENODEV.
+ * Every wait is bounded by CCID_WAIT_MAX_MS, the whole command by its
+ * budget (ccid_budget_ms(), at most CCID_CMD_MAX_MS), and a device marked
+ * gone fails at once with -ENODEV.
+ *
+ * Waiting for the device (ccid_io_lock()) and for a reply is killable and
+ * freezable (CCID_WAIT_STATE): a program whose slot waits behind another
+ * slot's long command can be killed at once, and none of them keeps the
+ * system from suspending.
  *
  * The interrupt endpoint's messages come through ccid_notify().
  */
@@ -49,9 +55,11 @@
 #include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include "../compat.h"
 
@@ -103,6 +111,7 @@ int ccid_msg_init(struct ccid_dev *dev)
 	}
 
 	mutex_init(&dev->io_lock);
+	init_waitqueue_head(&dev->io_wait);
 	spin_lock_init(&dev->slot_lock);
 	INIT_DELAYED_WORK(&dev->poll_work, ccid_poll_work);
 	dev->poll_mask = 0;
@@ -111,6 +120,7 @@ int ccid_msg_init(struct ccid_dev *dev)
 	dev->synced = false;
 	bitmap_zero(dev->orphans, CCID_NUM_SEQ);
 	dev->gone = false;
+	dev->halted = false;
 
 	return 0;
 }
@@ -199,15 +209,23 @@ EXPORT_SYMBOL_IF_KUNIT(ccid_reply_type);
  * Return: -ETIMEDOUT (ICC_MUTE), -EBADMSG (XFR_PARITY_ERROR), -EIO
  * (XFR_OVERRUN, HW_ERROR), -EMEDIUMTYPE (BAD_ATR_TS, BAD_ATR_TCK), -EPROTO
  * (ICC_PROTOCOL_NOT_SUPPORTED, ICC_CLASS_NOT_SUPPORTED,
- * PROCEDURE_BYTE_CONFLICT, DEACTIVATED_PROTOCOL), -EBUSY
- * (BUSY_WITH_AUTO_SEQUENCE, PIN_TIMEOUT, CMD_SLOT_BUSY), -ECANCELED
- * (CMD_ABORTED, PIN_CANCELLED), -EOPNOTSUPP (command not supported), -EIO
- * for the others (a bad parameter, vendor codes).
+ * PROCEDURE_BYTE_CONFLICT, DEACTIVATED_PROTOCOL), -ETIMEDOUT also for
+ * PIN_TIMEOUT (nobody entered the PIN in time), -ECANCELED (CMD_ABORTED,
+ * PIN_CANCELLED), -EOPNOTSUPP (command not supported), -EIO for the others
+ * (a bad parameter, vendor codes), CMD_SLOT_BUSY and
+ * BUSY_WITH_AUTO_SEQUENCE among them.
+ *
+ * Never -EBUSY: user space reads that as "another request of this reader
+ * is pending", a condition of the library, not of the reader. A reader
+ * busy with something else (its own activation sequence, a command of
+ * another host program it is still working on) failed the command: -EIO,
+ * and the caller may try again.
  */
 int ccid_errno(u8 error)
 {
 	switch (error) {
 	case CCID_ERR_ICC_MUTE:
+	case CCID_ERR_PIN_TIMEOUT:
 		return -ETIMEDOUT;
 	case CCID_ERR_XFR_PARITY:
 		return -EBADMSG;
@@ -219,10 +237,6 @@ int ccid_errno(u8 error)
 	case CCID_ERR_PROC_BYTE_CONFLICT:
 	case CCID_ERR_DEACTIVATED_PROTOCOL:
 		return -EPROTO;
-	case CCID_ERR_BUSY_AUTO_SEQ:
-	case CCID_ERR_PIN_TIMEOUT:
-	case CCID_ERR_CMD_SLOT_BUSY:
-		return -EBUSY;
 	case CCID_ERR_CMD_ABORTED:
 	case CCID_ERR_PIN_CANCELLED:
 		return -ECANCELED;
@@ -357,6 +371,36 @@ static int ccid_status(u8 status, u8 error)
 	}
 }
 
+/**
+ * ccid_budget_ms() - how long a whole command may take
+ * @m: the command
+ *
+ * Its first wait and CCID_TIME_EXT_MAX of the card's waiting time when the
+ * caller gave it (@m->ext_ms), else CCID_UNTIMED_WAITS first waits.
+ *
+ * Return: that, within 1 ms and CCID_CMD_MAX_MS.
+ */
+unsigned int ccid_budget_ms(const struct ccid_msg *m)
+{
+	u64 ms;
+
+	if (m->ext_ms)
+		ms = m->timeout_ms + (u64)CCID_TIME_EXT_MAX * m->ext_ms;
+	else
+		ms = (u64)m->timeout_ms * CCID_UNTIMED_WAITS;
+
+	return clamp_t(u64, ms, 1, CCID_CMD_MAX_MS);
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_budget_ms);
+
+/* @ms from now, but not after @end. */
+static unsigned long ccid_deadline(unsigned long end, unsigned int ms)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(ms);
+
+	return time_before(deadline, end) ? deadline : end;
+}
+
 /* How long a time extension of @mult lasts. */
 static unsigned int ccid_ext_ms(const struct ccid_msg *m, u8 mult)
 {
@@ -419,21 +463,24 @@ static void ccid_abort_locked(struct ccid_dev *dev, u8 slot)
  * @m: the command; its reply in the out fields
  *
  * Sends @m with the next bSeq and waits for its reply as the top of this
- * file says. abData of the reply goes to @m->rsp, also for a failed
- * command when it fits (character level: what the card sent before it
- * stopped).
+ * file says, time extensions included, for ccid_budget_ms() at most.
+ * abData of the reply goes to @m->rsp, also for a failed command when it
+ * fits (character level: what the card sent before it stopped).
  *
- * Context: process context, dev->io_lock held.
- * Return: 0; -ENODEV (device gone), -EMSGSIZE (@m too long for the
- * reader, or abData of the reply longer than @m->rsp_size), -ETIMEDOUT
- * (no reply: the command was aborted; or ICC_MUTE), -EPROTO (malformed
- * reply), -ENOMEDIUM (the command failed, no card), the errno of bError
- * (ccid_errno()), or the transport's error.
+ * Context: process context, dev->io_lock held (ccid_io_lock()).
+ * Return: 0; -ENODEV (device gone), -EIO (device suspended or being
+ * reset, see ccid_dev_halt(); also a transfer the halt killed),
+ * -EMSGSIZE (@m too long for the reader, or abData of the reply longer
+ * than @m->rsp_size), -ETIMEDOUT (no reply, or the budget ran out: the
+ * command was aborted; or ICC_MUTE), -EINTR (fatal signal: the command
+ * was aborted), -EPROTO (malformed reply), -ENOMEDIUM (the command
+ * failed, no card), the errno of bError (ccid_errno()), or the
+ * transport's error.
  */
 int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 {
 	const u8 *rsp = dev->rsp_buf;
-	unsigned long deadline;
+	unsigned long deadline, end;
 	unsigned int ext = 0;
 	size_t len;
 	u32 dlen;
@@ -448,6 +495,8 @@ int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 	m->rsp_param = 0;
 	if (READ_ONCE(dev->gone))
 		return -ENODEV;
+	if (READ_ONCE(dev->halted))
+		return -EIO;
 	if (m->len > dev->buf_size - CCID_HDR_LEN)
 		return -EMSGSIZE;
 
@@ -458,9 +507,9 @@ int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 	if (ret)
 		goto fail;
 
-	deadline = jiffies + msecs_to_jiffies(clamp_t(unsigned int,
-						      m->timeout_ms, 1,
-						      CCID_WAIT_MAX_MS));
+	end = jiffies + msecs_to_jiffies(ccid_budget_ms(m));
+	deadline = ccid_deadline(end, clamp_t(unsigned int, m->timeout_ms, 1,
+					      CCID_WAIT_MAX_MS));
 	for (;;) {
 		ret = ccid_recv(dev, deadline, &len);
 		if (ret == -EPROTO) {
@@ -487,15 +536,14 @@ int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 		ret = ccid_status(m->status, m->error);
 		if (ret != CCID_STATUS_TIME_EXT)
 			break;
-		if (++ext > CCID_TIME_EXT_MAX) {
+		if (++ext > CCID_TIME_EXT_MAX || !time_before(jiffies, end)) {
 			dev_dbg_ratelimited(dev->parent,
-					    "slot %u: too many time extensions\n",
-					    m->slot);
+					    "slot %u: out of time after %u time extensions\n",
+					    m->slot, ext - 1);
 			ret = -ETIMEDOUT;
 			goto fail;
 		}
-		deadline = jiffies +
-			msecs_to_jiffies(ccid_ext_ms(m, m->error));
+		deadline = ccid_deadline(end, ccid_ext_ms(m, m->error));
 	}
 
 	dlen = get_unaligned_le32(rsp + CCID_OFF_LEN);
@@ -519,20 +567,61 @@ fail:
 EXPORT_SYMBOL_IF_KUNIT(ccid_cmd_locked);
 
 /**
+ * ccid_io_lock() - wait for the device, killable and freezable
+ * @dev: the device
+ *
+ * Takes dev->io_lock, which another slot's command may hold for up to
+ * its budget. The wait ends with a fatal signal, and the freezer may
+ * freeze the task in it (CCID_WAIT_STATE); a mutex_lock_killable() could
+ * do the first, not the second. Every holder lets the waiters try again
+ * through ccid_io_unlock().
+ *
+ * Context: process context.
+ * Return: 0 (io_lock held) or -EINTR (fatal signal).
+ */
+int ccid_io_lock(struct ccid_dev *dev)
+{
+	if (mutex_trylock(&dev->io_lock))
+		return 0;
+	if (wait_event_state(dev->io_wait, mutex_trylock(&dev->io_lock),
+			     CCID_WAIT_STATE))
+		return -EINTR;
+
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_io_lock);
+
+/**
+ * ccid_io_unlock() - release the device taken with ccid_io_lock()
+ * @dev: the device
+ *
+ * Context: process context.
+ */
+void ccid_io_unlock(struct ccid_dev *dev)
+{
+	mutex_unlock(&dev->io_lock);
+	wake_up(&dev->io_wait);
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_io_unlock);
+
+/**
  * ccid_cmd() - one command and its reply, device locked meanwhile
  * @dev: the device
  * @m: the command; its reply in the out fields
  *
  * Context: process context.
- * Return: see ccid_cmd_locked().
+ * Return: -EINTR when a fatal signal came while waiting for the device
+ * (nothing was sent); else see ccid_cmd_locked().
  */
 int ccid_cmd(struct ccid_dev *dev, struct ccid_msg *m)
 {
 	int ret;
 
-	mutex_lock(&dev->io_lock);
+	ret = ccid_io_lock(dev);
+	if (ret)
+		return ret;
 	ret = ccid_cmd_locked(dev, m);
-	mutex_unlock(&dev->io_lock);
+	ccid_io_unlock(dev);
 
 	return ret;
 }
@@ -558,7 +647,7 @@ static void ccid_notify_slots(struct ccid_dev *dev, const u8 *bits,
 					 b & BIT(1));
 		}
 		if (dev->poll_mask)
-			queue_delayed_work(system_long_wq, &dev->poll_work,
+			queue_delayed_work(system_freezable_wq, &dev->poll_work,
 					   msecs_to_jiffies(CCID_POLL_DELAY_MS));
 	}
 	spin_unlock_irqrestore(&dev->slot_lock, flags);

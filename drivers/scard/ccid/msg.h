@@ -101,12 +101,23 @@
 /* Time extensions one command may get before it is aborted. */
 #define CCID_TIME_EXT_MAX		64
 /*
+ * Total time of one command, every time extension included: the first
+ * wait plus CCID_TIME_EXT_MAX of the card's own waits (WT or BWT), or
+ * CCID_UNTIMED_WAITS first waits for a command without card timing, and
+ * never more than CCID_CMD_MAX_MS (5 min: an RSA key generation on a slow
+ * card), however the card keeps asking for time.
+ */
+#define CCID_UNTIMED_WAITS		4
+#define CCID_CMD_MAX_MS			300000
+/*
  * Delay of the GetSlotStatus that checks a slot change: the processes the
  * change woke run first.
  */
 #define CCID_POLL_DELAY_MS		10
 /* Wait for the reply to PC_to_RDR_Abort. */
 #define CCID_ABORT_TIMEOUT_MS		1000
+/* A slot poll that found the device busy tries again after this. */
+#define CCID_POLL_RETRY_MS		100
 
 /**
  * struct ccid_msg - one command and its reply
@@ -117,7 +128,8 @@
  * @len: length of @data
  * @timeout_ms: how long to wait for the reply
  * @ext_ms: a time extension of bError lasts bError * @ext_ms; 0: each
- *	extension lasts @timeout_ms
+ *	extension lasts @timeout_ms. Also the unit of the command's total
+ *	budget (see CCID_CMD_MAX_MS)
  * @rsp: where abData of the reply goes, or NULL
  * @rsp_size: size of @rsp
  * @rsp_len: out: bytes of abData copied to @rsp
@@ -161,6 +173,9 @@ unsigned int ccid_default_timeout_ms(void);
 u8 ccid_reply_type(u8 type);
 int ccid_errno(u8 error);
 size_t ccid_build(u8 *buf, const struct ccid_msg *m, u8 seq);
+unsigned int ccid_budget_ms(const struct ccid_msg *m);
+int ccid_io_lock(struct ccid_dev *dev);
+void ccid_io_unlock(struct ccid_dev *dev);
 int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m);
 int ccid_cmd(struct ccid_dev *dev, struct ccid_msg *m);
 
@@ -168,6 +183,7 @@ int ccid_power_on(struct ccid_dev *dev, u8 slot, u8 power_select, u8 *atr,
 		  size_t size, size_t *len);
 int ccid_power_off(struct ccid_dev *dev, u8 slot);
 int ccid_slot_status(struct ccid_dev *dev, u8 slot, u8 *icc);
+int ccid_slot_status_locked(struct ccid_dev *dev, u8 slot, u8 *icc);
 int ccid_xfr_block(struct ccid_dev *dev, u8 slot, u8 bwi, u16 level,
 		   const u8 *tx, size_t tx_len, u8 *rx, size_t rx_size,
 		   size_t *rx_len, const struct ccid_wait *wait);

@@ -40,7 +40,8 @@
  * library allows and the card's own WT (T=0) or BWT (T=1), computed with
  * scard_timing_compute() for the parameters set, plus CCID_SLACK_MS for
  * the reader and the transport, never less than the default; a time
- * extension lasts bError times that WT or BWT.
+ * extension lasts bError times that WT or BWT, and the whole command
+ * CCID_TIME_EXT_MAX of them at most (ccid_budget_ms()).
  */
 
 #include <linux/errno.h>

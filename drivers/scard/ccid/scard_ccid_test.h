@@ -36,6 +36,7 @@ struct fake_xfer {
 	size_t len;
 	int ret;
 	bool overrun;
+	unsigned int delay_ms;		/* the reader takes this long */
 };
 
 struct ccid_fake {
@@ -50,6 +51,7 @@ struct ccid_fake {
 	unsigned int recv_ms[FAKE_SCRIPT_MAX];
 	unsigned int n_recv;
 	unsigned int n_abort;
+	unsigned int abort_pos;		/* script entries read before it */
 	u8 abort_slot;
 	u8 abort_seq;
 	bool msg_init;
@@ -64,6 +66,7 @@ extern struct kunit_suite ccid_dev_test_suite;
 struct fake_xfer *ccid_fake_next(struct ccid_fake *f);
 void ccid_fake_push(struct ccid_fake *f, const u8 *buf, size_t len);
 void ccid_fake_push_ret(struct ccid_fake *f, int ret);
+void ccid_fake_delay(struct ccid_fake *f, unsigned int ms);
 void ccid_fake_reply(struct ccid_fake *f, u8 type, u8 slot, u8 seq, u8 status,
 		     u8 error, u8 param, const u8 *data, size_t dlen);
 void ccid_fake_block(struct ccid_fake *f, u8 seq, u8 chain, const u8 *data,

@@ -6,6 +6,9 @@
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/scard.h>
 #include <linux/string.h>
 #include <linux/time64.h>
@@ -321,6 +324,142 @@ static void ccid_test_char_level(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->n_abort, 0U);
 }
 
+/*
+ * The slot poll never waits for the device: while a command holds it (a
+ * mute card, or a task frozen for a suspend), the poll comes back later
+ * instead of blocking its workqueue.
+ */
+static void ccid_test_poll_busy(struct kunit *test)
+{
+	struct ccid_fake *f = test->priv;
+	u8 msg[2] = { 0x50, 0x02 };	/* slot 0: out, changed */
+	struct scard_reader *r0;
+
+	fake_register(test, f, NULL);
+	r0 = f->dev.slots[0].reader;
+	KUNIT_ASSERT_EQ(test, ccid_io_lock(&f->dev), 0);
+	ccid_notify(&f->dev, msg, sizeof(msg));
+	msleep(CCID_POLL_DELAY_MS + 100);
+	KUNIT_EXPECT_FALSE(test, work_busy(&f->dev.poll_work.work) &
+			   WORK_BUSY_RUNNING);
+	KUNIT_EXPECT_EQ(test, f->n_sent, 2U);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_CARD_ABSENT);
+
+	/* The device free again, the poll asks. */
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x02, 0, 0, NULL, 0);
+	ccid_io_unlock(&f->dev);
+	flush_delayed_work(&f->dev.poll_work);
+	KUNIT_EXPECT_EQ(test, f->n_sent, 3U);
+	KUNIT_EXPECT_EQ(test, f->sent[2][CCID_OFF_TYPE], CCID_PC_GET_SLOT_STATUS);
+}
+
+/*
+ * Suspend: nothing goes to the device, notifications are dropped; resume
+ * asks every slot again, and the cards keep their state.
+ */
+static void ccid_test_halt_resume(struct kunit *test)
+{
+	struct ccid_fake *f = test->priv;
+	u8 msg[2] = { 0x50, 0x02 };	/* slot 0: out, changed */
+	struct scard_reader *r0;
+	u64 events;
+	u8 icc;
+
+	fake_register(test, f, NULL);
+	r0 = f->dev.slots[0].reader;
+	scard_set_state(r0, SCARD_CARD_NEGOTIABLE);
+	events = r0->events;
+
+	ccid_dev_halt(&f->dev);
+	KUNIT_EXPECT_EQ(test, ccid_slot_status(&f->dev, 0, &icc), -EIO);
+	ccid_notify(&f->dev, msg, sizeof(msg));
+	msleep(CCID_POLL_DELAY_MS + 50);
+	KUNIT_EXPECT_EQ(test, f->n_sent, 2U);
+	KUNIT_EXPECT_EQ(test, r0->events, events);
+
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x00, 0, 0, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 1, 3, 0x02, 0, 0, NULL, 0);
+	ccid_dev_resume(&f->dev);
+	flush_delayed_work(&f->dev.poll_work);
+	KUNIT_ASSERT_EQ(test, f->n_sent, 4U);
+	KUNIT_EXPECT_EQ(test, f->sent[2][CCID_OFF_SLOT], 0);
+	KUNIT_EXPECT_EQ(test, f->sent[3][CCID_OFF_SLOT], 1);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_CARD_NEGOTIABLE);
+	KUNIT_EXPECT_EQ(test, r0->events, events);
+}
+
+struct reset_waiter {
+	struct ccid_fake *f;
+	struct completion done;
+	int ret;
+};
+
+static int reset_waiter_fn(void *data)
+{
+	struct reset_waiter *w = data;
+
+	w->ret = ccid_io_lock(&w->f->dev);
+	if (!w->ret)
+		ccid_io_unlock(&w->f->dev);
+	complete(&w->done);
+
+	return 0;
+}
+
+/*
+ * A USB reset by another program: the device is held from pre_reset to
+ * post_reset, and the powered card is reported as reset (unpowered, still
+ * present: no event), while the absent one stays absent.
+ */
+static void ccid_test_reset(struct kunit *test)
+{
+	struct ccid_fake *f = test->priv;
+	struct reset_waiter w = { .f = f };
+	struct scard_reader *r0, *r1;
+	struct task_struct *t;
+	bool done;
+	u64 events;
+
+	fake_register(test, f, NULL);
+	r0 = f->dev.slots[0].reader;
+	r1 = f->dev.slots[1].reader;
+	scard_set_state(r0, SCARD_CARD_SPECIFIC);
+	events = r0->events;
+	init_completion(&w.done);
+
+	ccid_dev_pre_reset(&f->dev);
+	/* A request meanwhile waits for the reset to end. */
+	t = kthread_run(reset_waiter_fn, &w, "ccid-reset-waiter");
+	if (IS_ERR(t)) {
+		ccid_dev_post_reset(&f->dev);
+		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(t));
+		return;
+	}
+	msleep(50);
+	KUNIT_EXPECT_FALSE(test, completion_done(&w.done));
+	KUNIT_EXPECT_EQ(test, f->n_sent, 2U);
+
+	/* The poll of both slots afterwards. */
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x01, 0, 0, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 1, 3, 0x02, 0, 0, NULL, 0);
+	ccid_dev_post_reset(&f->dev);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_CARD_SWALLOWED);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r1), SCARD_CARD_ABSENT);
+	KUNIT_EXPECT_EQ(test, r0->events, events);
+
+	/* w lives on this stack: wait for the thread in any case. */
+	done = wait_for_completion_timeout(&w.done, 5 * HZ);
+	if (!done)
+		wait_for_completion(&w.done);
+	KUNIT_EXPECT_TRUE(test, done);
+	KUNIT_EXPECT_EQ(test, w.ret, 0);
+	flush_delayed_work(&f->dev.poll_work);
+	KUNIT_EXPECT_EQ(test, f->n_sent, 4U);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_CARD_SWALLOWED);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r1), SCARD_CARD_ABSENT);
+	KUNIT_EXPECT_EQ(test, r0->events, events);
+}
+
 /* A reader that does not answer: one bounded attempt, readers all the same. */
 static void ccid_test_register_mute(struct kunit *test)
 {
@@ -360,6 +499,9 @@ static struct kunit_case ccid_dev_test_cases[] = {
 	KUNIT_CASE(ccid_test_power_and_pps),
 	KUNIT_CASE(ccid_test_set_protocol),
 	KUNIT_CASE(ccid_test_char_level),
+	KUNIT_CASE(ccid_test_poll_busy),
+	KUNIT_CASE(ccid_test_halt_resume),
+	KUNIT_CASE(ccid_test_reset),
 	KUNIT_CASE(ccid_test_register_mute),
 	KUNIT_CASE(ccid_test_register_bad),
 	{}

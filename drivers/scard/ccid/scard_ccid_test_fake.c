@@ -5,6 +5,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/module.h>
 
@@ -43,7 +44,14 @@ static int fake_recv(struct ccid_dev *dev, u8 *buf, size_t size, size_t *len,
 	if (f->pos >= f->n_script)
 		return -ETIMEDOUT;
 
-	x = &f->script[f->pos++];
+	x = &f->script[f->pos];
+	if (x->delay_ms > timeout_ms) {
+		msleep(timeout_ms);
+		return -ETIMEDOUT;
+	}
+	f->pos++;
+	if (x->delay_ms)
+		msleep(x->delay_ms);
 	if (x->ret)
 		return x->ret;
 	if (x->overrun) {
@@ -61,6 +69,7 @@ static int fake_abort(struct ccid_dev *dev, u8 slot, u8 seq)
 	struct ccid_fake *f = to_fake(dev);
 
 	f->n_abort++;
+	f->abort_pos = f->pos;
 	f->abort_slot = slot;
 	f->abort_seq = seq;
 
@@ -92,6 +101,13 @@ void ccid_fake_push(struct ccid_fake *f, const u8 *buf, size_t len)
 void ccid_fake_push_ret(struct ccid_fake *f, int ret)
 {
 	ccid_fake_next(f)->ret = ret;
+}
+
+/* The last transfer pushed comes @ms after the receive started. */
+void ccid_fake_delay(struct ccid_fake *f, unsigned int ms)
+{
+	KUNIT_ASSERT_GT(f->test, f->n_script, 0U);
+	f->script[f->n_script - 1].delay_ms = ms;
 }
 
 /* A well formed reply, abData @data. */

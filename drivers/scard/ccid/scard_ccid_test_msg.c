@@ -6,7 +6,13 @@
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/minmax.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
@@ -160,9 +166,9 @@ static const struct status_case status_cases[] = {
 	{ 0x40, 0xf5, -EPROTO },
 	{ 0x40, 0xf4, -EPROTO },
 	{ 0x40, 0xf3, -EPROTO },
-	{ 0x40, 0xf2, -EBUSY },
-	{ 0x40, 0xf0, -EBUSY },
-	{ 0x40, 0xe0, -EBUSY },
+	{ 0x40, 0xf2, -EIO },
+	{ 0x40, 0xf0, -ETIMEDOUT },
+	{ 0x40, 0xe0, -EIO },
 	{ 0x40, 0xff, -ECANCELED },
 	{ 0x40, 0xef, -ECANCELED },
 	{ 0x40, 0x00, -EOPNOTSUPP },
@@ -190,6 +196,26 @@ static void ccid_test_status(struct kunit *test)
 			c->ret);
 	KUNIT_EXPECT_EQ(test, icc, c->status & CCID_ICC_STATUS);
 	KUNIT_EXPECT_EQ(test, f->n_abort, 0U);
+}
+
+/*
+ * No bError gives -EBUSY, which user space reads as "a request of this
+ * reader is pending": the errnos are those of the library's table and the
+ * two the protocol engines act on (-EBADMSG, -ECANCELED).
+ */
+static void ccid_test_errno_set(struct kunit *test)
+{
+	unsigned int e;
+	int ret;
+
+	for (e = 0; e <= U8_MAX; e++) {
+		ret = ccid_errno(e);
+		KUNIT_EXPECT_TRUE_MSG(test, ret == -ETIMEDOUT ||
+				      ret == -EBADMSG || ret == -EMEDIUMTYPE ||
+				      ret == -EPROTO || ret == -ECANCELED ||
+				      ret == -EOPNOTSUPP || ret == -EIO,
+				      "bError %#x: %d", e, ret);
+	}
 }
 
 /* Malformed and stale bulk-in transfers */
@@ -558,6 +584,151 @@ static void ccid_test_time_ext_bound(struct kunit *test)
 		KUNIT_EXPECT_LE(test, f->recv_ms[i], CCID_WAIT_MAX_MS);
 }
 
+/*
+ * A card that keeps asking for time: the command ends when its budget (the
+ * first wait and CCID_TIME_EXT_MAX card waits, here 100 + 64 * 2 ms) is
+ * spent, however many extensions it had, and is aborted.
+ */
+static void ccid_test_budget(struct kunit *test)
+{
+	struct ccid_fake *f = ccid_fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	const struct ccid_wait w = { .timeout_ms = 100, .ext_ms = 2 };
+	const unsigned int budget = 100 + CCID_TIME_EXT_MAX * 2;
+	unsigned long start;
+	unsigned int i;
+	u8 rx[8];
+	size_t len;
+
+	for (i = 0; i < 40; i++) {
+		ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, FAKE_SLOT, FAKE_SEQ, 0x80,
+				1, 0, NULL, 0);
+		ccid_fake_delay(f, 20);
+	}
+	start = jiffies;
+	KUNIT_EXPECT_EQ(test, ccid_xfr_block(&f->dev, FAKE_SLOT, 0, 0, NULL,
+					     0, rx, sizeof(rx), &len, &w),
+			-ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, f->n_abort, 1U);
+	/* About budget / 20 ms extensions were read, not 40. */
+	KUNIT_EXPECT_GE(test, f->abort_pos, 5U);
+	KUNIT_EXPECT_LE(test, f->abort_pos, 20U);
+	/* No wait went past the budget. */
+	for (i = 0; i < f->abort_pos; i++)
+		KUNIT_EXPECT_LE(test, f->recv_ms[i], budget);
+	/* The command and its abort: the budget and 1 s for the abort. */
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start),
+			budget + CCID_ABORT_TIMEOUT_MS + 500);
+}
+
+/* The budget: from the card's waiting time, with a ceiling. */
+static void ccid_test_budget_ms(struct kunit *test)
+{
+	struct ccid_msg m = { .timeout_ms = 3000 };
+
+	KUNIT_EXPECT_EQ(test, ccid_budget_ms(&m), 3000U * CCID_UNTIMED_WAITS);
+	m.timeout_ms = 4000;
+	m.ext_ms = 1000;
+	KUNIT_EXPECT_EQ(test, ccid_budget_ms(&m),
+			4000U + CCID_TIME_EXT_MAX * 1000);
+	m.timeout_ms = CCID_WAIT_MAX_MS;
+	m.ext_ms = CCID_WAIT_MAX_MS;
+	KUNIT_EXPECT_EQ(test, ccid_budget_ms(&m), CCID_CMD_MAX_MS);
+	m.ext_ms = UINT_MAX;
+	KUNIT_EXPECT_EQ(test, ccid_budget_ms(&m), CCID_CMD_MAX_MS);
+	m.timeout_ms = 0;
+	m.ext_ms = 0;
+	KUNIT_EXPECT_EQ(test, ccid_budget_ms(&m), 1U);
+}
+
+/* A program whose slot waits behind another slot's command */
+
+struct waiter {
+	struct ccid_fake *f;
+	struct completion done;
+	int ret;
+};
+
+static int waiter_fn(void *data)
+{
+	struct waiter *w = data;
+	u8 icc;
+
+	allow_signal(SIGKILL);
+	w->ret = ccid_slot_status(&w->f->dev, 0, &icc);
+	complete(&w->done);
+
+	set_current_state(TASK_UNINTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_UNINTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+
+	return 0;
+}
+
+/*
+ * While slot 1 holds the device (a mute card), a request on slot 0 waits;
+ * killed, it returns at once with -EINTR and sends nothing.
+ */
+static void ccid_test_wait_killable(struct kunit *test)
+{
+	struct ccid_fake *f = ccid_fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	struct waiter w = { .f = f };
+	struct task_struct *t;
+	bool done;
+
+	init_completion(&w.done);
+	KUNIT_ASSERT_EQ(test, ccid_io_lock(&f->dev), 0);
+	t = kthread_run(waiter_fn, &w, "ccid-waiter");
+	if (IS_ERR(t)) {
+		ccid_io_unlock(&f->dev);
+		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(t));
+		return;
+	}
+
+	msleep(100);
+	KUNIT_EXPECT_FALSE(test, completion_done(&w.done));
+	send_sig(SIGKILL, t, 1);
+	done = wait_for_completion_timeout(&w.done, HZ);
+	ccid_io_unlock(&f->dev);
+	if (!done)
+		wait_for_completion(&w.done);
+	kthread_stop(t);
+
+	KUNIT_EXPECT_TRUE_MSG(test, done, "still waiting 1 s after SIGKILL");
+	KUNIT_EXPECT_EQ(test, w.ret, -EINTR);
+	KUNIT_EXPECT_EQ(test, f->n_sent, 0U);
+	KUNIT_EXPECT_EQ(test, f->n_abort, 0U);
+}
+
+/* Without a signal it gets the device when the other command ends. */
+static void ccid_test_wait_turn(struct kunit *test)
+{
+	struct ccid_fake *f = ccid_fake_dev(test, 0, FAKE_MSG_LEN, 2);
+	struct waiter w = { .f = f };
+	struct task_struct *t;
+
+	init_completion(&w.done);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, FAKE_SEQ, 0x01, 0, 0, NULL,
+			0);
+	KUNIT_ASSERT_EQ(test, ccid_io_lock(&f->dev), 0);
+	t = kthread_run(waiter_fn, &w, "ccid-waiter");
+	if (IS_ERR(t)) {
+		ccid_io_unlock(&f->dev);
+		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(t));
+		return;
+	}
+
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, f->n_sent, 0U);
+	ccid_io_unlock(&f->dev);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&w.done, 5 * HZ));
+	kthread_stop(t);
+	KUNIT_EXPECT_EQ(test, w.ret, 0);
+	KUNIT_EXPECT_EQ(test, f->n_sent, 1U);
+}
+
 /* Extended APDU level chaining */
 
 static void ccid_test_chain_out(struct kunit *test)
@@ -739,6 +910,7 @@ static struct kunit_case ccid_msg_test_cases[] = {
 	KUNIT_CASE_PARAM(ccid_test_build, build_gen_params),
 	KUNIT_CASE(ccid_test_rate_clock),
 	KUNIT_CASE_PARAM(ccid_test_status, status_gen_params),
+	KUNIT_CASE(ccid_test_errno_set),
 	KUNIT_CASE_PARAM(ccid_test_bad_reply, bad_gen_params),
 	KUNIT_CASE(ccid_test_phantom_zlp),
 	KUNIT_CASE(ccid_test_unexpected_seq),
@@ -749,6 +921,10 @@ static struct kunit_case ccid_msg_test_cases[] = {
 	KUNIT_CASE(ccid_test_too_long),
 	KUNIT_CASE(ccid_test_time_ext),
 	KUNIT_CASE_PARAM(ccid_test_time_ext_bound, ext_gen_params),
+	KUNIT_CASE(ccid_test_budget),
+	KUNIT_CASE(ccid_test_budget_ms),
+	KUNIT_CASE(ccid_test_wait_killable),
+	KUNIT_CASE(ccid_test_wait_turn),
 	KUNIT_CASE(ccid_test_chain_out),
 	KUNIT_CASE(ccid_test_chain_in),
 	KUNIT_CASE_PARAM(ccid_test_chain_bad, chain_gen_params),

@@ -29,24 +29,35 @@
  * went away fails.
  *
  * Power management: no autosuspend (a reader waiting for a card must keep
- * its interrupt URB queued). System suspend kills every URB; a command in
- * flight fails. After a resume that reset the device the cards have lost
- * power: reset_resume() reports a synthetic NotifySlotChange in which each
- * slot known to hold a card is "changed" and present, which the message
- * layer turns into a removal and an insertion, then asks the slot again.
- * There are no pre_reset/post_reset handlers: a reset of the device by
- * another driver or usbfs unbinds and binds the reader again.
+ * its interrupt URB queued). System suspend halts the device: no URB is
+ * submitted from then on (halt_lock), every URB in flight is killed, and
+ * the message layer fails commands at once and stops its slot polls
+ * (ccid_dev_halt()); a command in flight fails with -EIO. Nothing waits
+ * for the task of that command: it may be frozen. Resume undoes this and
+ * asks every slot again. After a resume that reset the device the cards
+ * have lost power: reset_resume() reports a synthetic NotifySlotChange in
+ * which each slot known to hold a card is "changed" and present, which
+ * the message layer turns into a removal and an insertion (the card may
+ * have been swapped meanwhile).
+ *
+ * A reset of the device by another program (usbfs USBDEVFS_RESET, fwupd)
+ * or driver goes through pre_reset(), which halts the device the same way
+ * and then holds the message layer's io_lock, and post_reset(), which
+ * reports each powered card as reset: unpowered, still present, so that
+ * the programs' sessions stay and a new POWER is needed
+ * (ccid_dev_post_reset()).
  */
 
-#include <linux/completion.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/usb.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "ccid.h"
@@ -66,11 +77,15 @@ MODULE_PARM_DESC(bind_all,
 /**
  * struct ccid_usb_pipe - one bulk URB and its completion
  * @urb: the URB, filled in at probe time
- * @done: completed by the URB's completion handler
+ * @wait: woken by the URB's completion handler
+ * @done: set by the URB's completion handler, cleared at submission
+ * @halts: &ccid_usb.halts when the URB was submitted
  */
 struct ccid_usb_pipe {
 	struct urb *urb;
-	struct completion done;
+	wait_queue_head_t wait;
+	bool done;
+	unsigned int halts;
 };
 
 /**
@@ -80,6 +95,9 @@ struct ccid_usb_pipe {
  * @intf: the CCID interface
  * @ifnum: its bInterfaceNumber, for class requests
  * @gone: set at disconnect; the transport ops then fail with -ENODEV
+ * @halt_lock: protects @halted and @halts against the bulk submissions
+ * @halted: suspended or being reset: no bulk submission, ops fail (-EIO)
+ * @halts: count of halts, which kill the URBs in flight
  * @anchor: every URB in flight; poisoned at disconnect
  * @in_buf: DMA-able buffer of @in, one reply
  * @out_buf: DMA-able buffer of @out, one command
@@ -102,6 +120,9 @@ struct ccid_usb {
 	struct usb_interface *intf;
 	u8 ifnum;
 	bool gone;
+	struct mutex halt_lock;		/* halted, halts */
+	bool halted;
+	unsigned int halts;
 	struct usb_anchor anchor;
 	u8 *in_buf;
 	u8 *out_buf;
@@ -128,10 +149,16 @@ static void ccid_usb_bulk_complete(struct urb *urb)
 {
 	struct ccid_usb_pipe *pipe = urb->context;
 
-	complete(&pipe->done);
+	/* Pairs with ccid_usb_sleep(): the URB's status is out. */
+	smp_store_release(&pipe->done, true);
+	wake_up(&pipe->wait);
 }
 
-/* Submits @pipe's URB, anchored; a gone device gives -ENODEV. */
+/*
+ * Submits @pipe's URB, anchored; a gone device gives -ENODEV, a halted
+ * one -EIO. Under halt_lock, so that ccid_usb_halt() kills every URB
+ * submitted before it and no URB is submitted after it.
+ */
 static int ccid_usb_submit(struct ccid_usb *cu, struct ccid_usb_pipe *pipe)
 {
 	struct urb *urb = pipe->urb;
@@ -140,15 +167,48 @@ static int ccid_usb_submit(struct ccid_usb *cu, struct ccid_usb_pipe *pipe)
 	if (READ_ONCE(cu->gone))
 		return -ENODEV;
 
-	reinit_completion(&pipe->done);
+	mutex_lock(&cu->halt_lock);
+	if (cu->halted) {
+		mutex_unlock(&cu->halt_lock);
+		return -EIO;
+	}
+	pipe->halts = cu->halts;
+	WRITE_ONCE(pipe->done, false);
 	usb_anchor_urb(urb, &cu->anchor);
 	ret = usb_submit_urb(urb, GFP_KERNEL);
-	if (ret) {
+	if (ret)
 		usb_unanchor_urb(urb);
-		if (ret == -EPERM || ret == -ENODEV || READ_ONCE(cu->gone))
-			return -ENODEV;
-	}
+	mutex_unlock(&cu->halt_lock);
+
+	if (ret && (ret == -EPERM || ret == -ENODEV || READ_ONCE(cu->gone)))
+		return -ENODEV;
 	return ret;
+}
+
+/*
+ * Sleeps until @pipe's URB completed, for @timeout jiffies at most, in
+ * @state (CCID_WAIT_STATE, or uninterruptible but freezable).
+ * Return: the jiffies left (0 when the time ran out), or -EINTR.
+ */
+static long ccid_usb_sleep(struct ccid_usb_pipe *pipe, long timeout,
+			   unsigned int state)
+{
+	DEFINE_WAIT(wait);
+
+	for (;;) {
+		prepare_to_wait(&pipe->wait, &wait, state);
+		/* Pairs with ccid_usb_bulk_complete(). */
+		if (smp_load_acquire(&pipe->done) || !timeout)
+			break;
+		if (signal_pending_state(state, current)) {
+			timeout = -EINTR;
+			break;
+		}
+		timeout = schedule_timeout(timeout);
+	}
+	finish_wait(&pipe->wait, &wait);
+
+	return timeout;
 }
 
 /*
@@ -156,7 +216,8 @@ static int ccid_usb_submit(struct ccid_usb *cu, struct ccid_usb_pipe *pipe)
  * device is gone the anchor is poisoned: a URB in flight is killed, so the
  * caller learns it at once. A fatal signal ends the wait with -EINTR; a
  * process already killed waits without being interrupted (bounded): the
- * message layer then aborts the command it left.
+ * message layer then aborts the command it left. Either way the task may
+ * be frozen meanwhile (CCID_WAIT_STATE).
  */
 static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 			 unsigned int timeout_ms)
@@ -167,10 +228,10 @@ static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 	int ret;
 
 	if (fatal_signal_pending(current))
-		left = wait_for_completion_timeout(&pipe->done, timeout);
+		left = ccid_usb_sleep(pipe, timeout, TASK_UNINTERRUPTIBLE |
+				      TASK_FREEZABLE_UNSAFE);
 	else
-		left = wait_for_completion_killable_timeout(&pipe->done,
-							    timeout);
+		left = ccid_usb_sleep(pipe, timeout, CCID_WAIT_STATE);
 	if (left <= 0)
 		usb_kill_urb(urb);	/* it may still have completed */
 
@@ -179,6 +240,9 @@ static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 		return 0;
 	if (READ_ONCE(cu->gone))
 		return -ENODEV;
+	/* Killed by a suspend or a reset, whatever the time. */
+	if (pipe->halts != READ_ONCE(cu->halts))
+		return -EIO;
 	if (left == 0)
 		return -ETIMEDOUT;
 	if (left < 0)
@@ -194,7 +258,7 @@ static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 		return -EPROTO;
 	case -ENOENT:
 	case -ECONNRESET:
-		/* Killed by suspend. */
+		/* Killed by a suspend or a reset (ccid_usb_halt()). */
 		return -EIO;
 	case -ENODEV:
 	case -ESHUTDOWN:
@@ -204,12 +268,15 @@ static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 	}
 }
 
-/* Queues the bulk-IN read of the next reply, unless it is queued. */
+/*
+ * Queues the bulk-IN read of the next reply, unless it is queued (and was
+ * not killed by a halt since).
+ */
 static int ccid_usb_queue_in(struct ccid_usb *cu)
 {
 	int ret;
 
-	if (cu->in_queued)
+	if (cu->in_queued && cu->in.halts == READ_ONCE(cu->halts))
 		return 0;
 	ret = ccid_usb_submit(cu, &cu->in);
 	if (!ret)
@@ -284,6 +351,8 @@ static int ccid_usb_abort(struct ccid_dev *dev, u8 slot, u8 seq)
 
 	if (READ_ONCE(cu->gone))
 		return -ENODEV;
+	if (READ_ONCE(cu->halted))
+		return -EIO;
 
 	ret = usb_control_msg(cu->udev, usb_sndctrlpipe(cu->udev, 0),
 			      CCID_REQ_ABORT,
@@ -523,8 +592,8 @@ static int ccid_usb_setup_urbs(struct ccid_usb *cu,
 	if (!cu->in_buf || !cu->out_buf || !cu->in.urb || !cu->out.urb)
 		return -ENOMEM;
 
-	init_completion(&cu->in.done);
-	init_completion(&cu->out.done);
+	init_waitqueue_head(&cu->in.wait);
+	init_waitqueue_head(&cu->out.wait);
 	usb_fill_bulk_urb(cu->in.urb, udev,
 			  usb_rcvbulkpipe(udev, usb_endpoint_num(bulk_in)),
 			  cu->in_buf, cu->buf_size, ccid_usb_bulk_complete,
@@ -596,6 +665,7 @@ static int ccid_usb_probe(struct usb_interface *intf,
 	cu->udev = usb_get_dev(interface_to_usbdev(intf));
 	cu->intf = intf;
 	cu->ifnum = alt->desc.bInterfaceNumber;
+	mutex_init(&cu->halt_lock);
 	init_usb_anchor(&cu->anchor);
 	spin_lock_init(&cu->int_lock);
 	cu->int_stopped = true;
@@ -669,22 +739,49 @@ static void ccid_usb_disconnect(struct usb_interface *intf)
 	ccid_usb_free(cu);
 }
 
-/* ---- power management ---- */
+/* ---- power management and reset ---- */
+
+/*
+ * No bulk URB is submitted from here on, and the ones in flight are
+ * killed: their waiters fail with -EIO. The interrupt URB is stopped.
+ */
+static void ccid_usb_halt(struct ccid_usb *cu)
+{
+	mutex_lock(&cu->halt_lock);
+	WRITE_ONCE(cu->halted, true);
+	WRITE_ONCE(cu->halts, cu->halts + 1);
+	mutex_unlock(&cu->halt_lock);
+
+	ccid_usb_int_stop(cu);
+	usb_kill_anchored_urbs(&cu->anchor);
+}
+
+static int ccid_usb_unhalt(struct ccid_usb *cu)
+{
+	mutex_lock(&cu->halt_lock);
+	WRITE_ONCE(cu->halted, false);
+	mutex_unlock(&cu->halt_lock);
+
+	return ccid_usb_int_start(cu);
+}
 
 static int ccid_usb_suspend(struct usb_interface *intf, pm_message_t message)
 {
 	struct ccid_usb *cu = usb_get_intfdata(intf);
 
-	ccid_usb_int_stop(cu);
-	usb_kill_anchored_urbs(&cu->anchor);
+	ccid_usb_halt(cu);
+	ccid_dev_halt(&cu->ccid);
 	return 0;
 }
 
 static int ccid_usb_resume(struct usb_interface *intf)
 {
 	struct ccid_usb *cu = usb_get_intfdata(intf);
+	int ret;
 
-	return ccid_usb_int_start(cu);
+	ret = ccid_usb_unhalt(cu);
+	ccid_dev_resume(&cu->ccid);
+	return ret;
 }
 
 /*
@@ -698,6 +795,9 @@ static int ccid_usb_reset_resume(struct usb_interface *intf)
 	struct ccid_dev *dev = &cu->ccid;
 	u8 msg[1 + CCID_MAX_SLOTS / 4] = { CCID_RDR_NOTIFY_SLOT_CHANGE };
 	unsigned int i;
+	int ret;
+
+	ret = ccid_usb_resume(intf);
 
 	spin_lock_irq(&dev->slot_lock);
 	for (i = 0; i < dev->num_slots; i++)
@@ -706,7 +806,36 @@ static int ccid_usb_reset_resume(struct usb_interface *intf)
 	spin_unlock_irq(&dev->slot_lock);
 	ccid_notify(dev, msg, sizeof(msg));
 
-	return ccid_usb_resume(intf);
+	return ret;
+}
+
+/*
+ * Another program or driver resets the device: stop every transfer and
+ * hold the device until post_reset() (the same task), so that the reader
+ * stays bound and its sessions stay open.
+ */
+static int ccid_usb_pre_reset(struct usb_interface *intf)
+{
+	struct ccid_usb *cu = usb_get_intfdata(intf);
+
+	ccid_usb_halt(cu);
+	ccid_dev_pre_reset(&cu->ccid);
+	return 0;
+}
+
+/* The cards are unpowered: reported as reset, and the slots asked. */
+static int ccid_usb_post_reset(struct usb_interface *intf)
+{
+	struct ccid_usb *cu = usb_get_intfdata(intf);
+	int ret;
+
+	/* The reset cleared the data toggles and any halt. */
+	ret = ccid_usb_unhalt(cu);
+	if (ret)
+		dev_warn(&intf->dev, "cannot submit the interrupt URB: %d\n",
+			 ret);
+	ccid_dev_post_reset(&cu->ccid);
+	return 0;
 }
 
 static struct usb_driver ccid_usb_driver = {
@@ -716,6 +845,8 @@ static struct usb_driver ccid_usb_driver = {
 	.suspend = ccid_usb_suspend,
 	.resume = ccid_usb_resume,
 	.reset_resume = ccid_usb_reset_resume,
+	.pre_reset = ccid_usb_pre_reset,
+	.post_reset = ccid_usb_post_reset,
 	.id_table = ccid_usb_ids,
 };
 module_usb_driver(ccid_usb_driver);

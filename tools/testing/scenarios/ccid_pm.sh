@@ -9,8 +9,9 @@
 # events still arrive afterwards. (A plain resume, with the controller
 # keeping its state, cannot be had from QEMU.) B also answers every
 # response length on UHCI, where QEMU ends 64-byte multiples with a real
-# zero-length packet. Needs suspend-to-idle and CONFIG_PM_DEBUG (the stock
-# kernel); skipped elsewhere.
+# zero-length packet. Then a suspend while an exchange waits for a mute
+# card: the suspend happens, the exchange fails with EIO. Needs
+# suspend-to-idle and CONFIG_PM_DEBUG (the stock kernel); skipped elsewhere.
 # timeout: 120
 # kmods: xhci-pci uhci-hcd
 # qemu: -device qemu-xhci,id=xhci -device usb-ccid,id=ccid,bus=xhci.0
@@ -101,6 +102,23 @@ ccid_test "/dev/$B" xfer ok 0 5000 8010000004 000102039000
 ccid_test "/dev/$B" lengths
 card_cycle A 3 "$A"
 card_cycle B 5 "$B"
+
+# A suspend while an exchange waits for a mute card (30 s, longer than
+# the freezer's 20 s): the waiting task is frozen in its wait rather than
+# keeping the suspend from happening, and its exchange, killed with the
+# reader's URBs, fails with EIO after the resume.
+echo 30000 > /sys/module/scard_ccid/parameters/timeout_ms
+check "A: power cold, T=0" ccid_test "/dev/$A" connect
+check "A: mute card" vsc_fd 3 mute
+ccid_test "/dev/$A" xfer EIO 0 15000 8010000004 &
+xfer=$!
+sleep 1
+check "suspend while an exchange waits for the card" suspend
+wait $xfer
+check "A: card answers again" vsc_fd 3 normal
+echo 3000 > /sys/module/scard_ccid/parameters/timeout_ms
+ccid_test "/dev/$A" xfer ok 0 5000 8010000204 020304059000
+ccid_test "/dev/$B" xfer ok 0 5000 8010000304 030405069000
 
 scard_unload
 done_testing
