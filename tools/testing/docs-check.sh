@@ -35,16 +35,42 @@ done < <(grep -rhoE '^\.\. kernel-doc:: +[^ ]+' Documentation | awk '{ print $3 
 abi=$(cat Documentation/ABI/testing/*)
 names=$(grep -rhoE 'DEVICE_ATTR_(RO|RW|WO)\([a-z_0-9]+\)' drivers --include='*.c' |
 	sed -E 's/.*\((.*)\)/\1/')
-# module_param NAME in DIR/FILE.c: the module is the one whose "MOD-y"
-# line of DIR/Makefile lists FILE.o (else FILE itself).
-params=$(grep -rlE '^module_param\(' drivers --include='*.c' | grep -v /test/ |
+# module_param(NAME, ...) or module_param_named(NAME, ...) in DIR/FILE.c:
+# the module is the one whose "MOD-y" line, in DIR/Makefile or a parent
+# directory's, lists FILE.o by its path from there (else FILE itself).
+module_of()
+{
+	local f=$1 d rel mod
+
+	d=$(dirname "$f")
+	rel=$(basename "$f" .c).o
+	while [ "$d" != . ] && [ "$d" != / ]; do
+		if [ -f "$d/Makefile" ]; then
+			mod=$(awk -v o="$rel" '$1 ~ /-y$/ {
+				for (i = 2; i <= NF; i++) if ($i == o) {
+					sub(/-y$/, "", $1); print $1; exit } }
+				$0 ~ /\\$/ { next }' "$d/Makefile")
+			# continuation lines of a "MOD-y := ..." list
+			[ -n "$mod" ] || mod=$(tr -d '\\\n' <"$d/Makefile" |
+				grep -oE "[a-z_]+-y :?= [^=]*" |
+				awk -v o="$rel" '{ for (i = 3; i <= NF; i++)
+					if ($i == o) { sub(/-y$/, "", $1); print $1; exit } }')
+			if [ -n "$mod" ]; then
+				echo "$mod"
+				return
+			fi
+		fi
+		rel=$(basename "$d")/$rel
+		d=$(dirname "$d")
+	done
+	basename "$f" .c
+}
+params=$(grep -rlE '^module_param(_named)?\(' drivers --include='*.c' |
+	grep -v /test/ |
 	while read -r f; do
-		o=$(basename "$f" .c).o
-		mod=$(awk -v o="$o" '$1 ~ /-y$/ { for (i = 2; i <= NF; i++)
-			if ($i == o) { sub(/-y$/, "", $1); print $1; exit } }' \
-			"$(dirname "$f")/Makefile")
-		grep -oE '^module_param\([a-z_0-9]+' "$f" |
-			sed "s|module_param(|${mod:-${o%.o}}/parameters/|"
+		mod=$(module_of "$f")
+		grep -oE '^module_param(_named)?\([a-z_0-9]+' "$f" |
+			sed -E "s|module_param(_named)?\(|$mod/parameters/|"
 	done)
 uevents=$(grep -rhoE '"SCARD_[A-Z_]+=' drivers --include='*.c' |
 	tr -d '"=')
