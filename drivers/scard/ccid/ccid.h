@@ -180,6 +180,7 @@ struct ccid_slot {
 	u32 protocol;			/* of the last SetParameters, or 0 */
 	bool timed;			/* @timing is valid */
 	struct scard_timing timing;	/* of the card, for the timeouts */
+	bool unpowered;			/* inserted or powered down since */
 };
 
 /**

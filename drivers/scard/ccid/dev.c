@@ -110,9 +110,10 @@ int ccid_desc_check(const struct ccid_desc *desc)
 }
 EXPORT_SYMBOL_GPL(ccid_desc_check);
 
-/* Report a card change; slot_lock held. */
+/* Report a card change; slot_lock held. A card comes in unpowered. */
 static void ccid_slot_event(struct ccid_slot *slot, bool present)
 {
+	WRITE_ONCE(slot->unpowered, true);
 	if (slot->reader)
 		scard_card_event(slot->reader,
 				 present ? SCARD_CARD_PRESENT : SCARD_CARD_ABSENT);
@@ -188,6 +189,8 @@ static bool ccid_slot_poll(struct ccid_slot *slot)
 		slot->present = present;
 		ccid_slot_event(slot, present);
 	}
+	if (slot->events == events && !ret)
+		WRITE_ONCE(slot->unpowered, icc != CCID_ICC_ACTIVE);
 	spin_unlock_irq(&dev->slot_lock);
 
 	return true;
@@ -268,6 +271,8 @@ static int ccid_slot_add(struct ccid_slot *slot, bool *poll)
 	spin_lock_irq(&dev->slot_lock);
 	slot->reader = reader;
 	ccid_slot_event(slot, slot->present);
+	/* A card there before us may be powered: until its status says. */
+	WRITE_ONCE(slot->unpowered, false);
 	spin_unlock_irq(&dev->slot_lock);
 
 	if (*poll && !ccid_io_lock(dev)) {

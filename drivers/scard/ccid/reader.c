@@ -137,8 +137,18 @@ static int ccid_power(struct scard_reader *reader, struct scard_request *req)
 	ccid_slot_forget(slot);
 	switch (req->minor) {
 	case SCARD_POWER_DOWN:
-		return ccid_power_off(dev, slot->index);
+		ret = ccid_power_off(dev, slot->index);
+		if (!ret)
+			WRITE_ONCE(slot->unpowered, true);
+		return ret;
 	case SCARD_COLD_RESET:
+		/*
+		 * IccPowerOn of a card that is not powered is a cold reset:
+		 * a card just inserted or powered down needs no IccPowerOff
+		 * first (one exchange less when a card comes in).
+		 */
+		if (READ_ONCE(slot->unpowered))
+			break;
 		ret = ccid_power_off(dev, slot->index);
 		if (ret)
 			return ret;
@@ -149,6 +159,8 @@ static int ccid_power(struct scard_reader *reader, struct scard_request *req)
 		return -EINVAL;
 	}
 
+	/* From now on the card may be powered, whatever the outcome. */
+	WRITE_ONCE(slot->unpowered, false);
 	ret = ccid_power_on(dev, slot->index, ccid_power_select(&dev->desc),
 			    atr, sizeof(atr), &len);
 	if (ret)

@@ -213,7 +213,7 @@ static void ccid_test_power_and_pps(struct kunit *test)
 	struct ccid_fake *f = test->priv;
 	static const u8 atr[] = { 0x3b, 0x02, 0x14, 0x50 };
 	static const u8 pps[] = { 0xff, 0x10, 0x11, 0xfe };
-	static const u8 pps_msg[] = { 0x6f, 4, 0, 0, 0, 0, 4, 0, 0, 0,
+	static const u8 pps_msg[] = { 0x6f, 4, 0, 0, 0, 0, 5, 0, 0, 0,
 				      0xff, 0x10, 0x11, 0xfe };
 	struct scard_request req = { .minor = SCARD_COLD_RESET };
 	struct scard_reader *r;
@@ -223,22 +223,29 @@ static void ccid_test_power_and_pps(struct kunit *test)
 	fake_register(test, f, NULL);
 	r = f->dev.slots[0].reader;
 
-	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x01, 0, 0, NULL, 0);
-	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 3, 0x00, 0, 0, atr, sizeof(atr));
+	/* The probe found the card inactive: IccPowerOn alone resets it. */
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 2, 0x00, 0, 0, atr, sizeof(atr));
 	KUNIT_ASSERT_EQ(test, r->reader_function[RDF_CARD_POWER](r, &req), 0);
 	KUNIT_EXPECT_EQ(test, r->card.atr_len, sizeof(atr));
 	EXPECT_BYTES(test, r->card.atr, atr, sizeof(atr));
-	KUNIT_ASSERT_EQ(test, f->n_sent, 4U);
-	KUNIT_EXPECT_EQ(test, f->sent[2][0], CCID_PC_ICC_POWER_OFF);
-	KUNIT_EXPECT_EQ(test, f->sent[3][0], CCID_PC_ICC_POWER_ON);
-	KUNIT_EXPECT_EQ(test, f->sent[3][CCID_OFF_P1], CCID_POWER_AUTO);
+	KUNIT_ASSERT_EQ(test, f->n_sent, 3U);
+	KUNIT_EXPECT_EQ(test, f->sent[2][0], CCID_PC_ICC_POWER_ON);
+	KUNIT_EXPECT_EQ(test, f->sent[2][CCID_OFF_P1], CCID_POWER_AUTO);
 
-	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 4, 0, 0, 0, pps, sizeof(pps));
+	/* Powered now: a cold reset powers it off first. */
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 3, 0x01, 0, 0, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 4, 0x00, 0, 0, atr, sizeof(atr));
+	KUNIT_ASSERT_EQ(test, r->reader_function[RDF_CARD_POWER](r, &req), 0);
+	KUNIT_ASSERT_EQ(test, f->n_sent, 5U);
+	KUNIT_EXPECT_EQ(test, f->sent[3][0], CCID_PC_ICC_POWER_OFF);
+	KUNIT_EXPECT_EQ(test, f->sent[4][0], CCID_PC_ICC_POWER_ON);
+
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 5, 0, 0, 0, pps, sizeof(pps));
 	KUNIT_ASSERT_EQ(test, r->io->xfer(r, SCARD_XFER_PPS, pps, sizeof(pps),
 					  rx, sizeof(rx), &len,
 					  100 * NSEC_PER_MSEC), 0);
 	KUNIT_EXPECT_EQ(test, len, sizeof(pps));
-	EXPECT_BYTES(test, f->sent[4], pps_msg, sizeof(pps_msg));
+	EXPECT_BYTES(test, f->sent[5], pps_msg, sizeof(pps_msg));
 	/* Never less than the default bound. */
 	KUNIT_EXPECT_GT(test, f->recv_ms[f->n_recv - 1], 2000U);
 

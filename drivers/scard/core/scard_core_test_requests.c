@@ -373,10 +373,9 @@ static const struct xfer_case xfer_cases[] = {
 	  -EIO, 8 },
 	{ "driver ESHUTDOWN", S_T1, T1, 0, 5, 0, 8, 0, -ESHUTDOWN,
 	  -ENODEV, 8 },
-	{ "driver ECONNABORTED", S_T1, T1, 0, 5, 0, 8, 0, false,
-	  -ECONNABORTED, -EPROTO, 8 },
-	{ "driver EBADMSG", S_T1, T1, 0, 5, 0, 8, 0, false, -EBADMSG,
+	{ "driver ECONNABORTED", S_T1, T1, 0, 5, 0, 8, 0, -ECONNABORTED,
 	  -EPROTO, 8 },
+	{ "driver EBADMSG", S_T1, T1, 0, 5, 0, 8, 0, -EBADMSG, -EPROTO, 8 },
 };
 
 static void xfer_desc(const struct xfer_case *c, char *desc)
