@@ -87,9 +87,37 @@ int sdev_set_protocol(int fd, int t1, int defaults)
 	return sdev_ioctl(fd, SCARD_IOC_SET_PROTOCOL, &pr);
 }
 
+/*
+ * The longest response a command APDU can draw: Ne (from its Le) and
+ * SW1 SW2. pcscd offers 64 KiB for every response; asking the kernel for
+ * room by the command instead spares it a 64 KiB buffer per exchange.
+ * (T=0 TPDUs, T=1 and raw: the same bound, they follow the APDU's form.)
+ */
+static size_t sdev_max_response(const unsigned char *apdu, size_t len)
+{
+	size_t lc;
+
+	if (len < 4)
+		return SCARD_MAX_RECV;
+	if (len == 4)
+		return 2;					/* case 1 */
+	if (len == 5)
+		return (apdu[4] ?: 256) + 2;			/* case 2 short */
+	if (apdu[4]) {
+		lc = apdu[4];
+		if (len == 5 + lc)
+			return 2;				/* case 3 short */
+		if (len == 6 + lc)
+			return (apdu[len - 1] ?: 256) + 2;	/* case 4 short */
+	}
+	/* Extended (or not an APDU at all: anything). */
+	return SCARD_MAX_RECV;
+}
+
 int sdev_transmit(int fd, int protocol, const unsigned char *tx,
 		  size_t tx_len, unsigned char *rx, size_t *rx_len)
 {
+	size_t room = *rx_len;
 	static const __u32 proto[] = {
 		[SDEV_T0] = SCARD_PROTO_T0,
 		[SDEV_T1] = SCARD_PROTO_T1,
@@ -103,7 +131,9 @@ int sdev_transmit(int fd, int protocol, const unsigned char *tx,
 	t.send_buf = uptr(tx);
 	t.send_len = tx_len;
 	t.recv_buf = uptr(rx);
-	t.recv_len = *rx_len > SCARD_MAX_RECV ? SCARD_MAX_RECV : *rx_len;
+	if (room > sdev_max_response(tx, tx_len))
+		room = sdev_max_response(tx, tx_len);
+	t.recv_len = room > SCARD_MAX_RECV ? SCARD_MAX_RECV : room;
 	ret = sdev_ioctl(fd, SCARD_IOC_TRANSMIT, &t);
 	*rx_len = ret ? 0 : t.recv_len;
 	return ret;
