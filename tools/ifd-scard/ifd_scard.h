@@ -73,7 +73,8 @@ int ifd_reader_revive(struct ifd_reader *r);
 int ifd_usb_nodes(const char *device_name, char nodes[][64], int max);
 
 /* ifd.c: log through pcscd's stderr */
-#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define ATTRIBUTE	__attribute__
+#define __printf(a, b)	ATTRIBUTE((format(printf, a, b)))
 void __printf(1, 2) ifd_log(const char *fmt, ...);
 
 #endif /* IFD_SCARD_H */
