@@ -82,10 +82,12 @@ background()
 {
 	local name=$1
 	shift
+	rm -f "$SCARD_OUT/$name.rc"
 	{
 		"$@"
 		rc=$?
 		echo $(($(date +%s) - start)) >"$SCARD_OUT/$name.end"
+		echo $rc >"$SCARD_OUT/$name.rc"
 		exit $rc
 	} >"$SCARD_OUT/$name.out" 2>&1 &
 	bg_pids+=($!)
@@ -160,8 +162,10 @@ done < <(grep -E '^(PASS|FAIL) ' "$SCARD_OUT/dkms.out")
 
 for i in "${!bg_names[@]}"; do
 	name=${bg_names[$i]}
-	wait "${bg_pids[$i]}"
-	rc=$?
+	# The status the job wrote: bash may have reaped it already (wait
+	# then says 127, "not a child").
+	wait "${bg_pids[$i]}" 2>/dev/null
+	rc=$(cat "$SCARD_OUT/$name.rc" 2>/dev/null || echo 1)
 	printf '\n=== %s (ended at %ss)\n' "$name" \
 		"$(cat "$SCARD_OUT/$name.end" 2>/dev/null)"
 	cat "$SCARD_OUT/$name.out"

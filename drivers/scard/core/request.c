@@ -249,16 +249,18 @@ void scard_request_end(struct scard_reader *reader)
  * @ret: 0 or negative errno
  *
  * Keeps the errno of the last failed request for GET_LAST_ERROR. An
- * interrupted or non-blocking wait is not a failure, and a refusal
- * (-EBUSY: another request is pending, this file already waits) is not the
- * reader's: it must not hide the result of the request that is pending.
+ * interrupted or non-blocking wait is not a failure, and neither a refusal
+ * (-EBUSY: another request is pending, this file already waits) nor the
+ * kernel running out of memory (-ENOMEM, for the request's buffers or in
+ * a driver) says anything about the reader: they must not hide the result
+ * of a request that reached it.
  *
  * Return: @ret.
  */
 int scard_result(struct scard_reader *reader, int ret)
 {
 	if (ret < 0 && ret != -EAGAIN && ret != -ERESTARTSYS &&
-	    ret != -EINTR && ret != -EBUSY) {
+	    ret != -EINTR && ret != -EBUSY && ret != -ENOMEM) {
 		spin_lock_irq(&reader->state_lock);
 		reader->last_error = -ret;
 		spin_unlock_irq(&reader->state_lock);

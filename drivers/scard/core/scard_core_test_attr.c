@@ -120,6 +120,23 @@ static void test_get_attribute(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->calls[RDF_CARD_POWER], 0);
 }
 
+/* Out of memory says nothing about the reader: not its last error. */
+static void test_last_error_enomem(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct scard_transmit x = { .protocol = T1, .send_len = 5,
+				    .recv_len = 8 };
+	struct scard_last_error err;
+
+	scard_fake_setup(f, S_T1);
+	f->ret[RDF_TRANSMIT] = -ETIMEDOUT;
+	KUNIT_EXPECT_EQ(test, scard_fake_xfer(f, &x), -ETIMEDOUT);
+	f->ret[RDF_TRANSMIT] = -ENOMEM;
+	KUNIT_EXPECT_EQ(test, scard_fake_xfer(f, &x), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, scard_get_last_error(f->reader, &err), 0);
+	KUNIT_EXPECT_EQ(test, err.error, ETIMEDOUT);
+}
+
 static void test_attribute_sizes(struct kunit *test)
 {
 	struct fake *f = test->priv;
@@ -400,6 +417,7 @@ static void test_sysfs(struct kunit *test)
 static struct kunit_case scard_attr_cases[] = {
 	KUNIT_CASE_PARAM(test_get_attribute, attr_gen_params),
 	KUNIT_CASE(test_attribute_sizes),
+	KUNIT_CASE(test_last_error_enomem),
 	KUNIT_CASE(test_set_attribute),
 	KUNIT_CASE(test_card_events),
 	KUNIT_CASE(test_removal_during_power),
