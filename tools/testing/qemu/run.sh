@@ -24,7 +24,8 @@
 # lockdep, kmemleak, hung task) printed while it ran. Guest logs stay in
 # build/<kernel>/logs/. The last line is "TOTAL <passed> <failed>".
 # SCARD_APPEND adds kernel parameters; the guest's scenarios see the
-# name=value ones as variables (e.g. SCARD_APPEND="bench_rounds=5").
+# name=value ones as variables (e.g. SCARD_APPEND="bench_rounds=5"), and
+# scard_kernel holds the kernel's label (6.1, 6.12, debug-6.1).
 
 set -euo pipefail
 . "$(dirname "$0")/../common.sh"
@@ -162,7 +163,7 @@ boot()
 	local cmd=(qemu-system-x86_64 -accel tcg -smp 1 -m "$mem"
 		   -nographic -no-reboot -net none -kernel "$vmlinux"
 		   -initrd "$initrd"
-		   -append "console=ttyS0 panic=-1 loglevel=5 $extra_append $append ${SCARD_APPEND:-}"
+		   -append "console=ttyS0 panic=-1 loglevel=5 scard_kernel=$label $extra_append $append ${SCARD_APPEND:-}"
 		   "$@")
 	# The command, for a boot that fails (judge prints it).
 	printf '%q ' "${cmd[@]}" >"$out/logs/$name.cmd"
