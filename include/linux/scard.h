@@ -108,7 +108,11 @@ enum scard_fn {
  * @send: request data (command, vendor input), owned by the library
  * @send_len: length of @send
  * @recv: reply buffer, owned by the library
- * @recv_size: size of @recv
+ * @recv_size: size of @recv: for an APDU level reader's TRANSMIT and for
+ *	VENDOR room for any reply the library accepts (SCARD_MAX_RECV,
+ *	SCARD_VENDOR_MAX_BUF); through scard_proto_transmit() the caller's
+ *	room, the protocol engines reporting a longer reply with -ENOSPC and
+ *	its length in @recv_len
  * @recv_len: out: bytes the callback put into @recv
  *
  * The request and its buffers belong to the library and stay valid until

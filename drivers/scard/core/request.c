@@ -40,6 +40,8 @@
 #include "scard_core.h"
 
 #define SCARD_PROTO_ANY	(SCARD_PROTO_TX | SCARD_PROTO_RAW)
+/* The least reply: SW1 SW2. */
+#define SCARD_SW_LEN		2
 #define SCARD_PROTO_MASK	(SCARD_PROTO_ANY | SCARD_PROTO_DEFAULT)
 
 /* How long a driver may leave a request pending, in ms. */
@@ -413,6 +415,16 @@ static int scard_request_finish(struct scard_reader *reader,
 {
 	struct scard_request *req = &xfer->req;
 
+	/*
+	 * A reply larger than the caller's room: the library's engines count
+	 * the size needed (TRANSMIT of a TPDU or character level reader,
+	 * whose reply buffer the caller sized). An APDU level driver gets
+	 * room for any reply, so its -ENOSPC is a failure like any other.
+	 */
+	if (ret == -ENOSPC && xfer->rdf == RDF_TRANSMIT &&
+	    reader->caps.level != SCARD_LEVEL_APDU &&
+	    req->recv_len > req->recv_size)
+		return scard_transmit_finish(reader, xfer, ret);
 	ret = scard_driver_errno(reader, xfer->rdf, ret);
 
 	switch (xfer->rdf) {
@@ -1002,7 +1014,7 @@ static int scard_transmit_locked(struct scard_reader *reader,
 	struct scard_request *req;
 	struct scard_xfer *x;
 	unsigned int state;
-	u32 protocol;
+	u32 protocol, room;
 	int ret;
 
 	if (!scard_reader_has(reader, RDF_TRANSMIT))
@@ -1016,12 +1028,17 @@ static int scard_transmit_locked(struct scard_reader *reader,
 
 	/*
 	 * The driver works on the request's buffers, not the caller's: a
-	 * request left pending outlives a caller that is killed. The reply
-	 * buffer takes any response, so that a short one of the caller's
-	 * gets -ENOSPC with the size needed.
+	 * request left pending outlives a caller that is killed. A caller's
+	 * short reply buffer gets -ENOSPC with the size needed: the library's
+	 * engines (TPDU and character level) count it, so their reply buffer
+	 * is the caller's size; an APDU level driver gets room for any reply.
 	 */
+	room = SCARD_MAX_RECV;
+	if (reader->caps.level != SCARD_LEVEL_APDU)
+		room = clamp_t(u32, xfer->recv_len, SCARD_SW_LEN,
+			       SCARD_MAX_RECV);
 	x = scard_xfer_alloc(reader, SCARD_FN_TRANSMIT, 0, xfer->send_len,
-			     SCARD_MAX_RECV);
+			     room);
 	if (!x)
 		return -ENOMEM;
 	req = &x->req;
@@ -1032,6 +1049,8 @@ static int scard_transmit_locked(struct scard_reader *reader,
 	if (!ret) {
 		xfer->nad = req->nad;
 		ret = scard_copy_reply(x, &xfer->recv_len, recv);
+	} else if (ret == -ENOSPC) {
+		xfer->recv_len = min_t(size_t, req->recv_len, U32_MAX);
 	}
 	scard_xfer_put(x);
 

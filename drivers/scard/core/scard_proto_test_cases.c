@@ -346,6 +346,33 @@ static void test_t1(struct kunit *test)
 	scard_pt_expect_state(p, SCARD_CARD_SPECIFIC, T1);
 }
 
+/*
+ * A caller's reply buffer too short for the card's answer: -ENOSPC with the
+ * size needed (the engine counts it), and the link goes on.
+ */
+static void test_t1_short_buffer(struct kunit *test)
+{
+	const struct pt_param *param = test->param_value;
+	struct pt *p = scard_pt_start(test, param->level, atr_t1, sizeof(atr_t1));
+	static const u8 cmd[] = { 0x00, 0xb0, 0x00, 0x00, 0x10, 0x01, 0x02,
+				  0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09 };
+	struct scard_transmit x = {
+		.protocol = T1,
+		.send_len = sizeof(cmd),
+		.recv_len = 4,
+	};
+	u8 rsp[4];
+
+	KUNIT_ASSERT_EQ(test, scard_pt_set_protocol(p, T1 | DFLT), 0);
+	KUNIT_EXPECT_EQ(test, scard_transmit(p->reader, &x, cmd, rsp),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, x.recv_len, sizeof(cmd) + 2);
+	scard_pt_expect_state(p, SCARD_CARD_SPECIFIC, T1);
+	KUNIT_ASSERT_EQ(test, scard_pt_transmit(p, T1, 0, 0, cmd, sizeof(cmd)),
+			0);
+	KUNIT_EXPECT_EQ(test, p->rx_len, sizeof(cmd) + 2);
+}
+
 /* A mute card: bounded, then the card must be powered again. */
 static void test_t1_mute(struct kunit *test)
 {
@@ -432,6 +459,7 @@ static void test_specific_unknown(struct kunit *test)
 static struct kunit_case scard_proto_t1_cases[] = {
 	KUNIT_CASE_PARAM(test_t1, t1_gen_params),
 	KUNIT_CASE_PARAM(test_t1_mute, level_gen_params),
+	KUNIT_CASE_PARAM(test_t1_short_buffer, level_gen_params),
 	KUNIT_CASE_PARAM(test_specific, spec_gen_params),
 	KUNIT_CASE_PARAM(test_specific_unknown, level_gen_params),
 	{}
