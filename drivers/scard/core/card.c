@@ -279,3 +279,18 @@ void scard_card_demote(struct scard_reader *reader, unsigned int state)
 	}
 	spin_unlock_irq(&reader->state_lock);
 }
+
+/**
+ * scard_card_parse() - parse the stored ATR into the card data
+ * @reader: the reader, its card's ATR stored
+ *
+ * On failure the parser leaves an unknown card with the ATR as received.
+ *
+ * Return: 0 or the parser's error (-EMEDIUMTYPE, ...).
+ */
+int scard_card_parse(struct scard_reader *reader)
+{
+	struct scard_card_caps *card = &reader->card;
+
+	return scard_atr_parse(card, card->atr, card->atr_len);
+}

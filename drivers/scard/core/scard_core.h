@@ -113,6 +113,7 @@ void scard_card_init(struct scard_reader *reader);
 void scard_card_settle(struct scard_reader *reader, unsigned int state,
 		       u32 protocol);
 void scard_card_demote(struct scard_reader *reader, unsigned int state);
+int scard_card_parse(struct scard_reader *reader);
 void scard_read_state(struct scard_reader *reader, unsigned int *state,
 		      u32 *protocol);
 
