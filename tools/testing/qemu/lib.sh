@@ -169,6 +169,39 @@ vsc() { vsc_fd 3 "$@"; }
 reader() { ls "/sys/bus/usb/devices/$1/misc" 2>/dev/null | head -n 1; }
 has_reader() { [ -n "$(reader "$1")" ]; }
 
+# misc_in_state NODE STATE: /sys/class/misc/NODE (scardN) is in STATE
+misc_in_state() { [ "$(cat "/sys/class/misc/$1/state")" = "$2" ]; }
+
+# card_cycle NAME FD READER: vsc-card on FD removes and inserts its card,
+# READER sees both
+card_cycle()
+{
+	check "$1: remove the card" vsc_fd "$2" remove
+	wait_for "$1: removal seen" 10 misc_in_state "$3" absent
+	check "$1: insert the card" vsc_fd "$2" insert
+	wait_for "$1: insertion seen" 10 misc_in_state "$3" present
+}
+
+# ccid_xhci_uhci: the readers on port 1 of the xHCI high-speed root hub
+# (480) and of the UHCI one (12), scard_ccid_usb loaded: sets UA and UB
+# (their USB devices) and A and B (their scardN), and waits for their cards
+ccid_xhci_uhci()
+{
+	for _d in /sys/bus/usb/devices/usb*; do
+		case $(cat "$_d/speed") in
+		480) UA=${_d##*/usb}-1 ;;
+		12) UB=${_d##*/usb}-1 ;;
+		esac
+	done
+	diag "xHCI reader $UA, UHCI reader $UB"
+	wait_for "reader A (xHCI)" 10 has_reader "$UA:1.0"
+	wait_for "reader B (UHCI)" 10 has_reader "$UB:1.0"
+	A=$(reader "$UA:1.0")
+	B=$(reader "$UB:1.0")
+	wait_for "A: card present" 10 misc_in_state "$A" present
+	wait_for "B: card present" 10 misc_in_state "$B" present
+}
+
 # ---- pcscd with ifd-scard (pcsc_* scenarios) ----
 # The host's root, read-only over 9p, is the root of pcscd and of the
 # PC/SC client (pcsc_test): /host, with the guest's /dev, /proc and /sys,
@@ -196,6 +229,16 @@ pcsc_root()
 		mount -o bind /dev /host/dev &&
 		mount -t proc proc /host/proc &&
 		mount -t sysfs sys /host/sys'
+}
+
+# pcsc_bundle: pcsc-lite's driver directory with libccid's bundle and
+# ifd-scard.bundle (pcscd's USB hotplug then prefers ours)
+pcsc_bundle()
+{
+	mkdir -p /tmp/drivers
+	cp -a /host/usr/lib/pcsc/drivers/. /tmp/drivers/
+	cp -a /host/tmp/progs/host/ifd-scard.bundle /tmp/drivers/
+	mount -o bind /tmp/drivers /host/usr/lib/pcsc/drivers
 }
 
 # pcsc_conf NODE NAME: a reader.conf.d entry for NODE through ifd-scard
@@ -230,9 +273,10 @@ pcscd_stop()
 # pcsc_test ARGS...: the PC/SC client
 pcsc_test() { hostrun /tmp/progs/host/pcsc_test "$@"; }
 
-# pcsc_root_umount: undo pcsc_root
+# pcsc_root_umount: undo pcsc_root (and pcsc_bundle)
 pcsc_root_umount()
 {
+	umount /host/usr/lib/pcsc/drivers 2>/dev/null
 	umount /host/sys /host/proc /host/dev /host/tmp/progs /host/tmp \
 		/host/run /host
 }

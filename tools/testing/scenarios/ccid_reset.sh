@@ -28,9 +28,6 @@ exec 3<>/dev/ttyS1 5<>/dev/ttyS2
 stty raw -echo <&3
 stty raw -echo <&5
 
-state() { cat "/sys/class/misc/$1/state"; }
-in_state() { [ "$(state "$1")" = "$2" ]; }
-
 # usbdev USB: the usbfs node of a USB device (e.g. 1-1), made if missing
 usbdev()
 {
@@ -44,32 +41,9 @@ usbdev()
 	echo "$_n"
 }
 
-# card_cycle NAME FD READER: its card removed and inserted, both seen
-card_cycle()
-{
-	check "$1: remove the card" vsc_fd "$2" remove
-	wait_for "$1: removal seen" 10 in_state "$3" absent
-	check "$1: insert the card" vsc_fd "$2" insert
-	wait_for "$1: insertion seen" 10 in_state "$3" present
-}
-
 scard_load scard_ccid.ko
 scard_load scard_ccid_usb.ko bind_all=1
-# The readers are on port 1 of the xHCI high-speed root hub (480) and of
-# the UHCI one (12).
-for d in /sys/bus/usb/devices/usb*; do
-	case $(cat "$d/speed") in
-	480) UA=${d##*/usb}-1 ;;
-	12) UB=${d##*/usb}-1 ;;
-	esac
-done
-diag "xHCI reader $UA, UHCI reader $UB"
-wait_for "reader A (xHCI)" 10 has_reader "$UA:1.0"
-wait_for "reader B (UHCI)" 10 has_reader "$UB:1.0"
-A=$(reader "$UA:1.0")
-B=$(reader "$UB:1.0")
-wait_for "A: card present" 10 in_state "$A" present
-wait_for "B: card present" 10 in_state "$B" present
+ccid_xhci_uhci
 
 for r in "A $UA $A 3" "B $UB $B 5"; do
 	set -- $r

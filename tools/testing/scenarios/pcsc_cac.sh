@@ -30,10 +30,7 @@ R=$(reader "$INTF")
 wait_for "CAC card inserted" 60 in_state present
 
 pcsc_root
-mkdir -p /tmp/drivers
-cp -a /host/usr/lib/pcsc/drivers/. /tmp/drivers/
-cp -a /host/tmp/progs/host/ifd-scard.bundle /tmp/drivers/
-mount -o bind /tmp/drivers /host/usr/lib/pcsc/drivers
+pcsc_bundle
 pcscd_start
 check "pcscd lists the reader, card present" pcsc_test wait present 30000
 check "ifd-scard serves it" grep -q libifd-scard "/proc/$pcscd_pid/maps"
@@ -55,7 +52,6 @@ pcscd_stop
 if [ "$_scard_failed" != 0 ]; then
 	sed 's/^/# pcscd: /' "$PCSC_LOG" | tail -n 40
 fi
-umount /host/usr/lib/pcsc/drivers
 pcsc_root_umount
 scard_unload
 done_testing

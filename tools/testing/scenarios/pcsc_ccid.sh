@@ -36,10 +36,7 @@ wait_for "scard_ccid_usb drives the reader" 10 has_reader $INTF
 pcsc_root
 
 # pcsc-lite's driver directory with libccid's bundle and ours.
-mkdir -p /tmp/drivers
-cp -a /host/usr/lib/pcsc/drivers/. /tmp/drivers/
-cp -a /host/tmp/progs/host/ifd-scard.bundle /tmp/drivers/
-mount -o bind /tmp/drivers /host/usr/lib/pcsc/drivers
+pcsc_bundle
 # udevd, for pcscd's hotplug (it listens to udev, not to the kernel).
 mkdir -p /host/run/udev
 hostrun /lib/systemd/systemd-udevd --daemon >/tmp/udevd.log 2>&1
@@ -110,7 +107,6 @@ if [ "$_scard_failed" != 0 ]; then
 	sed 's/^/# pcscd: /' "$PCSC_LOG" | tail -n 60
 fi
 hostrun udevadm control --exit 2>/dev/null
-umount /host/usr/lib/pcsc/drivers
 pcsc_root_umount
 scard_unload
 done_testing

@@ -37,10 +37,7 @@ scard_load scard_ccid_usb.ko bind_all=1
 wait_for "scard_ccid_usb drives the reader" 10 has_reader $INTF
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
 pcsc_root
-mkdir -p /tmp/drivers
-cp -a /host/usr/lib/pcsc/drivers/. /tmp/drivers/
-cp -a /host/tmp/progs/host/ifd-scard.bundle /tmp/drivers/
-mount -o bind /tmp/drivers /host/usr/lib/pcsc/drivers
+pcsc_bundle
 pcscd_start
 check "pcscd lists the reader, card present" pcsc_test wait present 20000
 # pcscd powers a new card up, then down after its grace period.
@@ -82,7 +79,6 @@ pcscd_stop
 if [ "$_scard_failed" != 0 ]; then
 	sed 's/^/# pcscd: /' "$PCSC_LOG" | tail -n 40
 fi
-umount /host/usr/lib/pcsc/drivers
 pcsc_root_umount
 scard_unload
 done_testing
