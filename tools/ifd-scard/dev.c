@@ -91,7 +91,7 @@ int sdev_set_protocol(int fd, int t1, int defaults)
  * The longest response a command APDU can draw: Ne (from its Le) and
  * SW1 SW2. pcscd offers 64 KiB for every response; asking the kernel for
  * room by the command instead spares it a 64 KiB buffer per exchange.
- * (T=0 TPDUs, T=1 and raw: the same bound, they follow the APDU's form.)
+ * (A T=0 TPDU follows the APDU's form: P3 is Lc or Le.)
  */
 static size_t sdev_max_response(const unsigned char *apdu, size_t len)
 {
@@ -131,7 +131,8 @@ int sdev_transmit(int fd, int protocol, const unsigned char *tx,
 	t.send_buf = uptr(tx);
 	t.send_len = tx_len;
 	t.recv_buf = uptr(rx);
-	if (room > sdev_max_response(tx, tx_len))
+	/* A raw exchange is no APDU: its reply may be anything. */
+	if (protocol != SDEV_RAW && room > sdev_max_response(tx, tx_len))
 		room = sdev_max_response(tx, tx_len);
 	t.recv_len = room > SCARD_MAX_RECV ? SCARD_MAX_RECV : room;
 	ret = sdev_ioctl(fd, SCARD_IOC_TRANSMIT, &t);
