@@ -45,20 +45,15 @@ module_of()
 	d=$(dirname "$f")
 	rel=$(basename "$f" .c).o
 	while [ "$d" != . ] && [ "$d" != / ]; do
-		if [ -f "$d/Makefile" ]; then
-			mod=$(awk -v o="$rel" '$1 ~ /-y$/ {
-				for (i = 2; i <= NF; i++) if ($i == o) {
-					sub(/-y$/, "", $1); print $1; exit } }
-				$0 ~ /\\$/ { next }' "$d/Makefile")
-			# continuation lines of a "MOD-y := ..." list
-			[ -n "$mod" ] || mod=$(tr -d '\\\n' <"$d/Makefile" |
-				grep -oE "[a-z_]+-y :?= [^=]*" |
-				awk -v o="$rel" '{ for (i = 3; i <= NF; i++)
-					if ($i == o) { sub(/-y$/, "", $1); print $1; exit } }')
-			if [ -n "$mod" ]; then
-				echo "$mod"
-				return
-			fi
+		# "MOD-y := a.o \" continuation lines joined first
+		[ -f "$d/Makefile" ] &&
+			mod=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$d/Makefile" |
+				awk -v o="$rel" '$1 ~ /-y$/ {
+					for (i = 2; i <= NF; i++) if ($i == o) {
+						sub(/-y$/, "", $1); print $1; exit } }')
+		if [ -n "${mod:-}" ]; then
+			echo "$mod"
+			return
 		fi
 		rel=$(basename "$d")/$rel
 		d=$(dirname "$d")
