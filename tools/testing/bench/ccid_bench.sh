@@ -88,7 +88,6 @@ peer_setup()
 	mount -t sysfs sys /host/sys
 }
 
-hostrun() { chroot /host env -i PATH=/usr/sbin:/usr/bin HOME=/tmp "$@"; }
 
 usbfs_free()
 {
