@@ -88,7 +88,6 @@ peer_setup()
 	mount -t sysfs sys /host/sys
 }
 
-
 usbfs_free()
 {
 	! ls -l /proc/[0-9]*/fd 2>/dev/null | grep -q bus/usb
