@@ -40,7 +40,6 @@
 
 #include "scard_core.h"
 
-
 /* How long a driver may leave a request pending, in ms. */
 unsigned int scard_pending_timeout_ms = 60000;
 module_param_named(pending_timeout_ms, scard_pending_timeout_ms, uint, 0644);
