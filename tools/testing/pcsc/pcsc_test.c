@@ -339,8 +339,18 @@ static int cmd_hold(long ms)
 	DWORD proto;
 	LONG rv;
 
-	rv = SCardConnect(ctx, reader, SCARD_SHARE_SHARED,
-			  SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &h, &proto);
+	/*
+	 * A reader just bound may report a card event latched while it was
+	 * not (pcscd then reads "absent" once): let it settle.
+	 */
+	do {
+		rv = SCardConnect(ctx, reader, SCARD_SHARE_SHARED,
+				  SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &h,
+				  &proto);
+		if (rv == SCARD_E_NO_SMARTCARD || rv == SCARD_W_REMOVED_CARD)
+			sleep_ms(200);
+	} while ((rv == SCARD_E_NO_SMARTCARD || rv == SCARD_W_REMOVED_CARD) &&
+		 now_ms() < end);
 	ok(rv == SCARD_S_SUCCESS, "SCardConnect (%s)", err(rv));
 	if (rv != SCARD_S_SUCCESS)
 		return 1;
