@@ -326,7 +326,7 @@ struct scard_reader {
 	u8 atr_shown[SCARD_ATR_MAX];	/* sysfs "atr": a copy of card.atr */
 	u8 atr_shown_len;
 	wait_queue_head_t event_wq;
-	struct work_struct uevent_work;
+	struct delayed_work uevent_work;
 
 	/*
 	 * The request a callback runs or left pending (SCARD_PENDING), and

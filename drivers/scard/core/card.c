@@ -13,6 +13,7 @@
  */
 
 #include <linux/errno.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/lockdep.h>
@@ -54,7 +55,8 @@ static void scard_change_state(struct scard_reader *reader,
 		reader->removals++;
 	wake_up_interruptible_all(&reader->event_wq);
 	if (reader->registered && !reader->dead)
-		schedule_work(&reader->uevent_work);
+		schedule_delayed_work(&reader->uevent_work,
+				      msecs_to_jiffies(SCARD_UEVENT_DELAY_MS));
 }
 
 /**
@@ -64,8 +66,9 @@ static void scard_change_state(struct scard_reader *reader,
  *
  * Drivers call this on every change they see, and once at start. A change
  * of presence counts an event, wakes IS_PRESENT/IS_ABSENT waiters and
- * poll(), and sends a KOBJ_CHANGE uevent. On removal the card's data
- * (ATR, selected protocol) become invalid. Reporting a present card while
+ * poll(), and sends a KOBJ_CHANGE uevent 20 ms later (the waiters run
+ * first, and a bouncing card gives one uevent). On removal the card's
+ * data (ATR, selected protocol) become invalid. Reporting a present card while
  * the library already has it in a higher state (powered, negotiated)
  * leaves that state alone; use scard_set_state() to force one.
  *

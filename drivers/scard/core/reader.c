@@ -129,7 +129,7 @@ struct scard_reader *scard_reader_alloc(struct device *parent)
 	init_waitqueue_head(&reader->event_wq);
 	init_waitqueue_head(&reader->async_wq);
 	INIT_LIST_HEAD(&reader->cancelled);
-	INIT_WORK(&reader->uevent_work, scard_uevent_work);
+	INIT_DELAYED_WORK(&reader->uevent_work, scard_uevent_work);
 	INIT_WORK(&reader->async_work, scard_async_work);
 	reader->state = SCARD_CARD_UNKNOWN;
 	scard_card_init(reader);
@@ -225,7 +225,7 @@ void scard_reader_unregister(struct scard_reader *reader)
 
 	/* Neither work is queued once dead is set. */
 	cancel_work_sync(&reader->async_work);
-	cancel_work_sync(&reader->uevent_work);
+	cancel_delayed_work_sync(&reader->uevent_work);
 
 	if (reader->registered) {
 		misc_deregister(&reader->misc);

@@ -91,6 +91,13 @@ do {									\
 /* struct scard_client.flags bits */
 #define SCARD_CLIENT_WAITING	0	/* an IS_PRESENT/IS_ABSENT is waiting */
 
+/*
+ * A card change's uevent goes out this long after the change: the
+ * programs waiting for it (poll(), IS_PRESENT) run first, and a card
+ * that bounces in its slot gives one uevent with the final state.
+ */
+#define SCARD_UEVENT_DELAY_MS	20
+
 /**
  * struct scard_client - one opener of /dev/scardN
  * @reader: the reader, referenced while the client is open

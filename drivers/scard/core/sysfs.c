@@ -142,13 +142,15 @@ const struct attribute_group *scard_groups[] = {
 EXPORT_SYMBOL_IF_KUNIT(scard_groups);
 
 /*
- * Card insertion or removal: tell user space. Events close together are
- * reported once, with the state at the time the work runs; SCARD_EVENTS
- * lets listeners see how many they missed.
+ * Card insertion or removal: tell user space, SCARD_UEVENT_DELAY_MS after
+ * the change. Events close together are reported once, with the state at
+ * the time the work runs; SCARD_EVENTS lets listeners see how many they
+ * missed.
  */
 void scard_uevent_work(struct work_struct *work)
 {
-	struct scard_reader *reader = container_of(work, struct scard_reader,
+	struct scard_reader *reader = container_of(to_delayed_work(work),
+						   struct scard_reader,
 						   uevent_work);
 	char state_env[32], events_env[40];
 	char *envp[3];
