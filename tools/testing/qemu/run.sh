@@ -7,9 +7,10 @@
 # the sources under build/<label>/), the static test programs and an
 # initramfs, then boots QEMU (TCG) and runs the scenarios of
 # tools/testing/scenarios (all of them by default). Scenarios without
-# "# qemu:"/"# host:"/"# boot:" lines share one boot; the others get
-# their own. Boots run concurrently, at most SCARD_JOBS at once across
-# every run.sh of this build directory (qemu/slots.sh).
+# "# qemu:"/"# host:"/"# boot:"/"# append:" lines share one boot; the
+# others get their own ("# append:" adds kernel parameters to it). Boots
+# run concurrently, at most SCARD_JOBS at once across every run.sh of this
+# build directory (qemu/slots.sh).
 # With --kunit it runs the KUnit test modules instead (debug kernel); with
 # --bench the benchmarks of tools/testing/bench.
 #
@@ -289,7 +290,7 @@ shared_boot()
 
 single_boot()
 {
-	local s=$1 tmo=$2 rundir qargs hpids=() h p qrc=0
+	local s=$1 tmo=$2 rundir qargs sappend hpids=() h p qrc=0
 
 	name=$s
 	rundir=$out/run-$s
@@ -299,6 +300,7 @@ single_boot()
 	qargs=$(sed -n 's/^# qemu: *//p' "$scen_dir/$s.sh" | tr '\n' ' ')
 	qargs=${qargs//\$SCARD_RUNDIR/$rundir}
 	qargs=${qargs//\$SCARD_PROGS/$progs}
+	sappend=$(sed -n 's/^# append: *//p' "$scen_dir/$s.sh" | tr '\n' ' ')
 	while IFS= read -r h; do
 		[ -n "$h" ] || continue
 		# The helper must not hold the job slot after the boot.
@@ -307,7 +309,7 @@ single_boot()
 		hpids+=($!)
 	done < <(sed -n 's/^# host: *//p' "$scen_dir/$s.sh")
 	# shellcheck disable=SC2086
-	boot "$s" "$tmo" "scenarios=$s" $qargs || qrc=$?
+	boot "$s" "$tmo" "scenarios=$s $sappend" $qargs || qrc=$?
 	for p in ${hpids[@]+"${hpids[@]}"}; do
 		pkill -P "$p" 2>/dev/null || true
 		kill "$p" 2>/dev/null || true
@@ -322,7 +324,7 @@ else
 	shared=()
 	single=()
 	for s in "${scenarios[@]}"; do
-		if grep -qE '^# (qemu|host|boot):' "$scen_dir/$s.sh"; then
+		if grep -qE '^# (qemu|host|boot|append):' "$scen_dir/$s.sh"; then
 			single+=("$s")
 		else
 			shared+=("$s")
