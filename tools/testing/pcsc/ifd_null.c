@@ -5,9 +5,18 @@
  * command at once from memory: P3 bytes 00 01 02 ... and 90 00. What
  * pcscd and its IPC cost with it is what any driver costs at least.
  * reader.conf.d: DEVICENAME /dev/null:null, LIBPATH .../libifd-null.so.
+ *
+ * DEVICENAME /dev/null:busy=US makes every exchange spend US microseconds
+ * on the CPU first: the bench's control of what pcscd costs around a
+ * driver that takes time (a client then tends to preempt pcscd between
+ * the two writes of its answer), without any driver logic.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <ifdhandler.h>
+
+static long busy_ns;
 
 static const UCHAR atr[] = {
 	0x3b, 0x7a, 0x18, 0x00, 0x00, 0x73, 0x66, 0x74, 0x65, 0x20, 0x63,
@@ -16,9 +25,20 @@ static const UCHAR atr[] = {
 
 RESPONSECODE IFDHCreateChannelByName(DWORD Lun, LPSTR DeviceName)
 {
+	const char *busy = strstr(DeviceName, ":busy=");
+
 	(void)Lun;
-	(void)DeviceName;
+	if (busy)
+		busy_ns = strtol(busy + 6, NULL, 10) * 1000;
 	return IFD_SUCCESS;
+}
+
+static long long null_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 RESPONSECODE IFDHCreateChannel(DWORD Lun, DWORD Channel)
@@ -98,6 +118,12 @@ RESPONSECODE IFDHTransmitToICC(DWORD Lun, SCARD_IO_HEADER SendPci,
 	(void)Lun;
 	(void)SendPci;
 	(void)RecvPci;
+	if (busy_ns) {
+		long long end = null_now_ns() + busy_ns;
+
+		while (null_now_ns() < end)
+			;
+	}
 	if (*RxLength < n + 2) {
 		*RxLength = 0;
 		return IFD_COMMUNICATION_ERROR;
