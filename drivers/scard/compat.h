@@ -22,4 +22,17 @@
 #include <asm/unaligned.h>
 #endif
 
+/*
+ * struct tty_ldisc_ops.receive_buf: the flag bytes became u8 and the count
+ * a size_t in Linux 6.6 ("tty: make tty_ldisc_ops::*buf*() hooks operate
+ * on size_t", "tty: use u8 for flags").
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+typedef u8 scard_tty_flag_t;
+typedef size_t scard_tty_count_t;
+#else
+typedef char scard_tty_flag_t;
+typedef int scard_tty_count_t;
+#endif
+
 #endif /* _SCARD_COMPAT_H */

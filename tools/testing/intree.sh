@@ -92,8 +92,8 @@ if [ ! -f "$obj/.config" ]; then
 	kmake KCONFIG_ALLCONFIG="$dir/x86.frag" allnoconfig >/dev/null ||
 		scard_die "in-tree $series: make allnoconfig failed"
 fi
-scard_opts=(SCARD SCARD_VHCI SCARD_CCID_USB SCARD_TEST_READER
-	    SCARD_KUNIT_TEST)
+scard_opts=(SCARD SCARD_VHCI SCARD_CCID_USB SCARD_CCID_SERIAL
+	    SCARD_TEST_READER SCARD_KUNIT_TEST)
 # build VALUE TARGETS...: every scard option set to VALUE, then make
 build()
 {
@@ -122,7 +122,8 @@ result $rc "built-in (=y), x86_64, linux-source-$ver (see $dir/x86-y.log)"
 build m vmlinux modules
 rc=$?
 if [ $rc = 0 ]; then
-	for m in scard scard_vhci scard_ccid scard_ccid_usb scard_test_reader; do
+	for m in scard scard_vhci scard_ccid scard_ccid_usb scard_ccid_serial \
+		 scard_test_reader; do
 		[ -n "$(find "$obj/drivers/scard" -name "$m.ko")" ] ||
 			{ echo "$m.ko not built"; rc=1; }
 	done

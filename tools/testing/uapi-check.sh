@@ -11,13 +11,15 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 uapi=$SCARD_TOP/include/uapi
-hdrs=("$uapi/linux/scard.h" "$uapi/linux/scard_vhci.h")
+hdrs=("$uapi/linux/scard.h" "$uapi/linux/scard_vhci.h"
+      "$uapi/linux/scard_serial.h")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-for h in scard scard_vhci; do
-	printf '#include <linux/%s.h>\nint main(void) { return SCARD_IOC_POWER == 0; }\n' \
-		"$h" >"$tmp/alone.c"
+for h in scard:SCARD_IOC_POWER scard_vhci:SCARD_IOC_POWER \
+	 scard_serial:SCARD_SERIAL_IOC_ATTACH; do
+	printf '#include <linux/%s.h>\nint main(void) { return %s == 0; }\n' \
+		"${h%%:*}" "${h#*:}" >"$tmp/alone.c"
 	for std in gnu89 c11; do
 		gcc -std=$std -Wall -Wextra -Werror -pedantic -I"$uapi" \
 			-o "$tmp/alone" "$tmp/alone.c"
@@ -29,7 +31,8 @@ pcsc='#include <winscard.h>
 #include <ifdhandler.h>
 #include <reader.h>'
 ours='#include <linux/scard.h>
-#include <linux/scard_vhci.h>'
+#include <linux/scard_vhci.h>
+#include <linux/scard_serial.h>'
 printf '%s\n%s\nint main(void) { return 0; }\n' "$pcsc" "$ours" >"$tmp/pcsc1.c"
 printf '%s\n%s\nint main(void) { return 0; }\n' "$ours" "$pcsc" >"$tmp/pcsc2.c"
 for f in pcsc1 pcsc2; do
@@ -44,6 +47,7 @@ done
 	echo '#include <stddef.h>'
 	echo '#include <linux/scard.h>'
 	echo '#include <linux/scard_vhci.h>'
+	echo '#include <linux/scard_serial.h>'
 	echo '#define F(s, f) printf("%s %s %zu %zu\n", #s, #f, offsetof(struct s, f), sizeof(((struct s *)0)->f))'
 	echo '#define S(s) printf("%s size %zu\n", #s, sizeof(struct s))'
 	echo 'int main(void) {'

@@ -7,6 +7,7 @@
 #ifndef _SCARD_CCID_H
 #define _SCARD_CCID_H
 
+#include <linux/bits.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/scard.h>
@@ -87,6 +88,15 @@
 #define CCID_FEAT_LEVEL_TPDU		0x00010000
 #define CCID_FEAT_LEVEL_SHORT_APDU	0x00020000
 #define CCID_FEAT_LEVEL_EXT_APDU	0x00040000
+
+/* dwProtocols of the class descriptor */
+#define CCID_PROTOCOL_T0		BIT(0)
+#define CCID_PROTOCOL_T1		BIT(1)
+
+/* bVoltageSupport of the class descriptor */
+#define CCID_VOLTAGE_5V			BIT(0)
+#define CCID_VOLTAGE_3V			BIT(1)
+#define CCID_VOLTAGE_1V8		BIT(2)
 
 /**
  * struct ccid_desc - the CCID class descriptor, host byte order
@@ -248,5 +258,6 @@ void ccid_dev_halt(struct ccid_dev *dev);
 void ccid_dev_resume(struct ccid_dev *dev);
 void ccid_dev_pre_reset(struct ccid_dev *dev);
 void ccid_dev_post_reset(struct ccid_dev *dev);
+void ccid_dev_rescan(struct ccid_dev *dev);
 
 #endif /* _SCARD_CCID_H */

@@ -461,5 +461,32 @@ void ccid_dev_post_reset(struct ccid_dev *dev)
 }
 EXPORT_SYMBOL_GPL(ccid_dev_post_reset);
 
+/**
+ * ccid_dev_rescan() - ask every slot for its card again
+ * @dev: the device
+ *
+ * For a transport that lost bytes from the reader (a serial line that
+ * had to drop a garbled stream): a notification may have been among them.
+ * Does nothing before ccid_dev_register() or after ccid_dev_unregister().
+ *
+ * Context: any context.
+ */
+void ccid_dev_rescan(struct ccid_dev *dev)
+{
+	unsigned long flags;
+
+	/* Pairs with ccid_notify_start(): the lock is set up. */
+	if (!smp_load_acquire(&dev->ready))
+		return;
+
+	spin_lock_irqsave(&dev->slot_lock, flags);
+	if (dev->ready) {
+		dev->poll_mask = GENMASK(dev->num_slots - 1, 0);
+		queue_delayed_work(system_freezable_wq, &dev->poll_work, 0);
+	}
+	spin_unlock_irqrestore(&dev->slot_lock, flags);
+}
+EXPORT_SYMBOL_GPL(ccid_dev_rescan);
+
 MODULE_DESCRIPTION("scard CCID message layer and reader glue");
 MODULE_LICENSE("GPL");

@@ -50,20 +50,11 @@
 #define CCID_ERR_CMD_SLOT_BUSY		0xe0
 #define CCID_ERR_CMD_NOT_SUPPORTED	0x00
 
-/* dwProtocols of the class descriptor */
-#define CCID_PROTOCOL_T0		BIT(0)
-#define CCID_PROTOCOL_T1		BIT(1)
-
 /* bPowerSelect of PC_to_RDR_IccPowerOn */
 #define CCID_POWER_AUTO			0
 #define CCID_POWER_5V			1
 #define CCID_POWER_3V			2
 #define CCID_POWER_1V8			3
-
-/* bVoltageSupport of the class descriptor */
-#define CCID_VOLTAGE_5V			BIT(0)
-#define CCID_VOLTAGE_3V			BIT(1)
-#define CCID_VOLTAGE_1V8		BIT(2)
 
 /* dwMechanical of the class descriptor */
 #define CCID_MECH_CAN_ACCEPT		BIT(0)
