@@ -62,6 +62,7 @@
 #define CCID_SERIAL_RETRIES	3	/* NAKs, either way, per command */
 #define CCID_SERIAL_TIME_REQ	64	/* time requests per reply */
 #define CCID_SERIAL_ROOM	65536	/* receive_room: no flow control */
+#define CCID_SERIAL_RESCAN_MS	1000	/* slots asked again after garbage */
 
 static int ldisc = SCARD_SERIAL_LDISC_DEFAULT;
 module_param(ldisc, int, 0444);
@@ -134,13 +135,16 @@ static const struct ccid_serial_model ccid_serial_models[] = {
  * @naks: NAKs from the reader since the last send
  * @bad_lrc: replies with a wrong LRC since the last NAK we sent
  * @time_reqs: time request bytes since the last send
+ * @replied: a reply was taken since the last send
  * @error: a TWIN_ERR_* that failed the stream since the last send
  * @wait: woken by receive_buf, write_wakeup and hangup
  * @tx_buf: the frame being sent, kept for a NAK
  * @tx_len: its length
  * @tx_pos: bytes of it given to the tty so far
  * @tx_work: writes the rest of @tx_buf when the tty has room again
- * @rescan_work: asks the slots for their cards after a lost stream
+ * @rescan_work: asks the slots for their cards after a lost stream, at
+ *	most once per CCID_SERIAL_RESCAN_MS (a line that keeps sending
+ *	garbage costs one GetSlotStatus per slot and period)
  */
 struct ccid_serial {
 	struct ccid_dev ccid;
@@ -159,13 +163,14 @@ struct ccid_serial {
 	unsigned int naks;
 	unsigned int bad_lrc;
 	unsigned int time_reqs;
+	bool replied;
 	enum twin_error error;
 	wait_queue_head_t wait;
 	u8 tx_buf[CCID_SERIAL_MAX_MSG + TWIN_OVERHEAD];
 	size_t tx_len;
 	size_t tx_pos;
 	struct work_struct tx_work;
-	struct work_struct rescan_work;
+	struct delayed_work rescan_work;
 };
 
 static struct ccid_serial *to_ccid_serial(struct ccid_dev *dev)
@@ -221,6 +226,7 @@ static void ccid_serial_start(struct ccid_serial *cs)
 	cs->naks = 0;
 	cs->bad_lrc = 0;
 	cs->time_reqs = 0;
+	cs->replied = false;
 	cs->error = TWIN_ERR_NONE;
 	cs->tx_pos = 0;
 	ccid_serial_push(cs);
@@ -357,6 +363,7 @@ static int ccid_serial_take(struct ccid_serial *cs, u8 *buf, size_t size,
 		memcpy(buf, cs->reply, cs->reply_len);
 		*len = cs->reply_len;
 		cs->reply_len = 0;
+		cs->replied = true;
 		return 0;
 	}
 	if (cs->naks) {
@@ -375,7 +382,12 @@ static int ccid_serial_take(struct ccid_serial *cs, u8 *buf, size_t size,
 		cs->time_reqs = 0;
 		return 1;
 	}
-	return -ETIMEDOUT;
+	/*
+	 * The reader answered, but not this command (the message layer
+	 * skipped the reply: another slot or sequence): on a half-duplex
+	 * line no other reply comes.
+	 */
+	return cs->replied ? -EPROTO : -ETIMEDOUT;
 }
 
 static int ccid_serial_recv(struct ccid_dev *dev, u8 *buf, size_t size,
@@ -426,8 +438,8 @@ static const struct ccid_transport_ops ccid_serial_ops = {
 
 static void ccid_serial_rescan_work(struct work_struct *work)
 {
-	struct ccid_serial *cs = container_of(work, struct ccid_serial,
-					      rescan_work);
+	struct ccid_serial *cs = container_of(to_delayed_work(work),
+					      struct ccid_serial, rescan_work);
 
 	ccid_dev_rescan(&cs->ccid);
 }
@@ -464,7 +476,9 @@ static void ccid_serial_event(struct ccid_serial *cs, enum twin_event ev)
 		dev_dbg_ratelimited(cs->tty->dev, "twin stream error %d\n",
 				    cs->rx.error);
 		cs->error = cs->rx.error;
-		schedule_work(&cs->rescan_work);
+		/* Pending already: one rescan for them all. */
+		schedule_delayed_work(&cs->rescan_work,
+				      msecs_to_jiffies(CCID_SERIAL_RESCAN_MS));
 		break;
 	default:
 		return;
@@ -601,7 +615,7 @@ static int ccid_serial_open(struct tty_struct *tty)
 	spin_lock_init(&cs->lock);
 	init_waitqueue_head(&cs->wait);
 	INIT_WORK(&cs->tx_work, ccid_serial_tx_work);
-	INIT_WORK(&cs->rescan_work, ccid_serial_rescan_work);
+	INIT_DELAYED_WORK(&cs->rescan_work, ccid_serial_rescan_work);
 	cs->rx.msg = cs->rx_buf;
 	cs->rx.max_msg = CCID_SERIAL_MAX_MSG;
 	cs->rx.notify_len = 2;
@@ -633,7 +647,7 @@ static void ccid_serial_close(struct tty_struct *tty)
 
 	/* No receive_buf or write_wakeup after close: only the works. */
 	cancel_work_sync(&cs->tx_work);
-	cancel_work_sync(&cs->rescan_work);
+	cancel_delayed_work_sync(&cs->rescan_work);
 	clear_bit(TTY_DO_WRITE_WAKEUP, &tty->flags);
 	tty->disc_data = NULL;
 	kfree(cs);
