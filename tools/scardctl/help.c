@@ -222,6 +222,64 @@ const struct cmd_help cmd_helps[] = {
 		.machine = "sw=XXXX status=ok|info|warning|error meaning=STR\n",
 		.example = "scardctl sw 6A82\n",
 	},
+	{
+		.name = "attach",
+		.synopsis =
+		"attach TTY [MODEL] [--foreground] [--ldisc N] [--pidfile FILE]",
+		.summary = "attach a serial reader to a tty and hold it",
+		.desc =
+		"Attaches a serial CCID reader of the \"twin\" family on TTY\n"
+		"(ttyS2 or /dev/ttyS2) through the scard_ccid_serial line\n"
+		"discipline. MODEL, in any case: GemPCTwin (the default),\n"
+		"GemPCPinPad, GemCorePOSPro (5 slots), GemCoreSIMPro (2 slots),\n"
+		"SEC1210 (2 slots).\n"
+		"The discipline number is --ldisc N, else the module's ldisc\n"
+		"parameter (/sys/module/scard_ccid_serial/parameters/ldisc;\n"
+		"\"modprobe scard_ccid_serial\" first if it is not loaded), else\n"
+		"29. /proc/tty/ldiscs must list that number as\n"
+		"scard_ccid_serial: attach refuses if another discipline holds\n"
+		"it (modules that register the same number replace each other\n"
+		"silently; move ours with \"modprobe scard_ccid_serial ldisc=N\")\n"
+		"or if none does, and if TTY is attached already or uses a\n"
+		"discipline other than N_TTY. Selecting the discipline needs\n"
+		"CAP_SYS_ADMIN, and a tty with a device (not a pty).\n"
+		"The line is set to 115200 8N2, raw, no flow control, RTS low\n"
+		"(no Plug-and-Play string) and flushed; TIOCSETD selects the\n"
+		"discipline and SCARD_SERIAL_IOC_ATTACH names the model, which\n"
+		"registers one /dev/scardN per slot. They are printed with their\n"
+		"names; then attach holds the tty: in the background, unless\n"
+		"--foreground, with its process id in FILE if --pidfile is\n"
+		"given. The holder selects N_TTY (the readers go away) and exits\n"
+		"0 on SIGTERM, SIGINT or SIGHUP, and exits 0 when the tty hangs\n"
+		"up or another discipline is selected (scardctl detach). An\n"
+		"unregistered discipline: exit status 6; a number held by\n"
+		"another discipline or a tty in use: 7.\n"
+		"--foreground    stay in the foreground (systemd, scripts)\n"
+		"--ldisc N       line discipline number (1..255)\n"
+		"--pidfile FILE  write the holder's process id to FILE\n",
+		.machine =
+		"attach=ok tty=PATH model=MODEL ldisc=N readers=N\n"
+		"reader=N dev=PATH name=STR   (one per reader)\n"
+		"hold=foreground|background pid=N\n"
+		"release=signal|hangup|ldisc tty=PATH   (when the holder ends)\n",
+		.example =
+		"scardctl attach ttyS2\n"
+		"scardctl attach /dev/ttyUSB0 GemCorePOSPro --pidfile /run/pos.pid\n",
+	},
+	{
+		.name = "detach",
+		.synopsis = "detach TTY",
+		.summary = "detach the serial reader of a tty",
+		.desc =
+		"Selects N_TTY on TTY if its line discipline is\n"
+		"scard_ccid_serial's: the discipline closes, its readers are\n"
+		"unregistered and the holder of \"scardctl attach\" exits by\n"
+		"itself. Exit status 1 if TTY is not attached.\n",
+		.machine =
+		"detach=ok tty=PATH ldisc=N\n"
+		"detach=none tty=PATH ldisc=N   (not attached: its discipline)\n",
+		.example = "scardctl detach ttyS2\n",
+	},
 };
 
 const size_t cmd_helps_count = ARRAY_SIZE(cmd_helps);
@@ -249,7 +307,9 @@ static const char help_options[] =
 	"--apdu, --nad N, --no-connect\n"
 	"       transmit options\n"
 	"--timeout S\n"
-	"       monitor option\n";
+	"       monitor option\n"
+	"--foreground, --ldisc N, --pidfile FILE\n"
+	"       attach options\n";
 
 static const char help_machine[] =
 	"With -m every result is one record per line, made of key=value\n"
@@ -282,7 +342,8 @@ static const char help_examples[] =
 	"scardctl transmit 00A4040007A0000000031010 00C0000010\n"
 	"scardctl -r 1 wait insert 30\n"
 	"scardctl -m monitor 10 --timeout 60\n"
-	"scardctl attr CURRENT_PROTOCOL_TYPE ATR_STRING\n";
+	"scardctl attr CURRENT_PROTOCOL_TYPE ATR_STRING\n"
+	"scardctl attach ttyS2 GemPCTwin\n";
 
 static void print_block(FILE *f, const char *text, int indent)
 {

@@ -30,10 +30,17 @@
 #define LOPT_NAD		0x101
 #define LOPT_NO_CONNECT		0x102
 #define LOPT_TIMEOUT		0x103
+#define LOPT_FOREGROUND		0x104
+#define LOPT_LDISC		0x105
+#define LOPT_PIDFILE		0x106
+
+/* Line discipline numbers --ldisc accepts (N_TTY excluded). */
+#define LDISC_MAX		255
 
 struct options opt = {
 	.dev = DEV_PREFIX "0",
 	.timeout = -1,
+	.ldisc = -1,
 };
 
 static const struct errno_info {
@@ -95,6 +102,8 @@ static const struct command {
 	{ "last-error", cmd_last_error, 0 },
 	{ "atr", cmd_atr, 0 },
 	{ "sw", cmd_sw, 0 },
+	{ "attach", cmd_attach, OPT_FOREGROUND | OPT_LDISC | OPT_PIDFILE },
+	{ "detach", cmd_detach, 0 },
 };
 
 static const struct errno_info *errno_lookup(int err)
@@ -401,11 +410,15 @@ static const struct option long_opts[] = {
 	{ "nad", required_argument, NULL, LOPT_NAD },
 	{ "no-connect", no_argument, NULL, LOPT_NO_CONNECT },
 	{ "timeout", required_argument, NULL, LOPT_TIMEOUT },
+	{ "foreground", no_argument, NULL, LOPT_FOREGROUND },
+	{ "ldisc", required_argument, NULL, LOPT_LDISC },
+	{ "pidfile", required_argument, NULL, LOPT_PIDFILE },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const char * const opt_names[] = {
-	"--apdu", "--nad", "--no-connect", "--timeout",
+	"--apdu", "--nad", "--no-connect", "--timeout", "--foreground",
+	"--ldisc", "--pidfile",
 };
 
 /* Returns -1 to go on, an exit status to stop. */
@@ -459,6 +472,23 @@ static int parse_option(int c)
 					   optarg);
 		opt.timeout = v;
 		opt.given |= OPT_TIMEOUT;
+		return -1;
+	case LOPT_FOREGROUND:
+		opt.foreground = true;
+		opt.given |= OPT_FOREGROUND;
+		return -1;
+	case LOPT_LDISC:
+		if (!parse_uint(optarg, LDISC_MAX, &v) || !v)
+			return usage_error("--ldisc: bad line discipline number '%s'",
+					   optarg);
+		opt.ldisc = v;
+		opt.given |= OPT_LDISC;
+		return -1;
+	case LOPT_PIDFILE:
+		if (!*optarg)
+			return usage_error("--pidfile: empty file name");
+		opt.pidfile = optarg;
+		opt.given |= OPT_PIDFILE;
 		return -1;
 	default:
 		return usage_error("bad option");

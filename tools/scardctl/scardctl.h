@@ -30,6 +30,9 @@
 #define OPT_NAD			0x02
 #define OPT_NO_CONNECT		0x04
 #define OPT_TIMEOUT		0x08
+#define OPT_FOREGROUND		0x10
+#define OPT_LDISC		0x20
+#define OPT_PIDFILE		0x40
 
 #define DEV_PREFIX		"/dev/scard"
 #define SYSFS_MISC		"/sys/class/misc"
@@ -45,6 +48,9 @@
  * @nad: transmit: T=1 node address
  * @no_connect: transmit: no automatic reset and protocol selection
  * @timeout: monitor: seconds, negative if none
+ * @foreground: attach: hold the tty without going to the background
+ * @ldisc: attach: line discipline number, negative if none
+ * @pidfile: attach: pid file of the holder, NULL if none
  * @given: OPT_* of the command options that were given
  */
 struct options {
@@ -56,6 +62,9 @@ struct options {
 	unsigned int nad;
 	bool no_connect;
 	long timeout;
+	bool foreground;
+	long ldisc;
+	const char *pidfile;
 	unsigned int given;
 };
 
@@ -104,6 +113,10 @@ int read_sysfs(const char *dev, const char *attr, char *buf, size_t size);
 
 /* attr.c */
 int cmd_attr(int argc, char **argv);
+
+/* attach.c */
+int cmd_attach(int argc, char **argv);
+int cmd_detach(int argc, char **argv);
 
 /* atr.c */
 int cmd_power(int argc, char **argv);
