@@ -288,6 +288,20 @@ static void twin_test_echo(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ev[1], TWIN_EV_ECHO);
 }
 
+/* A NAK instead of the echo: our frame did not arrive intact. */
+static void twin_test_echo_nak(struct kunit *test)
+{
+	static const u8 s[] = { 0x03, 0x15, 0x16 };
+	struct twin_test *t = test->priv;
+	enum twin_event ev[4];
+	u8 sent[32];
+	size_t n = frame(sent, get_status, sizeof(get_status));
+
+	twin_rx_reset(&t->rx, sent, n);
+	KUNIT_ASSERT_EQ(test, feed(t, s, sizeof(s), 1, ev, 4), 1);
+	KUNIT_EXPECT_EQ(test, ev[0], TWIN_EV_NAK);
+}
+
 static void twin_test_echo_bad(struct kunit *test)
 {
 	struct twin_test *t = test->priv;
@@ -329,6 +343,7 @@ static struct kunit_case twin_test_cases[] = {
 	KUNIT_CASE(twin_test_too_long),
 	KUNIT_CASE(twin_test_max_len),
 	KUNIT_CASE(twin_test_echo),
+	KUNIT_CASE(twin_test_echo_nak),
 	KUNIT_CASE(twin_test_echo_bad),
 	KUNIT_CASE(twin_test_truncated),
 	{}

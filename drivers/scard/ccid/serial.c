@@ -63,6 +63,8 @@
 #define CCID_SERIAL_TIME_REQ	64	/* time requests per reply */
 #define CCID_SERIAL_ROOM	65536	/* receive_room: no flow control */
 #define CCID_SERIAL_RESCAN_MS	1000	/* slots asked again after garbage */
+#define CCID_SERIAL_QUIET_MS	20	/* a silent line, between frames */
+#define CCID_SERIAL_DRAIN_MS	1000	/* waiting for it, at most */
 
 static int ldisc = SCARD_SERIAL_LDISC_DEFAULT;
 module_param(ldisc, int, 0444);
@@ -136,6 +138,10 @@ static const struct ccid_serial_model ccid_serial_models[] = {
  * @bad_lrc: replies with a wrong LRC since the last NAK we sent
  * @time_reqs: time request bytes since the last send
  * @replied: a reply was taken since the last send
+ * @lost: the last exchange failed: the rest of a frame may still come
+ *	(used by the transport calls only, which the message layer
+ *	serialises)
+ * @last_rx: jiffies of the last byte received
  * @error: a TWIN_ERR_* that failed the stream since the last send
  * @wait: woken by receive_buf, write_wakeup and hangup
  * @tx_buf: the frame being sent, kept for a NAK
@@ -164,6 +170,8 @@ struct ccid_serial {
 	unsigned int bad_lrc;
 	unsigned int time_reqs;
 	bool replied;
+	bool lost;
+	unsigned long last_rx;
 	enum twin_error error;
 	wait_queue_head_t wait;
 	u8 tx_buf[CCID_SERIAL_MAX_MSG + TWIN_OVERHEAD];
@@ -255,13 +263,13 @@ static void ccid_serial_nak(struct ccid_serial *cs)
 	spin_lock_bh(&cs->lock);
 	/*
 	 * The command's frame is not needed any more: the reader has it.
-	 * The NAK takes its place, for the echo and for the reader's NAK.
+	 * The NAK takes its place (for a NAK of the reader). A NAK is no
+	 * message: it is not echoed, the reader sends its last frame again.
 	 */
 	memcpy(cs->tx_buf, nak, sizeof(nak));
 	cs->tx_len = sizeof(nak);
 	cs->tx_pos = 0;
-	twin_rx_reset(&cs->rx, cs->model->echo ? cs->tx_buf : NULL,
-		      cs->tx_len);
+	twin_rx_reset(&cs->rx, NULL, 0);
 	ccid_serial_push(cs);
 	spin_unlock_bh(&cs->lock);
 }
@@ -307,6 +315,31 @@ static long ccid_serial_sleep(struct ccid_serial *cs, bool for_reply,
 	return timeout;
 }
 
+/*
+ * After a failed exchange the rest of a frame (a reply too long, a late
+ * one) may still be on its way: it would garble the next reply. Waits
+ * until the line has been silent for CCID_SERIAL_QUIET_MS, at most
+ * CCID_SERIAL_DRAIN_MS (a line that never falls silent fails the next
+ * exchange too, and the reader is usable once it does).
+ */
+static int ccid_serial_drain(struct ccid_serial *cs)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(CCID_SERIAL_DRAIN_MS);
+	unsigned long quiet = msecs_to_jiffies(CCID_SERIAL_QUIET_MS);
+	unsigned long last;
+
+	for (;;) {
+		spin_lock_bh(&cs->lock);
+		last = cs->last_rx;
+		spin_unlock_bh(&cs->lock);
+		if (time_after_eq(jiffies, last + quiet) ||
+		    time_after_eq(jiffies, end))
+			return 0;
+		if (schedule_timeout_killable(quiet))
+			return -EINTR;
+	}
+}
+
 static int ccid_serial_send(struct ccid_dev *dev, const u8 *msg, size_t len)
 {
 	struct ccid_serial *cs = to_ccid_serial(dev);
@@ -314,6 +347,12 @@ static int ccid_serial_send(struct ccid_dev *dev, const u8 *msg, size_t len)
 
 	if (len < CCID_HDR_LEN || len > CCID_SERIAL_MAX_MSG)
 		return -EMSGSIZE;
+	if (cs->lost) {
+		left = ccid_serial_drain(cs);
+		if (left)
+			return left;
+		cs->lost = false;
+	}
 
 	spin_lock_bh(&cs->lock);
 	if (cs->dead) {
@@ -341,6 +380,7 @@ static int ccid_serial_send(struct ccid_dev *dev, const u8 *msg, size_t len)
 	spin_unlock_bh(&cs->lock);
 
 	/* A NAK instead of the echo is handled by recv(). */
+	cs->lost = left == -EPROTO || left == -ETIMEDOUT;
 	return left;
 }
 
@@ -403,25 +443,32 @@ static int ccid_serial_recv(struct ccid_dev *dev, u8 *buf, size_t size,
 	*len = 0;
 	for (;;) {
 		left = ccid_serial_sleep(cs, true, timeout);
-		if (left < 0)
+		if (left < 0) {
+			cs->lost = true;
 			return left;
+		}
 
 		nak = false;
 		renak = false;
 		spin_lock_bh(&cs->lock);
 		ret = ccid_serial_take(cs, buf, size, len, &nak, &renak);
 		spin_unlock_bh(&cs->lock);
+		if (ret == -EPROTO || ret == -ETIMEDOUT)
+			cs->lost = true;
 		if (ret <= 0)
 			return ret;
 
 		if (nak || renak) {
-			if (++retries > CCID_SERIAL_RETRIES)
+			if (++retries > CCID_SERIAL_RETRIES) {
+				cs->lost = true;
 				return -EPROTO;
+			}
 			if (nak)
 				ccid_serial_restart(cs);
 			else
 				ccid_serial_nak(cs);
 		} else if (++time_reqs > CCID_SERIAL_TIME_REQ) {
+			cs->lost = true;
 			return -ETIMEDOUT;
 		}
 		/* The reader is alive: a full timeout again. */
@@ -495,6 +542,7 @@ static void ccid_serial_receive(struct tty_struct *tty, const u8 *cp,
 	size_t i, n;
 
 	spin_lock_bh(&cs->lock);
+	cs->last_rx = jiffies;
 	/* Before the ATTACH (a reader's plug-and-play string): dropped. */
 	if (!cs->model || cs->dead)
 		goto out;

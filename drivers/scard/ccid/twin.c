@@ -146,6 +146,12 @@ static enum twin_event twin_rx_byte(struct twin_rx *rx, u8 b)
 		rx->state = TWIN_IDLE;
 		return TWIN_EV_NOTIFY;
 	case TWIN_ECHOING:
+		/* A reader that got our frame wrong NAKs it, unechoed. */
+		if (rx->pos == 1 && b == TWIN_NAK) {
+			rx->echo = NULL;
+			rx->state = TWIN_NAKED;
+			return TWIN_EV_NONE;
+		}
 		if (b != rx->echo[rx->pos])
 			return twin_rx_fail(rx, TWIN_ERR_ECHO);
 		if (++rx->pos < rx->echo_len)

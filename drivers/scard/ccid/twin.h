@@ -8,7 +8,8 @@
  * frame again. Between frames a reader may send a NotifySlotChange (0x50
  * and the slot bits) and lone "time request" bytes (0x80 to 0xff: the card
  * asked for more time). Some models echo every frame the host sends
- * before they answer.
+ * before they answer; a frame they got wrong gets a NAK instead of the
+ * echo. A NAK is not echoed.
  *
  * The receiver is a byte-by-byte state machine without locks or
  * allocation of its own, fed with whatever the tty delivers: frames may
