@@ -47,39 +47,6 @@ DRV=/sys/bus/usb/drivers/scard_ccid_usb
 S=/tmp/samples		# pooled samples, one file per figure
 
 
-# measure NAME CMD...: run a benchmark program, pooling its samples in
-# $S/NAME (in the chroot /tmp is the host root's /tmp, our /host/tmp)
-measure()
-{
-	_n=$1
-	shift
-	BENCH_SAMPLES=$S/$_n "$@" >/tmp/measure.out 2>&1
-	_rc=$?
-	cat /tmp/measure.out
-	is "$_n: $* exits 0" $_rc 0
-}
-
-# pct NAME P: the P-th percentile of the pooled samples NAME, in ms
-pct()
-{
-	[ -s "$S/$1" ] || return 0
-	sort -n "$S/$1" | awk -v p="$2" '{ v[NR] = $1 }
-		END { r = int((NR * p + 99) / 100); if (r < 1) r = 1
-		      printf "%.3f\n", v[r] / 1e6 }'
-}
-
-# bench NAME OURS OTHER KIND: a BENCH line (KIND: peer or floor)
-bench()
-{
-	if [ -z "$2" ] || [ -z "$3" ]; then
-		diag "$1: no $4 figure"
-		return
-	fi
-	awk -v n="$1" -v o="$2" -v t="$3" -v k="$4" 'BEGIN {
-		printf "BENCH %s ours=%.3f %s=%.3f ratio=%.2f\n",
-			n, o, k, t, o / t }'
-}
-
 # The peer's root: the host's, read-only, with our /dev, /proc, /sys, a
 # tmpfs /tmp and /run, and the PC/SC client in /tmp/progs.
 peer_setup()
@@ -234,13 +201,8 @@ if [ $peer = 1 ]; then
 fi
 scard_unload
 
-for n in raw_apdu pcsc_apdu scard_apdu bridge_apdu floor_apdu busy_apdu \
-	 raw_insert pcsc_insert scard_insert bridge_insert; do
-	[ -s "$S/$n" ] && diag "$n: $(wc -l <"$S/$n") samples," \
-		"p50 $(pct $n 50) ms, p99 $(pct $n 99) ms, slowest" \
-		"$(sort -n "$S/$n" | tail -n 5 |
-		   awk '{ printf "%.2f ", $1 / 1e6 }')"
-done
+samples raw_apdu pcsc_apdu scard_apdu bridge_apdu floor_apdu busy_apdu \
+	raw_insert pcsc_insert scard_insert bridge_insert
 for p in 50 99; do
 	bench "ccid_apdu_p${p}_ms" "$(pct scard_apdu $p)" "$(pct pcsc_apdu $p)" peer
 	bench "ccid_apdu_p${p}_ms" "$(pct scard_apdu $p)" "$(pct raw_apdu $p)" floor

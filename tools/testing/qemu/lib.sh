@@ -280,3 +280,49 @@ pcsc_root_umount()
 	umount /host/sys /host/proc /host/dev /host/tmp/progs /host/tmp \
 		/host/run /host
 }
+
+# ---- benchmarks (tools/testing/bench) ----
+
+# measure NAME CMD...: run a benchmark program, pooling its samples in
+# $S/NAME (a program in the host's root writes to /host$S instead)
+measure()
+{
+	_n=$1
+	shift
+	BENCH_SAMPLES=$S/$_n "$@" >/tmp/measure.out 2>&1
+	_rc=$?
+	cat /tmp/measure.out
+	is "$_n: $* exits 0" $_rc 0
+}
+
+# pct NAME P: the P-th percentile of the pooled samples NAME, in ms
+pct()
+{
+	[ -s "$S/$1" ] || return 0
+	sort -n "$S/$1" | awk -v p="$2" '{ v[NR] = $1 }
+		END { r = int((NR * p + 99) / 100); if (r < 1) r = 1
+		      printf "%.3f\n", v[r] / 1e6 }'
+}
+
+# bench NAME OURS OTHER KIND: a BENCH line (KIND: peer or floor)
+bench()
+{
+	if [ -z "$2" ] || [ -z "$3" ]; then
+		diag "$1: no $4 figure"
+		return
+	fi
+	awk -v n="$1" -v o="$2" -v t="$3" -v k="$4" 'BEGIN {
+		printf "BENCH %s ours=%.3f %s=%.3f ratio=%.2f\n",
+			n, o, k, t, o / t }'
+}
+
+# samples NAME...: one line per figure, its count, p50, p99 and slowest
+samples()
+{
+	for _n in "$@"; do
+		[ -s "$S/$_n" ] && diag "$_n: $(wc -l <"$S/$_n") samples," \
+			"p50 $(pct $_n 50) ms, p99 $(pct $_n 99) ms, slowest" \
+			"$(sort -n "$S/$_n" | tail -n 5 |
+			   awk '{ printf "%.2f ", $1 / 1e6 }')"
+	done
+}
