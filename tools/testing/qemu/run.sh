@@ -39,7 +39,8 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) flavour=$2; shift 2 ;;
 	--kunit) kunit=1; flavour=debug; shift ;;
-	--bench) scen_dir=$SCARD_TOP/tools/testing/bench; shift ;;
+	# Benchmarks run one at a time: two guests would share the cores.
+	--bench) scen_dir=$SCARD_TOP/tools/testing/bench; SCARD_JOBS=1; shift ;;
 	-*) scard_die "unknown option $1" ;;
 	*) break ;;
 	esac
