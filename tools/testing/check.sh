@@ -7,7 +7,8 @@
 #   1. modules built with W=1 and sparse (C=1) against each stock kernel's
 #      headers: no warning
 #   2. user-space programs built with -Wall -Wextra -Werror; the UAPI
-#      header alone, with the same struct layouts on 32 and 64 bit
+#      header alone, with the same struct layouts on 32 and 64 bit; the
+#      serial reader emulator's self test
 #   3. checkpatch --strict over the tree
 #   4. "dkms build" of dkms.conf for each stock kernel
 #   5. in-tree: drivers/scard in linux-source, =y and =m, kunit.py run
@@ -137,6 +138,12 @@ one $? "user-space build"
 step "UAPI headers: alone, beside pcsc-lite, same layout on 32 and 64 bit"
 "$t/uapi-check.sh"
 one $? "uapi header"
+
+step "host tools: the serial reader emulator's self test"
+slot_run 30 "$t/serial/twin-selftest" >"$SCARD_OUT/twin-selftest.out" 2>&1
+rc=$?
+tail -n 3 "$SCARD_OUT/twin-selftest.out"
+one $rc "twin-selftest (see $SCARD_OUT/twin-selftest.out)"
 
 step "documentation: kernel-doc, ABI entries"
 "$t/docs-check.sh"
