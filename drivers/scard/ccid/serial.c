@@ -65,6 +65,9 @@
 #define CCID_SERIAL_RESCAN_MS	1000	/* slots asked again after garbage */
 #define CCID_SERIAL_QUIET_MS	20	/* a silent line, between frames */
 #define CCID_SERIAL_DRAIN_MS	1000	/* waiting for it, at most */
+#define CCID_SERIAL_SETUP_MS	1000	/* the notification mode at attach */
+/* A bSeq the message layer does not use first: its replies stay apart. */
+#define CCID_SERIAL_SETUP_SEQ	0xff
 
 static int ldisc = SCARD_SERIAL_LDISC_DEFAULT;
 module_param(ldisc, int, 0444);
@@ -596,6 +599,28 @@ static void ccid_serial_set_desc(struct ccid_serial *cs)
 	cs->rx.notify_len = 1 + DIV_ROUND_UP(m->slots, 4);
 }
 
+/*
+ * libccidtwin makes the reader's notifications synchronous (Escape 01 01
+ * 01: a card change goes out only with the next answer), and the reader
+ * keeps the mode after pcscd is gone: it would hold our card changes
+ * until a command. Ask for asynchronous ones. A reader that does not know
+ * the command answers with an error, which changes nothing; a reader that
+ * does not answer at all fails the registration that follows.
+ */
+static void ccid_serial_async_notify(struct ccid_serial *cs)
+{
+	static const u8 msg[CCID_HDR_LEN + 3] = {
+		CCID_PC_ESCAPE, 3, 0, 0, 0, 0, CCID_SERIAL_SETUP_SEQ, 0, 0, 0,
+		0x01, 0x01, 0x00,
+	};
+	u8 rsp[CCID_HDR_LEN + 32];	/* a longer answer is ignored too */
+	size_t len;
+
+	if (!ccid_serial_send(&cs->ccid, msg, sizeof(msg)))
+		ccid_serial_recv(&cs->ccid, rsp, sizeof(rsp), &len,
+				 CCID_SERIAL_SETUP_MS);
+}
+
 static int ccid_serial_attach(struct ccid_serial *cs,
 			      const struct scard_serial_attach *a)
 {
@@ -630,6 +655,7 @@ static int ccid_serial_attach(struct ccid_serial *cs,
 	cs->ccid.parent = tty->dev;
 	cs->ccid.ops = &ccid_serial_ops;
 
+	ccid_serial_async_notify(cs);
 	ret = ccid_dev_register(&cs->ccid);
 	if (ret) {
 		spin_lock_bh(&cs->lock);
