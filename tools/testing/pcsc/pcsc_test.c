@@ -30,6 +30,7 @@
 #include "../progs/tap.h"
 
 #define READER_WAIT_MS	20000
+#define HOLD_PERIOD_MS	500	/* between the exchanges of "hold" */
 
 /* scard-emu's application (tools/scard-emu): SELECT and READ BINARY. */
 static const BYTE select_app[] = {
@@ -363,7 +364,11 @@ static int cmd_hold(long ms)
 		rv = apdu(h, proto, select_app, sizeof(select_app), rsp, &len);
 		if (rv != SCARD_S_SUCCESS)
 			break;
-		sleep_ms(50);
+		/*
+		 * Seldom: QEMU 7.2 may crash when its usb-ccid is deleted
+		 * while the card's answer is on its way (ccid-card-passthru).
+		 */
+		sleep_ms(HOLD_PERIOD_MS);
 	}
 	/*
 	 * Depending on how far pcscd got: the reader failing, the card gone,
