@@ -110,8 +110,10 @@ check "twin-reader inserts the card" vsc insert t0
 waiters "IS_PRESENT and poll() woken by the insertion"
 is "state after the insertion" "$(state)" present
 is "two events" "$(events)" $((ev + 2))
+# The change's one GetSlotStatus (ccid_poll_work()) first, then silence.
+sleep 1
 c0=$(vsc_fd 3 count; echo "$_vsc_reply")
-sleep 2
+sleep 3
 c1=$(vsc_fd 3 count; echo "$_vsc_reply")
 is "an idle reader is not polled" "$c1" "$c0"
 
