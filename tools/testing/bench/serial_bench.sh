@@ -36,14 +36,7 @@ S=/tmp/samples
 # reply frame 3 + 10 + 18 bytes; 11 bits a byte at 115200 baud.
 WIRE_MS=$(awk 'BEGIN { printf "%.3f", (18 + 18 + 31) * 11 / 115200 * 1000 }')
 
-serial_reader()
-{
-	_t=$(readlink -f /sys/class/tty/$LINE)
-	for _d in /sys/class/misc/scard*; do
-		[ -e "$_d/device" ] || continue
-		[ "$(readlink -f "$_d/device")" = "$_t" ] && basename "$_d"
-	done | head -n 1
-}
+serial_reader() { serial_readers $LINE | head -n 1; }
 has_serial_reader() { [ -n "$(serial_reader)" ]; }
 
 round_ours()

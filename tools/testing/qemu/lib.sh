@@ -281,6 +281,18 @@ pcsc_root_umount()
 		/host/run /host
 }
 
+# ---- serial readers on a tty (serial_*) ----
+
+# serial_readers TTY: the scardN whose parent is TTY, in slot order
+serial_readers()
+{
+	_t=$(readlink -f "/sys/class/tty/$1")
+	for _d in /sys/class/misc/scard*; do
+		[ -e "$_d/device" ] || continue
+		[ "$(readlink -f "$_d/device")" = "$_t" ] && basename "$_d"
+	done | sort -k1.6n
+}
+
 # ---- benchmarks (tools/testing/bench) ----
 
 # measure NAME CMD...: run a benchmark program, pooling its samples in

@@ -23,15 +23,7 @@ ATR=3b7a18000073667465206364313434
 
 vsc_open
 
-# serial_reader: the scardN whose parent is $TTY
-serial_reader()
-{
-	_t=$(readlink -f /sys/class/tty/$TTY)
-	for _d in /sys/class/misc/scard*; do
-		[ -e "$_d/device" ] || continue
-		[ "$(readlink -f "$_d/device")" = "$_t" ] && basename "$_d"
-	done | head -n 1
-}
+serial_reader() { serial_readers $TTY | head -n 1; }
 has_serial_reader() { [ -n "$(serial_reader)" ]; }
 no_serial_reader() { [ -z "$(serial_reader)" ]; }
 state() { cat "/sys/class/misc/$R/state"; }

@@ -17,17 +17,8 @@ TTY=ttyS2
 
 vsc_open
 
-# serial_readers: the scardN whose parent is $TTY, in slot order
-serial_readers()
-{
-	_t=$(readlink -f /sys/class/tty/$TTY)
-	for _d in /sys/class/misc/scard*; do
-		[ -e "$_d/device" ] || continue
-		[ "$(readlink -f "$_d/device")" = "$_t" ] && basename "$_d"
-	done | sort -k1.6n
-}
-two_readers() { [ "$(serial_readers | wc -l)" = 2 ]; }
-no_readers() { [ -z "$(serial_readers)" ]; }
+two_readers() { [ "$(serial_readers $TTY | wc -l)" = 2 ]; }
+no_readers() { [ -z "$(serial_readers $TTY)" ]; }
 state() { cat "/sys/class/misc/$1/state"; }
 events() { cat "/sys/class/misc/$1/events"; }
 
@@ -63,8 +54,8 @@ scard_load scard_ccid_serial.ko
 scardctl attach $TTY GemCoreSIMPro --foreground >/tmp/attach.out 2>&1 &
 holder=$!
 wait_for "two readers on $TTY" 15 two_readers
-R0=$(serial_readers | sed -n 1p)
-R1=$(serial_readers | sed -n 2p)
+R0=$(serial_readers $TTY | sed -n 1p)
+R1=$(serial_readers $TTY | sed -n 2p)
 diag "slot 0: $R0, slot 1: $R1"
 is "reader_name" "$(cat /sys/class/misc/$R1/reader_name)" \
 	"Gemalto GemCore SIM Pro"
