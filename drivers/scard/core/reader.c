@@ -16,8 +16,10 @@
 #include <linux/idr.h>
 #include <linux/kernel.h>
 #include <linux/kobject.h>
+#include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
@@ -25,6 +27,23 @@
 #include "scard_core.h"
 
 static DEFINE_IDA(scard_ida);
+
+/* How many readers may exist at once (scardN numbers 0 .. max - 1). */
+static unsigned int scard_max_readers = 256;
+module_param_named(max_readers, scard_max_readers, uint, 0644);
+MODULE_PARM_DESC(max_readers,
+		 "how many readers may exist at once (default 256)");
+
+/*
+ * The lowest misc minor a reader keeps. Linux 6.1's misc core hands out
+ * its 128 dynamic minors from 127 down to 0, over the static minors of the
+ * old mice (psaux is 1): a registration that reaches one of them fails
+ * with -EEXIST after the driver core printed a stack dump. A reader that
+ * gets a minor below this one is refused instead, which also leaves the
+ * minors down there to other drivers. 6.12's misc core hands out dynamic
+ * minors from 256 up, where this never applies.
+ */
+#define SCARD_MISC_MINOR_FLOOR	32
 
 /* What each entry of reader_function[] may be. */
 enum scard_rdf_use {
@@ -104,7 +123,8 @@ EXPORT_SYMBOL_IF_KUNIT(scard_reader_has);
  *
  * Context: process context.
  * Return: the reader, or ERR_PTR(-ENOMEM) / ERR_PTR(-ENOSPC) (no free
- * reader number).
+ * reader number: the max_readers module parameter, default 256, is
+ * reached).
  */
 struct scard_reader *scard_reader_alloc(struct device *parent)
 {
@@ -115,7 +135,9 @@ struct scard_reader *scard_reader_alloc(struct device *parent)
 	if (!reader)
 		return ERR_PTR(-ENOMEM);
 
-	id = ida_alloc(&scard_ida, GFP_KERNEL);
+	/* -ENOSPC beyond max_readers. */
+	id = ida_alloc_max(&scard_ida, max(READ_ONCE(scard_max_readers), 1U) - 1,
+			   GFP_KERNEL);
 	if (id < 0)
 		goto err_free;
 
@@ -156,7 +178,9 @@ EXPORT_SYMBOL_GPL(scard_reader_alloc);
  * Return: 0, -EINVAL if a mandatory callback (RDF_CARD_POWER,
  * RDF_TRANSMIT, RDF_CARD_TRACKING, RDF_SET_PROTOCOL) is missing, an
  * unused entry (RDF_DEBUG_LEVEL, 10 and above) is set, or the reader was
- * registered before, or the error of misc_register().
+ * registered before, -ENOSPC if no device minor is free (on Linux 6.1
+ * none of the misc core's dynamic minors above 31 is), or another error
+ * of misc_register().
  */
 int scard_reader_register(struct scard_reader *reader)
 {
@@ -184,12 +208,19 @@ int scard_reader_register(struct scard_reader *reader)
 	ret = misc_register(&reader->misc);
 	if (ret) {
 		reader->misc.name = NULL;
-		return ret;
+		/* No free minor (-EBUSY), or it was taken (-EEXIST). */
+		return ret == -EBUSY || ret == -EEXIST ? -ENOSPC : ret;
 	}
 
 	spin_lock_irq(&reader->state_lock);
 	reader->registered = true;
 	spin_unlock_irq(&reader->state_lock);
+
+	if (reader->misc.minor < SCARD_MISC_MINOR_FLOOR) {
+		/* It was visible for a moment: somebody may have opened it. */
+		scard_reader_unregister(reader);
+		return -ENOSPC;
+	}
 
 	scard_dbg(reader, "registered\n");
 

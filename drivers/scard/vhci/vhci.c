@@ -26,8 +26,8 @@
  *	-EMSGSIZE	hdr.len larger than SCARD_VHCI_MAX_PAYLOAD
  *	-EEXIST		CREATE of an index in use
  *	-EFAULT		bad buffer
- *	-ENOMEM, -ENOSPC (no free scardN number), or the error of
- *	registering the reader, for CREATE
+ *	-ENOMEM, -ENOSPC (no free scardN number or device minor), or
+ *	another error of registering the reader, for CREATE
  * A rejected message changes nothing.
  *
  * poll() reports EPOLLIN | EPOLLRDNORM while a message is queued, and

@@ -65,9 +65,11 @@
  * Errors on write(): -EINVAL for a malformed message (bad length, unknown
  * type, non-zero reserved or unused field, bad CREATE payload, answer to no
  * pending request, answer status not 0 or -1..-511, ATR not 2..SCARD_ATR_MAX
- * bytes, unknown reader), -EEXIST for CREATE of an index in use, -EMSGSIZE
- * for a payload over SCARD_VHCI_MAX_PAYLOAD. The readers keep working after
- * a rejected message.
+ * bytes, unknown reader), -EEXIST for CREATE of an index in use, -ENOSPC
+ * for CREATE when the system has no free reader number or device minor
+ * (the limits of Documentation/userspace-api/scard.rst), -EMSGSIZE for a
+ * payload over SCARD_VHCI_MAX_PAYLOAD. The readers keep working after a
+ * rejected message.
  */
 #ifndef _UAPI_LINUX_SCARD_VHCI_H
 #define _UAPI_LINUX_SCARD_VHCI_H

@@ -26,6 +26,7 @@ static const struct {
 	{ "levels", test_levels },
 	{ "stale", test_stale },
 	{ "uffd", test_uffd },
+	{ "limits", test_limits },
 };
 
 static void help(void)

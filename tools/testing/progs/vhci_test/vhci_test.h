@@ -201,5 +201,6 @@ void test_kill(void);
 void test_levels(void);
 void test_stale(void);
 void test_uffd(void);
+void test_limits(void);
 
 #endif /* VHCI_TEST_H */
