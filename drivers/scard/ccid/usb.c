@@ -65,6 +65,7 @@
 #define CCID_USB_DESC_TYPE	0x21	/* the CCID class descriptor */
 #define CCID_USB_DESC_LEN	54
 #define CCID_USB_SEND_MS	5000	/* bulk-OUT of one message */
+#define CCID_USB_GONE_MS	1000	/* for the disconnect after an error */
 #define CCID_USB_CTRL_MS	1000	/* class requests */
 #define CCID_USB_INT_RETRY_MS	100	/* before resubmitting a failed int URB */
 #define CCID_USB_MIN_MSG_LEN	(CCID_HDR_LEN + 261)
@@ -95,6 +96,7 @@ struct ccid_usb_pipe {
  * @intf: the CCID interface
  * @ifnum: its bInterfaceNumber, for class requests
  * @gone: set at disconnect; the transport ops then fail with -ENODEV
+ * @gone_wq: woken when @gone is set
  * @halt_lock: protects @halted and @halts against the bulk submissions
  * @halted: suspended or being reset: no bulk submission, ops fail (-EIO)
  * @halts: count of halts, which kill the URBs in flight
@@ -120,6 +122,7 @@ struct ccid_usb {
 	struct usb_interface *intf;
 	u8 ifnum;
 	bool gone;
+	wait_queue_head_t gone_wq;
 	struct mutex halt_lock;		/* halted, halts */
 	bool halted;
 	unsigned int halts;
@@ -212,6 +215,23 @@ static long ccid_usb_sleep(struct ccid_usb_pipe *pipe, long timeout,
 }
 
 /*
+ * A transaction error (no answer, bad CRC or bit stuffing) is how the
+ * transfers of an unplugged device end before the hub reports the
+ * disconnect (dummy_hcd: -EPROTO once the gadget is gone). Give the hub a
+ * moment, so that the caller learns -ENODEV, not -EIO. Bounded, killable.
+ */
+static int ccid_usb_xact_error(struct ccid_usb *cu)
+{
+	long left;
+
+	left = wait_event_killable_timeout(cu->gone_wq, READ_ONCE(cu->gone),
+					   msecs_to_jiffies(CCID_USB_GONE_MS));
+	if (READ_ONCE(cu->gone))
+		return -ENODEV;
+	return left < 0 ? -EINTR : -EIO;
+}
+
+/*
  * Waits at most @timeout_ms for @pipe's URB, submitted before. Once the
  * device is gone the anchor is poisoned: a URB in flight is killed, so the
  * caller learns it at once. A fatal signal ends the wait with -EINTR; a
@@ -263,6 +283,10 @@ static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 	case -ENODEV:
 	case -ESHUTDOWN:
 		return -ENODEV;
+	case -EPROTO:
+	case -EILSEQ:
+	case -ETIME:
+		return ccid_usb_xact_error(cu);
 	default:
 		return -EIO;
 	}
@@ -592,6 +616,7 @@ static int ccid_usb_setup_urbs(struct ccid_usb *cu,
 	if (!cu->in_buf || !cu->out_buf || !cu->in.urb || !cu->out.urb)
 		return -ENOMEM;
 
+	init_waitqueue_head(&cu->gone_wq);
 	init_waitqueue_head(&cu->in.wait);
 	init_waitqueue_head(&cu->out.wait);
 	usb_fill_bulk_urb(cu->in.urb, udev,
@@ -729,6 +754,7 @@ static void ccid_usb_disconnect(struct usb_interface *intf)
 
 	/* Fail new transfers, end the ones in flight, stop notifications. */
 	WRITE_ONCE(cu->gone, true);
+	wake_up_all(&cu->gone_wq);
 	ccid_usb_int_stop(cu);
 	usb_poison_anchored_urbs(&cu->anchor);
 

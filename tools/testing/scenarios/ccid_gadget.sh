@@ -152,14 +152,21 @@ sleep 0.5
 is "no card event from them" "$(cat /sys/class/misc/$R/events)" "$ev"
 is "the card is still there" "$(cat /sys/class/misc/$R/state)" specific
 
-# Unplug with the reader open and a waiter blocked.
+# Unplug with the reader open, a waiter blocked and a TRANSMIT in flight
+# (the card never answers): dummy_hcd ends the transfer with -EPROTO
+# before the hub reports the disconnect; the caller must still learn
+# ENODEV, not EIO (found by the gadget unplug storm).
 ccid_test "$D" wait absent ENODEV,ok 10000 /tmp/waiter.ready &
 waiter=$!
 wait_for "waiter ready" 10 test -e /tmp/waiter.ready
-sleep 0.3
+ccid_test "$D" xfer ENODEV 0 15000 80E6000000 &
+xfer=$!
+sleep 0.5
 unplug
 wait "$waiter"
 is "the blocked waiter returned" $? 0
+wait "$xfer"
+is "the TRANSMIT in flight: ENODEV" $? 0
 check "reader gone" test ! -e "$D"
 
 scard_unload
