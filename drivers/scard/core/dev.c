@@ -191,22 +191,28 @@ struct scard_bounce {
 	u8 *out;
 };
 
+/*
+ * The sizes are the caller's: an allocation that fails is its -ENOMEM,
+ * not a warning in the kernel log (__GFP_NOWARN).
+ */
 static int scard_bounce_in(struct scard_bounce *b, u64 in, u32 in_len,
 			   u32 out_len, u32 out_max)
 {
-	b->in = vmemdup_user(u64_to_user_ptr(in), in_len);
-	if (IS_ERR(b->in)) {
-		int ret = PTR_ERR(b->in);
-
-		b->in = NULL;
-		return ret;
-	}
-
-	b->out = kvmalloc(min(out_len, out_max), GFP_KERNEL);
-	if (!b->out) {
+	b->in = kvmalloc(in_len, GFP_KERNEL | __GFP_NOWARN);
+	b->out = kvmalloc(min(out_len, out_max), GFP_KERNEL | __GFP_NOWARN);
+	if (!b->in || !b->out) {
 		kvfree(b->in);
+		kvfree(b->out);
 		b->in = NULL;
+		b->out = NULL;
 		return -ENOMEM;
+	}
+	if (copy_from_user(b->in, u64_to_user_ptr(in), in_len)) {
+		kvfree(b->in);
+		kvfree(b->out);
+		b->in = NULL;
+		b->out = NULL;
+		return -EFAULT;
 	}
 
 	return 0;

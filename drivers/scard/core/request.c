@@ -55,7 +55,8 @@ EXPORT_SYMBOL_IF_KUNIT(scard_pending_timeout_ms);
  * @send_len: size of the request data buffer, 0 for none
  * @recv_size: size of the reply buffer, 0 for none
  *
- * The buffers are sized by the request, so that an idle reader holds none.
+ * The buffers are sized by the request, so that an idle reader holds none;
+ * the caller picked the sizes, so a failure is its -ENOMEM, not a warning.
  *
  * Context: process context.
  * Return: the request, or NULL when out of memory.
@@ -75,14 +76,14 @@ struct scard_xfer *scard_xfer_alloc(struct scard_reader *reader,
 	xfer->req.minor = minor;
 	INIT_LIST_HEAD(&xfer->node);
 	if (send_len) {
-		xfer->send_buf = kvmalloc(send_len, GFP_KERNEL);
+		xfer->send_buf = kvmalloc(send_len, GFP_KERNEL | __GFP_NOWARN);
 		if (!xfer->send_buf)
 			goto err;
 		xfer->req.send = xfer->send_buf;
 		xfer->req.send_len = send_len;
 	}
 	if (recv_size) {
-		xfer->recv_buf = kvmalloc(recv_size, GFP_KERNEL);
+		xfer->recv_buf = kvmalloc(recv_size, GFP_KERNEL | __GFP_NOWARN);
 		if (!xfer->recv_buf)
 			goto err;
 		xfer->req.recv = xfer->recv_buf;

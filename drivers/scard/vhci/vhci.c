@@ -66,7 +66,8 @@ struct vhci_entry *vhci_entry_alloc(size_t len)
 	if (WARN_ON_ONCE(len > SCARD_VHCI_MAX_PAYLOAD))
 		return NULL;
 
-	e = kvmalloc(struct_size(e, data, len), GFP_KERNEL);
+	/* The size is the process's: no warning when it cannot be had. */
+	e = kvmalloc(struct_size(e, data, len), GFP_KERNEL | __GFP_NOWARN);
 	if (!e)
 		return NULL;
 
