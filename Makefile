@@ -6,6 +6,7 @@
 #   make run           the demo in QEMU (installs its dependencies)
 #   make check         every test (installs its dependencies)
 #   make bench         the benchmarks in QEMU (not pass/fail)
+#   make fuzz          the fuzzing and unplug-storm campaigns (debug kernel)
 #   make checkpatch    scripts/checkpatch.pl --strict over the tree
 #   make install       install the modules for KDIR's kernel, run depmod
 #   make W=1 / C=1     extra warnings / sparse, passed on to Kbuild
@@ -29,7 +30,7 @@ KDIR_WHY := KDIR given
 endif
 TESTING := tools/testing
 
-.PHONY: all modules tools run check checkpatch bench install clean help
+.PHONY: all modules tools run check checkpatch bench fuzz install clean help
 
 all: modules tools
 
@@ -55,6 +56,13 @@ check:
 bench:
 	$(TESTING)/deps.sh
 	$(TESTING)/qemu/run.sh --kernel stock --bench
+
+# FUZZ_SEED=N, FUZZ_IOCTLS=N and STORM_CYCLES=N change the campaign;
+# FUZZ="fuzz storm_usb" runs some of tools/testing/fuzz only.
+fuzz:
+	$(TESTING)/deps.sh
+	SCARD_APPEND="$(SCARD_APPEND) $(if $(FUZZ_SEED),fuzz_seed=$(FUZZ_SEED)) $(if $(FUZZ_IOCTLS),fuzz_ioctls=$(FUZZ_IOCTLS)) $(if $(STORM_CYCLES),storm_cycles=$(STORM_CYCLES))" \
+		$(TESTING)/qemu/run.sh --fuzz $(FUZZ)
 
 checkpatch:
 	$(TESTING)/checkpatch.sh

@@ -31,14 +31,17 @@ stale()
 	return 1
 }
 
+# A program that includes fail_ioctl.h gets its ioctl() wrapped.
+wrap() { if grep -q 'fail_ioctl\.h' "$@"; then echo -Wl,--wrap=ioctl; fi; }
+
 for c in "$SCARD_TOP"/tools/testing/progs/*.c; do
 	[ -e "$c" ] || continue
 	n=$(basename "$c" .c)
 	if stale "$outdir/$n" "$c"; then
-		gcc "${cflags[@]}" -o "$outdir/$n" "$c"
+		gcc "${cflags[@]}" -o "$outdir/$n" "$c" $(wrap "$c")
 	fi
 	if stale "$outdir/${n}32" "$c"; then
-		gcc -m32 "${cflags[@]}" -o "$outdir/${n}32" "$c"
+		gcc -m32 "${cflags[@]}" -o "$outdir/${n}32" "$c" $(wrap "$c")
 	fi
 done
 # A program in several files: tools/testing/progs/NAME/*.c (and *.h).
@@ -49,9 +52,10 @@ for d in "$SCARD_TOP"/tools/testing/progs/*/; do
 	for f in "$d"*.c "$d"*.h; do
 		[ -e "$f" ] || continue
 		if stale "$outdir/$n" "$f" || stale "$outdir/${n}32" "$f"; then
-			gcc "${cflags[@]}" -I"$d" -o "$outdir/$n" "${srcs[@]}"
+			gcc "${cflags[@]}" -I"$d" -o "$outdir/$n" "${srcs[@]}" \
+				$(wrap "${srcs[@]}")
 			gcc -m32 "${cflags[@]}" -I"$d" -o "$outdir/${n}32" \
-				"${srcs[@]}"
+				"${srcs[@]}" $(wrap "${srcs[@]}")
 			break
 		fi
 	done

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [--kernel SERIES|stock|debug] [--kunit] [--bench] [SCENARIO...]
+# run.sh [--kernel SERIES|stock|debug] [--kunit] [--bench|--fuzz] [SCENARIO...]
 #
 # Builds the project's modules for the chosen kernel (in a private copy of
 # the sources under build/<label>/), the static test programs and an
@@ -12,7 +12,8 @@
 # run concurrently, at most SCARD_JOBS at once across every run.sh of this
 # build directory (qemu/slots.sh).
 # With --kunit it runs the KUnit test modules instead (debug kernel); with
-# --bench the benchmarks of tools/testing/bench.
+# --bench the benchmarks of tools/testing/bench; with --fuzz the campaigns
+# of tools/testing/fuzz (debug kernel, one boot each).
 #
 # Kernels: SERIES is one of Debian's stock kernels (6.1, 6.12: the image
 # matching the newest installed headers of the series), "stock" the first
@@ -34,6 +35,7 @@ set -euo pipefail
 
 flavour=stock
 kunit=0
+own_boots=0
 scen_dir=$SCARD_TOP/tools/testing/scenarios
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--kunit) kunit=1; flavour=debug; shift ;;
 	# Benchmarks run one at a time: two guests would share the cores.
 	--bench) scen_dir=$SCARD_TOP/tools/testing/bench; SCARD_JOBS=1; shift ;;
+	--fuzz) scen_dir=$SCARD_TOP/tools/testing/fuzz; flavour=debug; own_boots=1; shift ;;
 	-*) scard_die "unknown option $1" ;;
 	*) break ;;
 	esac
@@ -196,7 +199,7 @@ judge()
 			fail "$s" "not run: the guest stopped before it (see $log)"
 			continue
 		fi
-		grep -E '^BENCH ' <<<"$win" || true
+		grep -E '^(BENCH|FUZZ|STORM|FAULTS) ' <<<"$win" || true
 		n_ok=$(grep -cE '^ok( |$)' <<<"$win" || true)
 		n_fail=$(grep -cE '^not ok( |$)' <<<"$win" || true)
 		passed=$((passed + n_ok))
@@ -325,7 +328,8 @@ else
 	shared=()
 	single=()
 	for s in "${scenarios[@]}"; do
-		if grep -qE '^# (qemu|host|boot|append):' "$scen_dir/$s.sh"; then
+		if [ $own_boots = 1 ] ||
+		   grep -qE '^# (qemu|host|boot|append):' "$scen_dir/$s.sh"; then
 			single+=("$s")
 		else
 			shared+=("$s")

@@ -13,6 +13,7 @@
  * /dev/scardN belongs to an index.
  */
 #include "scard_test.h"
+#include "../fail_ioctl.h"
 
 static const struct test {
 	const char *name;

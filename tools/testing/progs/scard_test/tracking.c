@@ -31,7 +31,7 @@ static void tracking_signal(int fd, int idx)
 	pid_t pid;
 
 	pid = spawn(job_request, &job);
-	if (wait_calls(idx, "tracking", armed))
+	if (pid <= 0 || wait_calls(idx, "tracking", armed))
 		return;
 	start = now_ms();
 	kill(pid, SIGUSR1);

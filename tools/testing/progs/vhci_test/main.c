@@ -14,6 +14,7 @@
  * action, so a child stuck in the kernel is killed.
  */
 #include "vhci_test.h"
+#include "../fail_ioctl.h"
 
 static const struct {
 	const char *name;
