@@ -318,6 +318,7 @@ struct scard_reader {
 	spinlock_t state_lock;
 	bool registered;
 	bool dead;
+	bool unplugged;		/* a callback said -ENODEV: see gone() */
 	unsigned int state;
 	u32 protocol;
 	u64 events;

@@ -311,7 +311,7 @@ int scard_get_last_error(struct scard_reader *reader,
 
 	memset(err, 0, sizeof(*err));
 	spin_lock_irq(&reader->state_lock);
-	if (reader->dead)
+	if (scard_reader_gone(reader))
 		ret = -ENODEV;
 	else
 		err->error = reader->last_error;
@@ -360,7 +360,7 @@ int scard_get_perf(struct scard_reader *reader, struct scard_perf *perf)
 		return -EINVAL;
 
 	spin_lock_irq(&reader->state_lock);
-	if (reader->dead)
+	if (scard_reader_gone(reader))
 		ret = -ENODEV;
 	else
 		perf->value = *counter;

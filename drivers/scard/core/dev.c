@@ -39,7 +39,7 @@ int scard_client_open(struct scard_client *client,
 	int ret = 0;
 
 	spin_lock_irq(&reader->state_lock);
-	if (reader->dead) {
+	if (scard_reader_gone(reader)) {
 		ret = -ENODEV;
 	} else if (reader->exclusive || (excl && reader->open_count)) {
 		ret = -EBUSY;

@@ -199,7 +199,7 @@ int scard_request_begin(struct scard_reader *reader)
 	if (down_read_interruptible(&reader->ops_sem))
 		return -ERESTARTSYS;
 
-	if (reader->dead) {
+	if (scard_reader_gone(reader)) {
 		up_read(&reader->ops_sem);
 		return -ENODEV;
 	}
@@ -395,6 +395,21 @@ static int scard_driver_errno(struct scard_reader *reader,
 	}
 }
 
+/*
+ * A callback said the reader is gone: the driver fails its transport
+ * first, then unregisters the reader. From here on every caller sees the
+ * unplug (-ENODEV, POLLHUP), not only the one whose request failed.
+ */
+static void scard_reader_unplugged(struct scard_reader *reader)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&reader->state_lock, flags);
+	reader->unplugged = true;
+	spin_unlock_irqrestore(&reader->state_lock, flags);
+	wake_up_all(&reader->event_wq);
+}
+
 /* The library's part of a finished callback, with the caller or without. */
 static int scard_request_finish(struct scard_reader *reader,
 				struct scard_xfer *xfer, int ret)
@@ -412,6 +427,8 @@ static int scard_request_finish(struct scard_reader *reader,
 	    req->recv_len > req->recv_size)
 		return scard_transmit_finish(reader, xfer, ret);
 	ret = scard_driver_errno(reader, xfer->rdf, ret);
+	if (ret == -ENODEV)
+		scard_reader_unplugged(reader);
 
 	switch (xfer->rdf) {
 	case RDF_CARD_POWER:

@@ -175,4 +175,15 @@ extern const struct attribute_group *scard_groups[];
 const char *scard_state_name(unsigned int state);
 void scard_uevent_work(struct work_struct *work);
 
+/*
+ * What callers see of an unplug: the reader is unregistered (@dead: no
+ * callback runs any more), or one of its callbacks already reported it
+ * gone (-ENODEV, -ESHUTDOWN) and the driver is about to unregister it.
+ * Under state_lock, or as a hint (READ_ONCE).
+ */
+static inline bool scard_reader_gone(const struct scard_reader *reader)
+{
+	return READ_ONCE(reader->dead) || READ_ONCE(reader->unplugged);
+}
+
 #endif /* _SCARD_CORE_H */

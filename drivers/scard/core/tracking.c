@@ -34,7 +34,7 @@ int scard_get_card_state(struct scard_client *client, struct scard_state *st)
 
 	memset(st, 0, sizeof(*st));
 	spin_lock_irq(&reader->state_lock);
-	if (reader->dead) {
+	if (scard_reader_gone(reader)) {
 		ret = -ENODEV;
 	} else {
 		st->state = reader->state;
@@ -61,7 +61,7 @@ __poll_t scard_client_poll(struct scard_client *client)
 	__poll_t mask = 0;
 
 	spin_lock_irq(&reader->state_lock);
-	if (reader->dead)
+	if (scard_reader_gone(reader))
 		mask = EPOLLHUP | EPOLLERR;
 	else if (reader->events != client->seen_events)
 		mask = EPOLLIN | EPOLLPRI;
@@ -124,7 +124,8 @@ static bool scard_track_done(struct scard_reader *reader, unsigned int fn,
 	bool done;
 
 	spin_lock_irq(&reader->state_lock);
-	done = reader->dead || scard_track_count(reader, fn) != count;
+	done = scard_reader_gone(reader) ||
+	       scard_track_count(reader, fn) != count;
 	spin_unlock_irq(&reader->state_lock);
 
 	return done;
@@ -168,7 +169,7 @@ int scard_wait_card(struct scard_client *client, unsigned int fn,
 		ret = wait_event_interruptible(reader->event_wq,
 					       scard_track_done(reader, fn,
 								count));
-		if (!ret && READ_ONCE(reader->dead))
+		if (!ret && scard_reader_gone(reader))
 			ret = -ENODEV;
 	}
 

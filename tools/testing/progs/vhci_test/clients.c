@@ -282,6 +282,10 @@ int client_transmit(struct client *cl)
 	else
 		ok(0, "child: TRANSMIT answer is the echo");
 	check_time(cl, t0, "TRANSMIT");
+	/* The unplug is everyone's at once, not only the failed caller's. */
+	if (err == ENODEV && cl->expect == ENODEV)
+		ok_errno(get_state(fd) == ~0u ? errno : 0, ENODEV,
+			 "child: GET_STATE right after: ENODEV");
 	close(fd);
 	return 0;
 }
