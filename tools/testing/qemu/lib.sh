@@ -338,3 +338,215 @@ samples()
 			   awk '{ printf "%.2f ", $1 / 1e6 }')"
 	done
 }
+
+# ---- unplug storms (tools/testing/fuzz/storm_*.sh) ----
+# A storm script calls storm_begin after its warm-up cycles, then its
+# cycles (storm_run, or "storm vhci"), then storm_end KIND DONE, which
+# prints "STORM KIND cycles=DONE reports=N leaked=N" and five checks.
+# reports: kernel report lines in the kernel log during the storm, read
+# with "dmesg -c" (storm_kreports) often enough that the 128 KB log cannot
+# wrap between two reads. leaked: kmemleak's unreferenced objects (scanned
+# twice, after kmemleak's minimum age of 5 s) + the /proc/misc lines not
+# back to their start (a minor kept or lost) + 1 if the slab memory did
+# not return.
+# Memory: after dropping the page cache and shrinking every slab cache
+# (which also empties KASAN's quarantine of that cache and the per-CPU
+# slabs, so that freed objects do not count), the bytes of the active
+# objects of all caches, against the same figure after a warm-up of a few
+# cycles (lazily created caches, sysfs and IDA nodes stay). The tolerance
+# storm_slack_kb (default 256) is far below what one lost object per
+# cycle would add over the default 1000 cycles (a reader is several
+# objects of 64 bytes to several KB) and well above the noise of the
+# guest's own activity (the shell, dentries of /proc, the log), measured
+# at a few tens of KB.
+# window: callers whose TRANSMIT got ENODEV while GET_STATE on the same
+# file still answered for a moment (the driver failed its transport
+# before the library marked the reader dead): counted and printed, not a
+# failure.
+
+STORM_KLEAK=/sys/kernel/debug/kmemleak
+STORM_REPORT_RE='BUG:|WARNING:|KASAN|UBSAN|unreferenced object|INFO: task .* blocked|possible circular locking|inconsistent lock state|Call Trace:'
+storm_reports=0
+storm_window=0
+
+# storm_kreports: add the report lines the kernel logged since last time
+storm_kreports()
+{
+	_k=$(dmesg -c | grep -cE "$STORM_REPORT_RE")
+	storm_reports=$((storm_reports + _k))
+}
+
+# storm_slab_kb: KB in active slab objects once the caches are shrunk
+storm_slab_kb()
+{
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	for _s in /sys/kernel/slab/*/shrink; do
+		echo 1 >"$_s" 2>/dev/null
+	done
+	awk 'NR > 2 { s += $2 * $4 } END { printf "%d\n", s / 1024 }' \
+		/proc/slabinfo
+}
+
+# storm_begin: the reference point, after the warm-up
+storm_begin()
+{
+	if [ -e $STORM_KLEAK ]; then
+		echo scan >$STORM_KLEAK
+		echo clear >$STORM_KLEAK
+	fi
+	sleep 1
+	sort /proc/misc >/tmp/misc.before
+	_storm_slab0=$(storm_slab_kb)
+	diag "slab objects at the start: $_storm_slab0 KB"
+	dmesg -c >/dev/null
+	storm_reports=0
+	storm_window=0
+	_storm_t0=$(cut -d' ' -f1 /proc/uptime)
+}
+
+# storm_add_window FILE: add the "window N" that ends storm's summary
+# line in FILE (shell builtins only: this runs every cycle)
+storm_add_window()
+{
+	_w=0
+	while read -r _l; do
+		case $_l in
+		"# storm"*" window "[0-9]*) _w=${_l##* window } ;;
+		esac
+	done <"$1"
+	storm_window=$((storm_window + _w))
+}
+
+# storm_run CYCLES CYCLE RECOVER: CYCLES times "CYCLE N"; after a failed
+# one "RECOVER" (which must leave the next cycle ready to run); stops at
+# the 5th failed cycle or a failed recovery. The output of the last
+# "storm block" (each cycle's) is in /tmp/cycle.out. The kernel log is
+# read every 10 cycles (a cycle logs a few KB at most). Sets storm_done
+# to the cycles that passed.
+storm_run()
+{
+	_storm_n=0
+	_storm_bad=0
+	while [ $_storm_n -lt "$1" ]; do
+		: >/tmp/cycle.out
+		if ! "$2" $_storm_n; then
+			_storm_bad=$((_storm_bad + 1))
+			diag "cycle $_storm_n failed"
+			if [ $_storm_bad -ge 5 ]; then
+				_storm_n=$((_storm_n + 1))
+				diag "5 cycles failed: the storm stops"
+				break
+			fi
+			if ! "$3"; then
+				_storm_n=$((_storm_n + 1))
+				diag "no recovery after cycle $((_storm_n - 1)): the storm stops"
+				break
+			fi
+		fi
+		_storm_n=$((_storm_n + 1))
+		storm_add_window /tmp/cycle.out
+		[ $((_storm_n % 10)) = 0 ] || continue
+		storm_kreports
+		[ $((_storm_n % 100)) = 0 ] &&
+			diag "$_storm_n cycles in $(awk -v a="$_storm_t0" \
+				'{ printf "%.0f", $1 - a }' /proc/uptime) s," \
+				"$_storm_bad failed; $(tail -n 1 /tmp/cycle.out)"
+	done
+	tail -n 1 /tmp/cycle.out
+	storm_done=$((_storm_n - _storm_bad))
+}
+
+# storm_end KIND DONE: the accounting, the STORM line and its checks
+# (against storm_cycles, default 1000)
+storm_end()
+{
+	storm_kreports
+	_storm_t1=$(cut -d' ' -f1 /proc/uptime)
+	sleep 2		# deferred work (release of the last files)
+	sort /proc/misc >/tmp/misc.after
+	_misc=$(diff /tmp/misc.before /tmp/misc.after | grep -c '^[-+][^-+]')
+	[ "$_misc" = 0 ] || diff /tmp/misc.before /tmp/misc.after | sed 's/^/# /'
+	_slab1=$(storm_slab_kb)
+	_slack=${storm_slack_kb:-256}
+	_mem=0
+	[ $((_slab1 - _storm_slab0)) -le "$_slack" ] || _mem=1
+	diag "slab objects at the end: $_slab1 KB ($((_slab1 - _storm_slab0)) KB, tolerance $_slack KB)"
+	_kml=0
+	if [ -e $STORM_KLEAK ]; then
+		sleep 6
+		echo scan >$STORM_KLEAK
+		echo scan >$STORM_KLEAK
+		_kml=$(grep -c 'unreferenced object' $STORM_KLEAK)
+		[ "$_kml" = 0 ] || head -n 60 $STORM_KLEAK
+	else
+		diag "no kmemleak in this kernel"
+	fi
+	storm_kreports
+	_leaked=$((_kml + _misc + _mem))
+	diag "storm $1: $2 cycles in $(awk -v a="$_storm_t0" -v b="$_storm_t1" 'BEGIN { printf "%.1f", b - a }') s; kmemleak $_kml, misc lines changed $_misc, memory over $_mem"
+	diag "storm $1: window $storm_window (a TRANSMIT got ENODEV while GET_STATE still answered; not a failure)"
+	echo "STORM $1 cycles=$2 reports=$storm_reports leaked=$_leaked"
+	is "$1: cycles done" "$2" "${storm_cycles:-1000}"
+	is "$1: kernel reports" "$storm_reports" 0
+	is "$1: kmemleak objects" "$_kml" 0
+	is "$1: misc minors back to the start" "$_misc" 0
+	is "$1: slab memory back to the start (within $_slack KB)" "$_mem" 0
+}
+
+# storm_tasks: every user process's state, wait channel and kernel stack
+# (a storm that stopped moving)
+storm_tasks()
+{
+	for _p in /proc/[0-9]*; do
+		_c=$(tr '\0' ' ' <"$_p/cmdline" 2>/dev/null | cut -c1-60)
+		[ -n "$_c" ] || continue	# a kernel thread
+		diag "${_p#/proc/}: $_c," \
+			"$(sed -n 's/^State:[[:space:]]*//p' "$_p/status" 2>/dev/null)," \
+			"wchan $(cat "$_p/wchan" 2>/dev/null)"
+		sed 's/^/#   /' "$_p/stack" 2>/dev/null
+	done
+}
+
+# storm_watch SECONDS CMD...: CMD, which must end within SECONDS; if it
+# does not, the tasks are listed (storm_tasks), CMD is killed and the
+# status is 124
+storm_watch()
+{
+	_w=$1
+	shift
+	"$@" &
+	_wp=$!
+	(
+		trap 'kill $! 2>/dev/null; exit 0' TERM
+		sleep "$_w" &
+		wait $!
+		kill -0 $_wp 2>/dev/null || exit 0
+		diag "stuck for $_w s: $*"
+		storm_tasks
+		kill -9 $_wp
+	) &
+	_wd=$!
+	wait $_wp
+	_wrc=$?
+	kill $_wd 2>/dev/null
+	wait $_wd 2>/dev/null
+	return $_wrc
+}
+
+# storm_nap [SECONDS]: sleep (default 0.05 s) without a fork: a read with
+# a timeout on a FIFO nobody writes (fd 8, opened on the first call; call
+# it first from the main shell). A storm polls every 50 ms for its readers
+# to come back, and a sleep process each time would take the guest's only
+# CPU from the work it waits for.
+storm_nap()
+{
+	if [ -z "$_storm_nap" ]; then
+		rm -f /tmp/storm.nap
+		mkfifo /tmp/storm.nap
+		exec 8<>/tmp/storm.nap
+		_storm_nap=1
+	fi
+	read -r -t "${1:-0.05}" _ <&8
+	return 0
+}
