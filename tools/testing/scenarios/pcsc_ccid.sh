@@ -93,9 +93,11 @@ wait_for "scard_ccid_usb drives the reader again" 10 has_reader $INTF
 diag "the reader unplugged under a connected application"
 pcscd_start
 check "pcscd lists the reader" pcsc_test wait present 20000
+rm -f /tmp/hold.out
 pcsc_test -2 $CMD2 hold 20000 >/tmp/hold.out &
 holder=$!
-sleep 2
+wait_for "the application holds the card" 20 \
+	grep -q '^# connected' /tmp/hold.out
 vsc monitor device_del ccid
 check "the application sees the reader go" wait $holder
 cat /tmp/hold.out

@@ -56,9 +56,13 @@ for proto in t1 t0; do
 
 	echo insert >&3
 	check "the card is back" pcsc_test -r "$R" wait present 15000
+	rm -f /tmp/hold.out
 	pcsc_test -r "$R" hold 20000 >/tmp/hold.out &
 	holder=$!
-	sleep 2
+	# The unplug once the application is connected (a loaded machine
+	# took more than 2 s to power the card up).
+	wait_for "the application holds the card" 20 \
+		grep -q '^# connected' /tmp/hold.out
 	emu_stop
 	check "an application holding the reader sees it go" wait $holder
 	cat /tmp/hold.out
