@@ -29,7 +29,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +40,8 @@
 #include <linux/scard.h>
 #include <linux/scard_vhci.h>
 
+#include "tap.h"
+
 #define READERS		64
 #define PER_READER	16
 #define WAITERS		(READERS * PER_READER)
@@ -51,7 +52,6 @@
 
 static const unsigned char atr[] = { 0x3b, 0x80, 0x80, 0x01, 0x01 };
 
-static int failures;
 static int vhci[FILES];
 static int reader_n[READERS];
 static int pipes[READERS][2];
@@ -61,19 +61,6 @@ static long long woke_ns[WAITERS];
 static int waiter_err[WAITERS];
 static int ready, done;
 static pthread_barrier_t start;
-
-static void ok(int pass, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!pass)
-		failures++;
-	printf("%sok - ", pass ? "" : "not ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 static long long now_ns(void)
 {
