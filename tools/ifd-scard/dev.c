@@ -54,6 +54,11 @@ int sdev_present(unsigned int state)
 	return state >= SCARD_CARD_PRESENT;
 }
 
+int sdev_powered(unsigned int state)
+{
+	return state >= SCARD_CARD_POWERED;
+}
+
 int sdev_power(int fd, int action, unsigned char *atr, size_t *atr_len)
 {
 	static const __u32 disp[] = {

@@ -164,14 +164,19 @@ static RESPONSECODE ifd_poll(DWORD Lun, int timeout)
 	return IFD_SUCCESS;
 }
 
+/* End the polling function's wait (now or, latched, the next one). */
+static int ifd_kick(struct ifd_reader *r)
+{
+	uint64_t one = 1;
+
+	return write(r->stop_fd, &one, sizeof(one)) < 0 ? -errno : 0;
+}
+
 static RESPONSECODE ifd_stop_poll(DWORD Lun)
 {
 	struct ifd_reader *r = ifd_reader_get(Lun);
-	uint64_t one = 1;
 
-	if (!r)
-		return IFD_COMMUNICATION_ERROR;
-	if (write(r->stop_fd, &one, sizeof(one)) < 0)
+	if (!r || ifd_kick(r))
 		return IFD_COMMUNICATION_ERROR;
 	return IFD_SUCCESS;
 }
@@ -327,6 +332,9 @@ RESPONSECODE IFDHPowerICC(DWORD Lun, DWORD Action, PUCHAR Atr,
 	}
 
 	ret = ifd_check(r, sdev_power(r->fd, action, atr, &len));
+	pthread_mutex_lock(&r->lock);
+	r->powered = !ret && action != SDEV_POWER_DOWN;
+	pthread_mutex_unlock(&r->lock);
 	if (ret || len > *AtrLength) {
 		*AtrLength = 0;
 		return ret ? ifd_code(ret) : IFD_ERROR_INSUFFICIENT_BUFFER;
@@ -369,6 +377,9 @@ RESPONSECODE IFDHTransmitToICC(DWORD Lun, SCARD_IO_HEADER SendPci,
 					 RxBuffer, &len));
 	if (!ret)
 		*RxLength = len;
+	/* Unpowered behind pcscd's back? IFDHICCPresence tells it now. */
+	if (ret == -EBADFD)
+		ifd_kick(r);
 	return ifd_code(ret);
 }
 
@@ -484,17 +495,25 @@ RESPONSECODE IFDHICCPresence(DWORD Lun)
 	}
 	if (sdev_present(state)) {
 		/*
-		 * Removed and inserted again since the last answer: say
-		 * "absent" once, so that pcscd drops the old card's sessions.
+		 * Removed and inserted again since the last answer, or
+		 * unpowered behind pcscd's back (the kernel lost the link to
+		 * the card, the reader was reset): say "absent" once, so that
+		 * pcscd drops the old card's sessions and powers the card up
+		 * again, and end the next wait at once for the "present".
 		 */
-		if (r->seen_present && events != r->events) {
+		if (r->seen_present &&
+		    (events != r->events ||
+		     (r->powered && !sdev_powered(state)))) {
 			r->seen_present = 0;
+			r->powered = 0;
+			ifd_kick(r);
 		} else {
 			r->seen_present = 1;
 			rc = IFD_ICC_PRESENT;
 		}
 	} else {
 		r->seen_present = 0;
+		r->powered = 0;
 	}
 	r->events = events;
 	pthread_mutex_unlock(&r->lock);

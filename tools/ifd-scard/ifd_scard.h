@@ -30,8 +30,10 @@
  * @removed: pcscd said the device is gone (TAG_IFD_DEVICE_REMOVED)
  * @seen_present: the last presence answer was "present"
  * @events: the reader's event counter at the last presence answer
+ * @powered: pcscd powered the card up (or reset it) and did not power it
+ *	down since
  * @path: the device node, for a reopen
- * @lock: @dead, @seen_present, @events and the reopen
+ * @lock: @dead, @seen_present, @events, @powered and the reopen
  */
 struct ifd_reader {
 	int used;
@@ -44,6 +46,7 @@ struct ifd_reader {
 	int removed;
 	int seen_present;
 	uint64_t events;
+	int powered;
 	char path[64];
 	pthread_mutex_t lock;
 };
@@ -52,6 +55,7 @@ struct ifd_reader {
 int sdev_open(const char *path);
 int sdev_state(int fd, unsigned int *state, uint64_t *events);
 int sdev_present(unsigned int state);
+int sdev_powered(unsigned int state);
 int sdev_power(int fd, int action, unsigned char *atr, size_t *atr_len);
 int sdev_set_protocol(int fd, int t1, int defaults);
 int sdev_transmit(int fd, int protocol, const unsigned char *tx,

@@ -313,5 +313,6 @@ int ifd_reader_revive(struct ifd_reader *r)
 	close(fd);
 	r->dead = 0;
 	r->seen_present = 0;
+	r->powered = 0;
 	return 0;
 }

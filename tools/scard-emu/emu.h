@@ -279,6 +279,7 @@ struct emu_card {
 	struct atr_info ai;
 	bool present;
 	bool powered;
+	bool muted;		/* "mute" command: as --mute until "unmute" */
 	u32 proto;		/* protocol in use, 0 while negotiable */
 	bool negotiable;	/* nothing exchanged since the reset */
 	u32 timeout_ms;		/* the current request's time limit */

@@ -3,7 +3,8 @@
  * scard-emu: fault injection, for testing how the library copes with bad
  * cards.
  *
- *   --mute              transfers get no answer (-ETIMEDOUT at once)
+ *   --mute              transfers get no answer (-ETIMEDOUT at once); the
+ *                       "mute" and "unmute" commands (--events) switch it
  *   --mute-atr          no ATR either (resets fail with -ETIMEDOUT)
  *   --hang              transfers are never answered: the kernel times out
  *   --slow MS           answers come MS late; T=1 asks for it with

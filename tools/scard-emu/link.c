@@ -82,7 +82,7 @@ void link_xfer(struct emu_card *c, u32 arg, const u8 *p, size_t n, u64 now)
 {
 	struct emu_buf rsp = { 0 };
 
-	if (c->cfg->mute) {
+	if (c->cfg->mute || c->muted) {
 		emu_dump(c, "mute, ignoring", p, n);
 		return;
 	}

@@ -12,7 +12,8 @@
  * cards.
  *
  * stdin commands (--events), the reader index optional (default all):
- *   insert [I] | remove [I] | toggle [I] | status | quit
+ *   insert [I] | remove [I] | toggle [I] | mute [I] | unmute [I] | status |
+ *   quit (mute: transfers get no answer, as --mute)
  *
  * Vendor requests (REQ_VENDOR @arg):
  *   2048 echo the input, 2049 version string, 2050 remove the card,
@@ -128,6 +129,18 @@ static void reader_toggle(struct emu_vhci *v, struct emu_reader *r)
 		reader_remove(v, r);
 	else
 		reader_insert(v, r);
+}
+
+static void reader_mute(struct emu_vhci *v, struct emu_reader *r)
+{
+	(void)v;
+	r->card.muted = true;
+}
+
+static void reader_unmute(struct emu_vhci *v, struct emu_reader *r)
+{
+	(void)v;
+	r->card.muted = false;
 }
 
 static int reader_create(struct emu_vhci *v, struct emu_reader *r)
@@ -452,6 +465,10 @@ static void event_command(struct emu_vhci *v, char *line)
 		each_reader(v, arg, reader_remove);
 	} else if (!strcmp(cmd, "toggle")) {
 		each_reader(v, arg, reader_toggle);
+	} else if (!strcmp(cmd, "mute")) {
+		each_reader(v, arg, reader_mute);
+	} else if (!strcmp(cmd, "unmute")) {
+		each_reader(v, arg, reader_unmute);
 	} else if (!strcmp(cmd, "quit")) {
 		v->quit = true;
 	} else if (!strcmp(cmd, "status")) {

@@ -12,6 +12,9 @@
  *	pcsc_test [-r NAME] threads N        two threads, N APDUs each
  *	pcsc_test [-r NAME] hold MS          connect, transmit until the
  *	                                     reader goes (at most MS)
+ *	pcsc_test [-r NAME] once             connect, SELECT, READ BINARY:
+ *	                                     only the exit status (for
+ *	                                     wait_for), errors on stderr
  *
  * NAME: a part of the reader's name (default: the first reader). The
  * card answers SELECT (00 A4 ...) with 90 00 and the 5-byte command HEX
@@ -332,6 +335,27 @@ static int cmd_threads(int n)
 	return failures != 0;
 }
 
+/* One connection, SELECT and READ BINARY: 0 when the card answered. */
+static int cmd_once(void)
+{
+	SCARDHANDLE h;
+	DWORD proto;
+	LONG rv;
+	int ret;
+
+	rv = SCardConnect(ctx, reader, SCARD_SHARE_SHARED,
+			  SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &h, &proto);
+	if (rv != SCARD_S_SUCCESS) {
+		fprintf(stderr, "pcsc_test: SCardConnect: %s\n", err(rv));
+		return 1;
+	}
+	ret = select_read(h, proto);
+	if (ret)
+		fprintf(stderr, "pcsc_test: SELECT and READ BINARY failed\n");
+	SCardDisconnect(h, SCARD_LEAVE_CARD);
+	return ret ? 1 : 0;
+}
+
 /* Transmit until the reader goes: the error an application then sees. */
 static int cmd_hold(long ms)
 {
@@ -420,12 +444,14 @@ int main(int argc, char **argv)
 		ret = cmd_threads(atoi(argv[2]));
 	else if (!strcmp(argv[1], "hold") && argc == 3)
 		ret = cmd_hold(atol(argv[2]));
+	else if (!strcmp(argv[1], "once"))
+		ret = cmd_once();
 	else
 		goto usage;
 	SCardReleaseContext(ctx);
 	return ret;
 usage:
 	fprintf(stderr, "usage: pcsc_test [-r NAME] [-2 HEX] list | wait present|absent MS\n"
-			"       | suite | threads N | hold MS\n");
+			"       | suite | threads N | hold MS | once\n");
 	return 2;
 }

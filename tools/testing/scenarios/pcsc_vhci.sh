@@ -6,8 +6,8 @@
 # SCardGetStatusChange; connect, transmit, reconnect, attributes,
 # control, sharing, two threads and two processes at once; the reader
 # unplugged under a connected application; a card removed during a
-# transmit; two readers through the one
-# library, distinct and in parallel.
+# transmit; a card that stops answering (pcscd powers it up again); two
+# readers through the one library, distinct and in parallel.
 # timeout: 240
 # kmods: 9p 9pnet_virtio virtio_pci
 # qemu: -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
@@ -92,6 +92,34 @@ check "the transmit in progress ends with the removal" wait $holder
 cat /tmp/hold.out
 echo insert >&3
 check "the card is back" pcsc_test -r "$R" wait present 15000
+pcscd_stop
+emu_stop
+exec 3>&-
+rm -f /tmp/emu.cmd /host/tmp/reader.conf.d/*
+
+diag "a card that stops answering: pcscd powers it up again"
+# The kernel drops a card it lost the link to to SWALLOWED without a card
+# event; ifd-scard must make pcscd power it up again (pcscd would otherwise
+# keep it as powered and every exchange would fail with EBADFD).
+fails() { ! "$@"; }
+mkfifo /tmp/emu.cmd
+rm -f "$EMU_READY"
+scard-emu --ready-file "$EMU_READY" --level tpdu --protocol t1 --events \
+	</tmp/emu.cmd >"$EMU_LOG" 2>&1 &
+emu_pid=$!
+exec 3>/tmp/emu.cmd
+wait_for "scard-emu ready" 10 test -s "$EMU_READY"
+dev=$(head -n 1 "$EMU_READY")
+pcsc_conf "$dev" "$R"
+pcscd_start
+check "the card is present" pcsc_test -r "$R" wait present 20000
+check "the card answers" pcsc_test -r "$R" once
+echo mute >&3
+wait_for "the card stops answering: the exchange fails" 10 \
+	fails pcsc_test -r "$R" once
+echo unmute >&3
+wait_for "pcscd powered the card up again: it answers" 10 \
+	pcsc_test -r "$R" once
 pcscd_stop
 emu_stop
 exec 3>&-
