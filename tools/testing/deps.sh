@@ -30,6 +30,8 @@ pkgs=(
 	# PC/SC applications of the scenarios (the guest runs the host's),
 	# and strace to count the bridge's ioctls
 	opensc pcsc-tools strace
+	# usbip and usbipd: a reader exported and attached over USB/IP
+	usbip
 )
 # Kernels (common.sh names them): the headers of each stock kernel the
 # scenarios boot (its image is fetched into the cache, not installed), the

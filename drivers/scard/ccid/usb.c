@@ -67,6 +67,7 @@
 #define CCID_USB_SEND_MS	5000	/* bulk-OUT of one message */
 #define CCID_USB_GONE_MS	1000	/* for the disconnect after an error */
 #define CCID_USB_CTRL_MS	1000	/* class requests */
+#define CCID_USB_UNLINK_MS	1000	/* for an unlinked URB to come back */
 #define CCID_USB_INT_RETRY_MS	100	/* before resubmitting a failed int URB */
 #define CCID_USB_MIN_MSG_LEN	(CCID_HDR_LEN + 261)
 
@@ -79,7 +80,8 @@ MODULE_PARM_DESC(bind_all,
  * struct ccid_usb_pipe - one bulk URB and its completion
  * @urb: the URB, filled in at probe time
  * @wait: woken by the URB's completion handler
- * @done: set by the URB's completion handler, cleared at submission
+ * @done: set by the URB's completion handler, cleared at submission (set
+ *	while the URB is not in flight)
  * @halts: &ccid_usb.halts when the URB was submitted
  */
 struct ccid_usb_pipe {
@@ -158,37 +160,6 @@ static void ccid_usb_bulk_complete(struct urb *urb)
 }
 
 /*
- * Submits @pipe's URB, anchored; a gone device gives -ENODEV, a halted
- * one -EIO. Under halt_lock, so that ccid_usb_halt() kills every URB
- * submitted before it and no URB is submitted after it.
- */
-static int ccid_usb_submit(struct ccid_usb *cu, struct ccid_usb_pipe *pipe)
-{
-	struct urb *urb = pipe->urb;
-	int ret;
-
-	if (READ_ONCE(cu->gone))
-		return -ENODEV;
-
-	mutex_lock(&cu->halt_lock);
-	if (cu->halted) {
-		mutex_unlock(&cu->halt_lock);
-		return -EIO;
-	}
-	pipe->halts = cu->halts;
-	WRITE_ONCE(pipe->done, false);
-	usb_anchor_urb(urb, &cu->anchor);
-	ret = usb_submit_urb(urb, GFP_KERNEL);
-	if (ret)
-		usb_unanchor_urb(urb);
-	mutex_unlock(&cu->halt_lock);
-
-	if (ret && (ret == -EPERM || ret == -ENODEV || READ_ONCE(cu->gone)))
-		return -ENODEV;
-	return ret;
-}
-
-/*
  * Sleeps until @pipe's URB completed, for @timeout jiffies at most, in
  * @state (CCID_WAIT_STATE, or uninterruptible but freezable).
  * Return: the jiffies left (0 when the time ran out), or -EINTR.
@@ -215,6 +186,92 @@ static long ccid_usb_sleep(struct ccid_usb_pipe *pipe, long timeout,
 }
 
 /*
+ * The state of a wait for a URB: killable, except for a caller already
+ * killed, who still waits (bounded) for what it left in flight. Freezable
+ * either way.
+ */
+static unsigned int ccid_usb_state(void)
+{
+	if (fatal_signal_pending(current))
+		return TASK_UNINTERRUPTIBLE | TASK_FREEZABLE_UNSAFE;
+	return CCID_WAIT_STATE;
+}
+
+/*
+ * True when @pipe's URB is not in flight, after waiting a little for it
+ * (CCID_USB_UNLINK_MS, killable): a URB left behind by
+ * ccid_usb_take_back().
+ */
+static bool ccid_usb_idle(struct ccid_usb_pipe *pipe)
+{
+	ccid_usb_sleep(pipe, msecs_to_jiffies(CCID_USB_UNLINK_MS),
+		       ccid_usb_state());
+	/* Pairs with ccid_usb_bulk_complete(). */
+	return smp_load_acquire(&pipe->done);
+}
+
+/*
+ * Takes back @pipe's URB after a wait that ended early: unlinks it and
+ * waits for it, bounded. Host controllers give it back at once, except
+ * vhci-hcd (USB/IP), which waits for its peer's answer: over a link that
+ * died silently that answer comes when TCP gives up, many minutes later,
+ * and usb_kill_urb() would hold the caller that long, unkillable. Such a
+ * URB stays in flight; the pipe's next submission waits for it (bounded)
+ * and the disconnect kills it.
+ * Return: true when the URB is back.
+ */
+static bool ccid_usb_take_back(struct ccid_usb_pipe *pipe)
+{
+	usb_unlink_urb(pipe->urb);
+	return ccid_usb_idle(pipe);
+}
+
+/* A bulk URB did not come back: the device does not answer at all. */
+static bool ccid_usb_stuck(struct ccid_usb *cu)
+{
+	/* Pairs with ccid_usb_bulk_complete(). */
+	bool out_back = smp_load_acquire(&cu->out.done);
+	/* Pairs with ccid_usb_bulk_complete(). */
+	bool in_back = smp_load_acquire(&cu->in.done);
+
+	return !out_back || (!cu->in_queued && !in_back);
+}
+
+/*
+ * Submits @pipe's URB, anchored; a gone device gives -ENODEV, a halted
+ * one -EIO. Under halt_lock, so that ccid_usb_halt() kills every URB
+ * submitted before it and no URB is submitted after it.
+ */
+static int ccid_usb_submit(struct ccid_usb *cu, struct ccid_usb_pipe *pipe)
+{
+	struct urb *urb = pipe->urb;
+	int ret;
+
+	if (READ_ONCE(cu->gone))
+		return -ENODEV;
+	/* A URB left in flight comes back first (ccid_usb_take_back()). */
+	if (!ccid_usb_idle(pipe))
+		return READ_ONCE(cu->gone) ? -ENODEV : -ETIMEDOUT;
+
+	mutex_lock(&cu->halt_lock);
+	if (cu->halted) {
+		mutex_unlock(&cu->halt_lock);
+		return -EIO;
+	}
+	pipe->halts = cu->halts;
+	WRITE_ONCE(pipe->done, false);
+	usb_anchor_urb(urb, &cu->anchor);
+	ret = usb_submit_urb(urb, GFP_KERNEL);
+	if (ret)
+		usb_unanchor_urb(urb);
+	mutex_unlock(&cu->halt_lock);
+
+	if (ret && (ret == -EPERM || ret == -ENODEV || READ_ONCE(cu->gone)))
+		return -ENODEV;
+	return ret;
+}
+
+/*
  * A transaction error (no answer, bad CRC or bit stuffing) is how the
  * transfers of an unplugged device end before the hub reports the
  * disconnect (dummy_hcd: -EPROTO once the gadget is gone). Give the hub a
@@ -237,7 +294,8 @@ static int ccid_usb_xact_error(struct ccid_usb *cu)
  * caller learns it at once. A fatal signal ends the wait with -EINTR; a
  * process already killed waits without being interrupted (bounded): the
  * message layer then aborts the command it left. Either way the task may
- * be frozen meanwhile (CCID_WAIT_STATE).
+ * be frozen meanwhile (CCID_WAIT_STATE). A URB that the wait gave up on is
+ * taken back (ccid_usb_take_back()), at most CCID_USB_UNLINK_MS later.
  */
 static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 			 unsigned int timeout_ms)
@@ -247,13 +305,13 @@ static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 	long left;
 	int ret;
 
-	if (fatal_signal_pending(current))
-		left = ccid_usb_sleep(pipe, timeout, TASK_UNINTERRUPTIBLE |
-				      TASK_FREEZABLE_UNSAFE);
-	else
-		left = ccid_usb_sleep(pipe, timeout, CCID_WAIT_STATE);
-	if (left <= 0)
-		usb_kill_urb(urb);	/* it may still have completed */
+	left = ccid_usb_sleep(pipe, timeout, ccid_usb_state());
+	/* It may still have completed. */
+	if (left <= 0 && !ccid_usb_take_back(pipe)) {
+		if (READ_ONCE(cu->gone))
+			return -ENODEV;
+		return left ? -EINTR : -ETIMEDOUT;
+	}
 
 	ret = urb->status;
 	if (!ret)
@@ -335,7 +393,7 @@ static int ccid_usb_send(struct ccid_dev *dev, const u8 *msg, size_t len)
 	if (!ret && urb->actual_length != len)
 		ret = -EIO;
 	if (ret) {
-		usb_kill_urb(cu->in.urb);
+		ccid_usb_take_back(&cu->in);
 		cu->in_queued = false;
 	}
 	return ret;
@@ -377,6 +435,9 @@ static int ccid_usb_abort(struct ccid_dev *dev, u8 slot, u8 seq)
 		return -ENODEV;
 	if (READ_ONCE(cu->halted))
 		return -EIO;
+	/* Its control URB would not come back either: usb_control_msg() kills. */
+	if (ccid_usb_stuck(cu))
+		return -ETIMEDOUT;
 
 	ret = usb_control_msg(cu->udev, usb_sndctrlpipe(cu->udev, 0),
 			      CCID_REQ_ABORT,
@@ -619,6 +680,8 @@ static int ccid_usb_setup_urbs(struct ccid_usb *cu,
 	init_waitqueue_head(&cu->gone_wq);
 	init_waitqueue_head(&cu->in.wait);
 	init_waitqueue_head(&cu->out.wait);
+	cu->in.done = true;
+	cu->out.done = true;
 	usb_fill_bulk_urb(cu->in.urb, udev,
 			  usb_rcvbulkpipe(udev, usb_endpoint_num(bulk_in)),
 			  cu->in_buf, cu->buf_size, ccid_usb_bulk_complete,
