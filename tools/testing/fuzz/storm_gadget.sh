@@ -11,7 +11,7 @@
 # ENODEV (poll: POLLHUP) within 5 s; no kernel report, no leak, the misc
 # minors and the slab memory back to where they were.
 # A cycle takes about 1 s on the debug kernel under TCG (enumeration).
-# timeout: 2400
+# timeout: 6000
 # kmods: dummy_hcd usb_f_fs libcomposite
 # boot: own
 

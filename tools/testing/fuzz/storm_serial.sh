@@ -26,7 +26,7 @@
 # A cycle takes about 1.5 s on the debug kernel under TCG (1 s for the
 # callers to block, the TRANSMIT's cold reset and protocol, and the
 # unplug; 0.5 s to attach again): 1000 cycles take about 26 minutes.
-# timeout: 3600
+# timeout: 6000
 # qemu: -serial mon:stdio -serial unix:$SCARD_RUNDIR/ctl.sock,server=on,wait=off
 # qemu: -serial unix:$SCARD_RUNDIR/twin.sock,server=on,wait=off
 # host: tools/testing/serial/twin-reader --ctl ctl.sock --model GemCoreSIMPro $SCARD_RUNDIR

@@ -17,7 +17,7 @@
 # callers to block and the unplug (the TRANSMIT's connect, two monitor
 # commands, the disconnects) and 1.1 s for device_add, enumeration and the
 # card inserted: 1000 cycles take about 40 minutes.
-# timeout: 4500
+# timeout: 7200
 # kmods: xhci-pci
 # qemu: -device qemu-xhci,id=xhci -device qemu-xhci,id=xhci2
 # qemu: -device usb-ccid,id=ccid,bus=xhci.0 -device usb-ccid,id=ccid2,bus=xhci2.0

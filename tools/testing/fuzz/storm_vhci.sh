@@ -11,7 +11,7 @@
 # the slab memory back to where they were.
 # A cycle takes 0.3 to 0.5 s on the debug kernel under TCG (0.5 s with
 # other guests on the cores): 1000 cycles take 5 to 9 minutes.
-# timeout: 1800
+# timeout: 3600
 
 . /lib/scard-test/lib.sh
 
