@@ -204,6 +204,9 @@ static unsigned int ccid_usb_state(void)
  */
 static bool ccid_usb_idle(struct ccid_usb_pipe *pipe)
 {
+	/* Pairs with ccid_usb_bulk_complete(). */
+	if (smp_load_acquire(&pipe->done))
+		return true;
 	ccid_usb_sleep(pipe, msecs_to_jiffies(CCID_USB_UNLINK_MS),
 		       ccid_usb_state());
 	/* Pairs with ccid_usb_bulk_complete(). */
