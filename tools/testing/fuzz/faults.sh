@@ -51,24 +51,47 @@ fi_count()
 		$(cat "$FI/fail_page_alloc/times")))
 }
 
+# where_stuck NAME: the kernel stack of every task of the programs
+# called NAME, as TAP comments (where a program that does not end sleeps)
+where_stuck()
+{
+	for _t in /proc/[0-9]*/task/[0-9]*; do
+		[ "$(cat "$_t/comm" 2>/dev/null)" = "$1" ] || continue
+		diag "task ${_t#/proc/}: $(sed -n 's/^State:[[:space:]]*//p' \
+			"$_t/status" 2>/dev/null)"
+		sed 's/^/#   /' "$_t/stack" 2>/dev/null | head -n 12
+	done
+}
+
 # inject NAME SECONDS CMD...: CMD with failures on in its ioctl() calls,
 # output kept aside; it must end by itself within SECONDS (else it is
-# killed: a failed check)
+# killed, after its tasks' kernel stacks are shown: a failed check)
 inject()
 {
 	_n=$1
 	_s=$2
 	shift 2
 	programs=$((programs + 1))
-	SCARD_FAIL_IOCTL=1 timeout -s KILL "$_s" "$@" >"/tmp/fi-$_n.out" 2>&1
-	_rc=$?
-	if [ $_rc = 137 ]; then
+	SCARD_FAIL_IOCTL=1 "$@" >"/tmp/fi-$_n.out" 2>&1 &
+	_p=$!
+	_w=$((_s * 10))
+	while [ $_w -gt 0 ] && kill -0 $_p 2>/dev/null; do
+		sleep 0.1
+		_w=$((_w - 1))
+	done
+	if kill -0 $_p 2>/dev/null; then
+		_c=$(basename "$1" | cut -c1-15)
+		where_stuck "$_c"
+		pkill -KILL -x "$_c"
+		wait $_p
 		_scard_result 1 "$_n under allocation failures: ended"
 		tail -n 5 "/tmp/fi-$_n.out" | sed 's/^/# /'
-	else
-		ended=$((ended + 1))
-		diag "$_n: exit $_rc, $(grep -c ENOMEM "/tmp/fi-$_n.out") ENOMEM"
+		return
 	fi
+	wait $_p
+	_rc=$?
+	ended=$((ended + 1))
+	diag "$_n: exit $_rc, $(grep -c ENOMEM "/tmp/fi-$_n.out") ENOMEM"
 }
 
 check "fault injection present" test -d "$FI/failslab" -a -d "$FI/fail_page_alloc"
