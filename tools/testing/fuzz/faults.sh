@@ -13,7 +13,7 @@
 # leak. Ends with one line
 #	FAULTS injected=<n> programs=<n> enomem=<n> reports=<n>
 # (injected: failures the kernel made; enomem: ENOMEM the programs saw).
-# timeout: 1500
+# timeout: 2400
 
 . /lib/scard-test/lib.sh
 
@@ -101,8 +101,11 @@ scard_load scard_ccid.ko
 scard_load scard_ccid_serial.ko
 check "failures on ($pct %)" fi_on
 
+# Each failed ioctl() may cost scard_test one of its bounded waits (10 s
+# for a callback that never comes, 35 s for a stress job): concurrency
+# needed more than 300 s once.
 for t in ioctl tracking concurrency badinput poll; do
-	inject "scard_test-$t" 300 scard_test $t 0
+	inject "scard_test-$t" 600 scard_test $t 0
 done
 for t in basic levels kill badinput limits; do
 	inject "vhci_test-$t" 300 vhci_test $t
