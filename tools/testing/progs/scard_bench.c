@@ -92,10 +92,11 @@ static long long now_ns(void)
  */
 static void sleep_ms(int ms)
 {
-	long long end = now_ns() + ms * 1000000LL;
+	long long end = now_ns() + ms * 1000000LL, left;
 
-	while (now_ns() < end)
-		poll(NULL, 0, (end - now_ns()) / 1000000 + 1);
+	/* Read once a round: a negative timeout would wait for ever. */
+	while ((left = end - now_ns()) > 0)
+		poll(NULL, 0, left / 1000000 + 1);
 }
 
 static int cmp_ll(const void *a, const void *b)

@@ -81,10 +81,11 @@ static long now_ms(void)
 /* poll() rather than nanosleep(): see vhci_test's sleep_ms(). */
 static void sleep_ms(long ms)
 {
-	long end = now_ms() + ms;
+	long end = now_ms() + ms, left;
 
-	while (now_ms() < end)
-		poll(NULL, 0, end - now_ms());
+	/* Read once a round: a negative timeout would wait for ever. */
+	while ((left = end - now_ms()) > 0)
+		poll(NULL, 0, left);
 }
 
 static const char *ename(int err)
@@ -327,8 +328,9 @@ static int callers_start(void)
 	/* A caller that failed its setup closes the pipe without a byte. */
 	while (got < ncallers) {
 		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		long left = end - now_ms();
 
-		if (poll(&p, 1, end - now_ms()) <= 0)
+		if (left <= 0 || poll(&p, 1, left) <= 0)
 			break;
 		if (read(pfd[0], &b, 1) != 1 || b >= ncallers)
 			break;

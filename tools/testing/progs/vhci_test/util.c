@@ -43,10 +43,11 @@ long now_ms(void)
  */
 void sleep_ms(long ms)
 {
-	long end = now_ms() + ms;
+	long end = now_ms() + ms, left;
 
-	while (now_ms() < end)
-		poll(NULL, 0, end - now_ms());
+	/* Read once a round: a negative timeout would wait for ever. */
+	while ((left = end - now_ms()) > 0)
+		poll(NULL, 0, left);
 }
 
 __u64 uptr(const void *p)
