@@ -106,7 +106,12 @@ cycle()
 		"poll:/dev/$R0" "present:/dev/$R1" "poll:/dev/$R1" \
 		>/tmp/cycle.out 2>&1
 	_rc=$?
-	[ $_rc = 0 ] || cat /tmp/cycle.out
+	if [ $_rc != 0 ]; then
+		cat /tmp/cycle.out
+		# storm gives up before its unplug when a caller did not
+		# block: hang up here, or the holder never exits.
+		readers && sh /tmp/unplug.sh
+	fi
 	while read -r _l; do
 		case $_l in
 		*" transmit out "[0-9]*) _o=${_l#* transmit out }
