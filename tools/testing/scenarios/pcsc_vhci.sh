@@ -16,20 +16,27 @@
 . /lib/scard-test/lib.sh
 
 R="scard virtual"
-scard_load scard_vhci.ko
-pcsc_root
 
-for proto in t1 t0; do
-	diag "T=${proto#t}: a TPDU level reader, the library runs the protocol"
+# emu_events ARGS...: scard-emu with ARGS reading its commands (--events)
+# from fd 3, its reader listed for pcscd as $R; sets dev and emu_pid
+emu_events()
+{
 	mkfifo /tmp/emu.cmd
 	rm -f "$EMU_READY"
-	scard-emu --ready-file "$EMU_READY" --level tpdu --protocol $proto \
-		--no-card --events </tmp/emu.cmd >"$EMU_LOG" 2>&1 &
+	scard-emu --ready-file "$EMU_READY" --events "$@" \
+		</tmp/emu.cmd >"$EMU_LOG" 2>&1 &
 	emu_pid=$!
 	exec 3>/tmp/emu.cmd
 	wait_for "scard-emu ready" 10 test -s "$EMU_READY"
 	dev=$(head -n 1 "$EMU_READY")
 	pcsc_conf "$dev" "$R"
+}
+scard_load scard_vhci.ko
+pcsc_root
+
+for proto in t1 t0; do
+	diag "T=${proto#t}: a TPDU level reader, the library runs the protocol"
+	emu_events --level tpdu --protocol $proto --no-card
 	pcscd_start
 
 	check "pcscd lists the reader" pcsc_test -r "$R" wait absent 20000
@@ -73,15 +80,7 @@ for proto in t1 t0; do
 done
 
 diag "a card removed during a transmit"
-mkfifo /tmp/emu.cmd
-rm -f "$EMU_READY"
-scard-emu --ready-file "$EMU_READY" --level tpdu --protocol t1 --slow 1000 \
-	--events </tmp/emu.cmd >"$EMU_LOG" 2>&1 &
-emu_pid=$!
-exec 3>/tmp/emu.cmd
-wait_for "scard-emu ready" 10 test -s "$EMU_READY"
-dev=$(head -n 1 "$EMU_READY")
-pcsc_conf "$dev" "$R"
+emu_events --level tpdu --protocol t1 --slow 1000
 pcscd_start
 check "the slow card is present" pcsc_test -r "$R" wait present 20000
 pcsc_test -r "$R" hold 20000 >/tmp/hold.out &
@@ -102,15 +101,7 @@ diag "a card that stops answering: pcscd powers it up again"
 # event; ifd-scard must make pcscd power it up again (pcscd would otherwise
 # keep it as powered and every exchange would fail with EBADFD).
 fails() { ! "$@"; }
-mkfifo /tmp/emu.cmd
-rm -f "$EMU_READY"
-scard-emu --ready-file "$EMU_READY" --level tpdu --protocol t1 --events \
-	</tmp/emu.cmd >"$EMU_LOG" 2>&1 &
-emu_pid=$!
-exec 3>/tmp/emu.cmd
-wait_for "scard-emu ready" 10 test -s "$EMU_READY"
-dev=$(head -n 1 "$EMU_READY")
-pcsc_conf "$dev" "$R"
+emu_events --level tpdu --protocol t1
 pcscd_start
 check "the card is present" pcsc_test -r "$R" wait present 20000
 check "the card answers" pcsc_test -r "$R" once
