@@ -62,6 +62,7 @@ enum scard_rdf {
 	RDF_CARD_CONFISCATE = 7,
 	RDF_IOCTL_VENDOR = 8,
 	RDF_ATR_PARSE = 9,
+	RDF_PIN_ENTRY = 10,		/* scard: PIN entry on the reader */
 	RDF_MAX = 16,
 };
 
@@ -101,11 +102,15 @@ enum scard_fn {
  * @major: smclib function number (enum scard_fn)
  * @minor: POWER: disposition; SET_PROTOCOL: the protocol to select (one
  *	bit); RDF_ATR_PARSE: the caller's SET_PROTOCOL mask; VENDOR: vendor
- *	code; IS_PRESENT/IS_ABSENT: SCARD_FN_IS_*
+ *	code (RDF_PIN_ENTRY: SCARD_VENDOR_FEATURE() of
+ *	SCARD_FEATURE_VERIFY_PIN_DIRECT or _MODIFY_PIN_DIRECT);
+ *	IS_PRESENT/IS_ABSENT: SCARD_FN_IS_*
  * @flags: TRANSMIT: SCARD_TRANSMIT_* flags; SET_PROTOCOL:
  *	SCARD_PROTO_DEFAULT when the caller asked for default parameters
  * @nad: TRANSMIT: T=1 node address (in and out)
- * @send: request data (command, vendor input), owned by the library
+ * @send: request data (command, vendor input; RDF_PIN_ENTRY: a &struct
+ *	scard_pin_verify or &struct scard_pin_modify and its APDU, checked by
+ *	the library), owned by the library
  * @send_len: length of @send
  * @recv: reply buffer, owned by the library
  * @recv_size: size of @recv: for an APDU level reader's TRANSMIT and for
@@ -168,6 +173,12 @@ struct scard_vendor_attr {
  * @level: what the reader exchanges with the card (enum scard_level)
  * @max_apdu: APDU level: the longest command APDU the reader carries (0:
  *	SCARD_MAX_SEND); SCARD_TAG_MAXINPUT
+ * @pin: SCARD_PIN_VERIFY / SCARD_PIN_MODIFY: PIN entries the reader's
+ *	keypad runs through RDF_PIN_ENTRY (PC/SC part 10 features)
+ * @lcd_layout: wLcdLayout of a PIN pad: lines << 8 | characters per line,
+ *	0 without a display
+ * @pin_min: smallest PIN the keypad takes, 0 if unknown
+ * @pin_max: largest PIN the keypad takes, 0 if unknown
  */
 struct scard_reader_caps {
 	u32 reader_type;
@@ -186,7 +197,15 @@ struct scard_reader_caps {
 	u32 power_mgmt;
 	unsigned int level;
 	u32 max_apdu;
+	u32 pin;
+	u16 lcd_layout;
+	u8 pin_min;
+	u8 pin_max;
 };
+
+/* scard_reader_caps.pin */
+#define SCARD_PIN_VERIFY	BIT(0)
+#define SCARD_PIN_MODIFY	BIT(1)
 
 /**
  * enum scard_level - what a reader exchanges with the card
@@ -377,6 +396,10 @@ int scard_proto_transmit(struct scard_reader *reader,
 			 struct scard_request *req);
 int scard_proto_set_protocol(struct scard_reader *reader,
 			     struct scard_request *req);
+int scard_proto_outer_prologue(struct scard_reader *reader, u8 *prologue);
+int scard_proto_outer_reply(struct scard_reader *reader, const u8 *rx,
+			    size_t rx_len, u8 *rsp, size_t rsp_size,
+			    size_t *rsp_len);
 
 static inline void scard_set_drvdata(struct scard_reader *reader, void *data)
 {

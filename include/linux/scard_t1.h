@@ -118,6 +118,9 @@ const u8 *scard_t1_tx_block(const struct scard_t1 *t1, size_t *len,
 int scard_t1_receive(struct scard_t1 *t1, const u8 *rx, size_t rx_len,
 		     int err, size_t *rsp_len);
 bool scard_t1_needs_reset(const struct scard_t1 *t1);
+int scard_t1_outer_prologue(const struct scard_t1 *t1, u8 *prologue);
+int scard_t1_outer_reply(struct scard_t1 *t1, const u8 *rx, size_t rx_len,
+			 const u8 **inf, size_t *inf_len);
 int scard_t1_transceive(struct scard_t1 *t1, const struct scard_t1_ops *ops,
 			void *ctx, const u8 *cmd, size_t cmd_len, u8 *rsp,
 			size_t rsp_size, size_t *rsp_len);

@@ -175,17 +175,3 @@ int sdev_vendor(int fd, uint32_t code, const unsigned char *in,
 	*out_len = ret && ret != -ENOSPC ? 0 : v.out_len;
 	return ret;
 }
-
-/* The longest command APDU the reader carries, 0 if it cannot tell. */
-int sdev_max_apdu(int fd)
-{
-	unsigned char buf[4];
-	size_t len = sizeof(buf);
-	__u32 v;
-
-	if (sdev_get_attr(fd, SCARD_TAG_MAXINPUT, buf, &len) ||
-	    len != sizeof(v))
-		return 0;
-	memcpy(&v, buf, sizeof(v));
-	return v > 0x7fffffff ? 0x7fffffff : (int)v;
-}

@@ -26,13 +26,11 @@
 
 #include "ifd_scard.h"
 
-/* Our codes for the PC/SC part 10 features (0x42330000 + feature tag). */
-#define IFD_FEATURE_CODE(tag)	(0x42330000u + (tag))
+/* The kernel's vendor code of CM_IOCTL_GET_FEATURE_REQUEST. */
+#define IFD_GET_FEATURE_REQUEST	3400
 /* SCARD_CTL_CODE(code) with code in the kernel's vendor range. */
 #define IFD_VENDOR_MIN		2048
 #define IFD_VENDOR_MAX		4095
-/* pcscd's buffer for IFDHGetCapabilities. */
-#define IFD_EXTENDED_DATA	65536
 
 void ifd_log(const char *fmt, ...)
 {
@@ -383,55 +381,38 @@ RESPONSECODE IFDHTransmitToICC(DWORD Lun, SCARD_IO_HEADER SendPci,
 	return ifd_code(ret);
 }
 
-/* CM_IOCTL_GET_FEATURE_REQUEST: the part 10 features we serve. */
-static RESPONSECODE ifd_features(PUCHAR out, DWORD size, LPDWORD returned)
-{
-	static const unsigned char tags[] = { FEATURE_GET_TLV_PROPERTIES };
-	unsigned char buf[6 * sizeof(tags)];
-	size_t i, n = 0;
-	uint32_t code;
-
-	for (i = 0; i < sizeof(tags); i++) {
-		code = IFD_FEATURE_CODE(tags[i]);
-		buf[n++] = tags[i];
-		buf[n++] = 4;
-		buf[n++] = code >> 24;
-		buf[n++] = code >> 16;
-		buf[n++] = code >> 8;
-		buf[n++] = code;
-	}
-	if (size < n)
-		return IFD_ERROR_INSUFFICIENT_BUFFER;
-	memcpy(out, buf, n);
-	*returned = n;
-	return IFD_SUCCESS;
-}
-
 /*
- * FEATURE_GET_TLV_PROPERTIES: dwMaxAPDUDataSize tells OpenSC whether to
- * send extended APDUs: 64 KiB when the reader carries them, else 0.
+ * CM_IOCTL_GET_FEATURE_REQUEST: the kernel's list (PIN pad features and
+ * GET_TLV_PROPERTIES, which the library serves for every reader), each
+ * value a vendor code of SCARD_IOC_VENDOR that becomes pcsc-lite's
+ * SCARD_CTL_CODE() of it. IFDHControl() passes those codes back.
  */
-static RESPONSECODE ifd_tlv_properties(struct ifd_reader *r, PUCHAR out,
-				       DWORD size, LPDWORD returned)
+static RESPONSECODE ifd_features(struct ifd_reader *r, PUCHAR out,
+				 DWORD size, LPDWORD returned)
 {
-	int max = sdev_max_apdu(r->fd);
-	uint32_t data = 0;
-	unsigned char buf[6];
+	unsigned char buf[256];
+	size_t len = sizeof(buf), i;
+	uint32_t code;
+	int ret;
 
-	/* Header (4), Lc (3), Le (2): the rest is data. */
-	if (max > 4 + 1 + 255 + 1)
-		data = max - 9 >= IFD_EXTENDED_DATA ? IFD_EXTENDED_DATA :
-						     (uint32_t)(max - 9);
-	buf[0] = PCSCv2_PART10_PROPERTY_dwMaxAPDUDataSize;
-	buf[1] = 4;
-	buf[2] = data;
-	buf[3] = data >> 8;
-	buf[4] = data >> 16;
-	buf[5] = data >> 24;
-	if (size < sizeof(buf))
+	ret = ifd_check(r, sdev_vendor(r->fd, IFD_GET_FEATURE_REQUEST, NULL, 0,
+				       buf, &len));
+	if (ret)
+		return ret == -EOPNOTSUPP ? IFD_ERROR_NOT_SUPPORTED :
+			ifd_code(ret);
+	for (i = 0; i + 6 <= len && buf[i + 1] == 4; i += 6) {
+		code = (uint32_t)buf[i + 2] << 24 | buf[i + 3] << 16 |
+			buf[i + 4] << 8 | buf[i + 5];
+		code = SCARD_CTL_CODE(code);
+		buf[i + 2] = code >> 24;
+		buf[i + 3] = code >> 16;
+		buf[i + 4] = code >> 8;
+		buf[i + 5] = code;
+	}
+	if (size < i)
 		return IFD_ERROR_INSUFFICIENT_BUFFER;
-	memcpy(out, buf, sizeof(buf));
-	*returned = sizeof(buf);
+	memcpy(out, buf, i);
+	*returned = i;
 	return IFD_SUCCESS;
 }
 
@@ -448,10 +429,7 @@ RESPONSECODE IFDHControl(DWORD Lun, DWORD dwControlCode, PUCHAR TxBuffer,
 	if (!r)
 		return IFD_COMMUNICATION_ERROR;
 	if (dwControlCode == CM_IOCTL_GET_FEATURE_REQUEST)
-		return ifd_features(RxBuffer, RxLength, pdwBytesReturned);
-	if (dwControlCode == IFD_FEATURE_CODE(FEATURE_GET_TLV_PROPERTIES))
-		return ifd_tlv_properties(r, RxBuffer, RxLength,
-					  pdwBytesReturned);
+		return ifd_features(r, RxBuffer, RxLength, pdwBytesReturned);
 
 	code = dwControlCode - SCARD_CTL_CODE(0);
 	if (dwControlCode < SCARD_CTL_CODE(0) || code < IFD_VENDOR_MIN ||

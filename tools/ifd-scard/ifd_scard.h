@@ -63,7 +63,6 @@ int sdev_transmit(int fd, int protocol, const unsigned char *tx,
 int sdev_get_attr(int fd, uint32_t tag, unsigned char *buf, size_t *len);
 int sdev_vendor(int fd, uint32_t code, const unsigned char *in,
 		size_t in_len, unsigned char *out, size_t *out_len);
-int sdev_max_apdu(int fd);
 
 /* sdev_power() actions, sdev_transmit() protocols */
 enum { SDEV_POWER_DOWN, SDEV_COLD_RESET, SDEV_WARM_RESET };

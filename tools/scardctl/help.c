@@ -166,6 +166,20 @@ const struct cmd_help cmd_helps[] = {
 		.example = "scardctl vendor 2048 'de ad be ef'\n",
 	},
 	{
+		.name = "features",
+		.synopsis = "features",
+		.summary = "PC/SC part 10 features and properties",
+		.desc =
+		"The features the library reports for the reader (vendor code\n"
+		"3400, GET_FEATURE_REQUEST): a PIN pad has VERIFY_PIN_DIRECT and\n"
+		"MODIFY_PIN_DIRECT, each with the vendor code that runs it; then\n"
+		"its properties (GET_TLV_PROPERTIES): display, PIN sizes, and\n"
+		"dwMaxAPDUDataSize (0: short APDUs only).\n",
+		.machine = "feature=NAME tag=0xTT code=N\n"
+		"property=NAME tag=0xTT value=N\n",
+		.example = "scardctl features\n",
+	},
+	{
 		.name = "eject",
 		.synopsis = "eject",
 		.summary = "eject the card",

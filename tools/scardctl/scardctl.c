@@ -95,6 +95,7 @@ static const struct command {
 	{ "wait", cmd_wait, 0 },
 	{ "monitor", cmd_monitor, OPT_TIMEOUT },
 	{ "vendor", cmd_vendor, 0 },
+	{ "features", cmd_features, 0 },
 	{ "eject", cmd_eject, 0 },
 	{ "swallow", cmd_swallow, 0 },
 	{ "confiscate", cmd_confiscate, 0 },

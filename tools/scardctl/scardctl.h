@@ -130,6 +130,9 @@ int cmd_transmit(int argc, char **argv);
 int cmd_sw(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 
+/* feature.c */
+int cmd_features(int argc, char **argv);
+
 /* reader.c */
 int cmd_list(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);

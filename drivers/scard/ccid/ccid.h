@@ -93,6 +93,10 @@
 #define CCID_PROTOCOL_T0		BIT(0)
 #define CCID_PROTOCOL_T1		BIT(1)
 
+/* bPINSupport of the class descriptor */
+#define CCID_PIN_SUPPORT_VERIFY		BIT(0)
+#define CCID_PIN_SUPPORT_MODIFY		BIT(1)
+
 /* bVoltageSupport of the class descriptor */
 #define CCID_VOLTAGE_5V			BIT(0)
 #define CCID_VOLTAGE_3V			BIT(1)

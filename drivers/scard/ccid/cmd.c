@@ -449,3 +449,45 @@ int ccid_set_rate_clock(struct ccid_dev *dev, u8 slot, u32 *clk_khz,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(ccid_set_rate_clock);
+
+/**
+ * ccid_secure() - PC_to_RDR_Secure, the whole PIN entry in one message
+ * @dev: the device
+ * @slot: bSlot
+ * @data: abData: bPINOperation and its data structure
+ * @len: length of @data
+ * @rsp: room for the DataBlock's abData
+ * @rsp_size: size of @rsp
+ * @rsp_len: out: its length
+ * @error: out: bError of the reply (CCID_ERR_PIN_TIMEOUT, ...)
+ * @wait: its bounds: the user's time is in @wait->timeout_ms
+ *
+ * Context: process context.
+ * Return: see ccid_cmd_locked(); -ENOMEDIUM also for a reply that says
+ * "no card".
+ */
+int ccid_secure(struct ccid_dev *dev, u8 slot, const u8 *data, size_t len,
+		u8 *rsp, size_t rsp_size, size_t *rsp_len, u8 *error,
+		const struct ccid_wait *wait)
+{
+	struct ccid_msg m = {
+		.type = CCID_PC_SECURE,
+		.slot = slot,
+		.data = data,
+		.len = len,
+		.timeout_ms = wait->timeout_ms,
+		.ext_ms = wait->ext_ms,
+		.rsp = rsp,
+		.rsp_size = rsp_size,
+	};
+	int ret;
+
+	ret = ccid_cmd(dev, &m);
+	*error = m.error;
+	*rsp_len = ret ? 0 : m.rsp_len;
+	if (!ret && FIELD_GET(CCID_ICC_STATUS, m.status) == CCID_ICC_ABSENT)
+		ret = -ENOMEDIUM;
+
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_secure);

@@ -401,6 +401,19 @@ static unsigned long ccid_deadline(unsigned long end, unsigned int ms)
 	return time_before(deadline, end) ? deadline : end;
 }
 
+/*
+ * The wait for the first reply: the card's, within CCID_WAIT_MAX_MS; a
+ * PIN entry waits for the user as long as its caller says, within the
+ * command's budget.
+ */
+static unsigned int ccid_first_wait_ms(const struct ccid_msg *m)
+{
+	unsigned int max = m->type == CCID_PC_SECURE ? CCID_CMD_MAX_MS :
+		CCID_WAIT_MAX_MS;
+
+	return clamp_t(unsigned int, m->timeout_ms, 1, max);
+}
+
 /* How long a time extension of @mult lasts. */
 static unsigned int ccid_ext_ms(const struct ccid_msg *m, u8 mult)
 {
@@ -508,8 +521,7 @@ int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 		goto fail;
 
 	end = jiffies + msecs_to_jiffies(ccid_budget_ms(m));
-	deadline = ccid_deadline(end, clamp_t(unsigned int, m->timeout_ms, 1,
-					      CCID_WAIT_MAX_MS));
+	deadline = ccid_deadline(end, ccid_first_wait_ms(m));
 	for (;;) {
 		ret = ccid_recv(dev, deadline, &len);
 		if (ret == -EPROTO) {
@@ -536,7 +548,12 @@ int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 		ret = ccid_status(m->status, m->error);
 		if (ret != CCID_STATUS_TIME_EXT)
 			break;
-		if (++ext > CCID_TIME_EXT_MAX || !time_before(jiffies, end)) {
+		/*
+		 * A PIN pad may ask for time every second while the user
+		 * types: its entry is bounded by the budget alone.
+		 */
+		if ((++ext > CCID_TIME_EXT_MAX && m->type != CCID_PC_SECURE) ||
+		    !time_before(jiffies, end)) {
 			dev_dbg_ratelimited(dev->parent,
 					    "slot %u: out of time after %u time extensions\n",
 					    m->slot, ext - 1);

@@ -192,6 +192,9 @@ int ccid_escape(struct ccid_dev *dev, u8 slot, const u8 *in, size_t in_len,
 int ccid_set_rate_clock(struct ccid_dev *dev, u8 slot, u32 *clk_khz,
 			u32 *rate_bps);
 int ccid_mechanical(struct ccid_dev *dev, u8 slot, u8 function);
+int ccid_secure(struct ccid_dev *dev, u8 slot, const u8 *data, size_t len,
+		u8 *rsp, size_t rsp_size, size_t *rsp_len, u8 *error,
+		const struct ccid_wait *wait);
 
 /* dev.c: a slot's presence from NotifySlotChange, and the polls after */
 void ccid_slot_notify(struct ccid_slot *slot, bool present, bool changed);
@@ -199,5 +202,11 @@ void ccid_poll_work(struct work_struct *work);
 
 /* reader.c */
 int ccid_reader_init(struct ccid_slot *slot, struct scard_reader *reader);
+void ccid_card_wait(const struct ccid_slot *slot, u64 ns,
+		    struct ccid_wait *w);
+
+/* pin.c */
+int ccid_pin_entry(struct scard_reader *reader, struct scard_request *req);
+void ccid_pin_init(const struct ccid_dev *dev, struct scard_reader *reader);
 
 #endif /* _SCARD_CCID_MSG_H */

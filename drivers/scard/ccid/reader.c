@@ -29,7 +29,9 @@
  *				changes (ccid_notify()).
  *	RDF_CARD_EJECT ...	Mechanical (eject, accept, capture) when
  *				dwMechanical says the reader can.
+ *	RDF_PIN_ENTRY		Secure, on a PIN pad (pin.c).
  *	RDF_IOCTL_VENDOR	Escape with the input, for every vendor code
+ *				but the library's PC/SC part 10 ones
  *				(3500 is the usual one for CCID escapes),
  *				only when the administrator allows it
  *				(allow_escape): some readers take firmware
@@ -96,8 +98,7 @@ static u64 ccid_card_wait_ns(const struct ccid_slot *slot)
 }
 
 /* Bounds of an exchange with the card that takes at most @ns. */
-static void ccid_card_wait(const struct ccid_slot *slot, u64 ns,
-			   struct ccid_wait *w)
+void ccid_card_wait(const struct ccid_slot *slot, u64 ns, struct ccid_wait *w)
 {
 	u64 card_ns = ccid_card_wait_ns(slot);
 	unsigned int ms = ccid_ns_to_ms(max(ns, card_ns)) + CCID_SLACK_MS;
@@ -452,6 +453,8 @@ int ccid_reader_init(struct ccid_slot *slot, struct scard_reader *reader)
 		fn[RDF_READER_SWALLOW] = ccid_swallow;
 	if (mech & SCARD_READER_CONFISCATES)
 		fn[RDF_CARD_CONFISCATE] = ccid_confiscate;
+
+	ccid_pin_init(dev, reader);
 
 	switch (ccid_level(dev)) {
 	case CCID_FEAT_LEVEL_CHAR:

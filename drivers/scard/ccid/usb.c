@@ -648,6 +648,19 @@ static void ccid_usb_set_strings(struct ccid_usb *cu)
 	dev->reader_type = SCARD_READER_TYPE_USB;
 }
 
+/*
+ * QEMU's usb-ccid says bPINSupport 1 (verification) but has no keypad:
+ * it fails PC_to_RDR_Secure as not supported. It takes the USB IDs of a
+ * real reader, so it is known by its manufacturer string.
+ */
+static void ccid_usb_quirks(struct ccid_usb *cu)
+{
+	const char *mfr = cu->udev->manufacturer;
+
+	if (mfr && !strcmp(mfr, "QEMU"))
+		cu->ccid.desc.pin_support = 0;
+}
+
 static void ccid_usb_free(struct ccid_usb *cu)
 {
 	usb_free_urb(cu->int_urb);
@@ -787,6 +800,7 @@ static int ccid_usb_probe(struct usb_interface *intf,
 					  &cu->ccid.num_rates);
 
 	ccid_usb_set_strings(cu);
+	ccid_usb_quirks(cu);
 	cu->ccid.parent = dev;
 	cu->ccid.ops = &ccid_usb_ops;
 	cu->ccid.priv = cu;

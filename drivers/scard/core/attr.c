@@ -39,8 +39,9 @@ static int scard_attr_str(u8 *value, const char *s, size_t size)
  * The longest command APDU the reader carries: what an APDU level driver
  * says; at TPDU and character level T=1 chains any APDU the library takes,
  * and T=0 carries short APDUs only (no ENVELOPE): 4 + 1 + 255 + 1 bytes.
+ * Called with the reader's requests serialised (card.selected).
  */
-static u32 scard_max_input(const struct scard_reader *reader)
+u32 scard_max_input(const struct scard_reader *reader)
 {
 	if (reader->caps.level == SCARD_LEVEL_APDU)
 		return reader->caps.max_apdu ?: SCARD_MAX_SEND;

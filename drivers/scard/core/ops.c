@@ -431,6 +431,8 @@ static int scard_vendor_locked(struct scard_reader *reader,
 	struct scard_xfer *x;
 	int ret;
 
+	if (scard_feature_code(vendor->code))
+		return scard_feature_locked(reader, vendor, in, out);
 	if (!scard_reader_has(reader, RDF_IOCTL_VENDOR))
 		return -EOPNOTSUPP;
 

@@ -370,22 +370,34 @@ static const struct scard_t1_ops scard_t1_link_ops = {
 	.xfer = scard_t1_xfer,
 };
 
+/* The T=1 engine set up for the card, at its first use after a reset. */
+static int scard_proto_t1_ready(struct scard_reader *reader)
+{
+	struct scard_card_caps *card = &reader->card;
+	int ret;
+
+	if (reader->t1_ready)
+		return 0;
+	ret = scard_t1_init(&reader->t1, card->ifsc, card->ifsd,
+			    card->edc ? SCARD_T1_CRC : SCARD_T1_LRC,
+			    reader->suppress_ifs_request ?
+			    SCARD_T1_NO_IFS_REQUEST : 0);
+	if (ret)
+		return ret;
+	reader->t1_ready = true;
+
+	return 0;
+}
+
 static int scard_proto_t1(struct scard_reader *reader,
 			  struct scard_request *req)
 {
-	struct scard_card_caps *card = &reader->card;
 	size_t len = 0;
 	int ret;
 
-	if (!reader->t1_ready) {
-		ret = scard_t1_init(&reader->t1, card->ifsc, card->ifsd,
-				    card->edc ? SCARD_T1_CRC : SCARD_T1_LRC,
-				    reader->suppress_ifs_request ?
-				    SCARD_T1_NO_IFS_REQUEST : 0);
-		if (ret)
-			return ret;
-		reader->t1_ready = true;
-	}
+	ret = scard_proto_t1_ready(reader);
+	if (ret)
+		return ret;
 
 	reader->t1.nad = req->nad;
 	ret = scard_t1_transceive(&reader->t1, &scard_t1_link_ops, reader,
@@ -550,3 +562,65 @@ int scard_proto_set_protocol(struct scard_reader *reader,
 	return ret;
 }
 EXPORT_SYMBOL_GPL(scard_proto_set_protocol);
+
+/**
+ * scard_proto_outer_prologue() - T=1 prologue of a block the reader builds
+ * @reader: a TPDU level reader with T=1 selected
+ * @prologue: out: NAD, PCB and LEN (0) of the I-block
+ *
+ * For a command the reader completes and sends itself (a PIN entry): the
+ * library keeps the T=1 sequence numbers, so the driver gives the reader
+ * this prologue and hands the card's block to scard_proto_outer_reply().
+ *
+ * Context: process context, in a request of the reader.
+ * Return: 0, -EBADFD (T=1 not selected) or -EPROTO (the link must be
+ * resynchronised first: the next TRANSMIT does it).
+ */
+int scard_proto_outer_prologue(struct scard_reader *reader, u8 *prologue)
+{
+	int ret;
+
+	if (reader->card.selected != SCARD_PROTO_T1)
+		return -EBADFD;
+	ret = scard_proto_t1_ready(reader);
+	if (ret)
+		return ret;
+	reader->t1.nad = 0;
+
+	return scard_t1_outer_prologue(&reader->t1, prologue);
+}
+EXPORT_SYMBOL_GPL(scard_proto_outer_prologue);
+
+/**
+ * scard_proto_outer_reply() - the card's T=1 block after such a command
+ * @reader: the reader of scard_proto_outer_prologue()
+ * @rx: the card's block, as the reader returned it
+ * @rx_len: its length
+ * @rsp: out: room for the response inside it
+ * @rsp_size: size of @rsp
+ * @rsp_len: out: length of the response
+ *
+ * Context: process context, in a request of the reader.
+ * Return: 0, -EPROTO (not one whole I-block with the expected sequence
+ * number: the next TRANSMIT resynchronises) or -EMSGSIZE.
+ */
+int scard_proto_outer_reply(struct scard_reader *reader, const u8 *rx,
+			    size_t rx_len, u8 *rsp, size_t rsp_size,
+			    size_t *rsp_len)
+{
+	const u8 *inf;
+	size_t len;
+	int ret;
+
+	*rsp_len = 0;
+	ret = scard_t1_outer_reply(&reader->t1, rx, rx_len, &inf, &len);
+	if (ret)
+		return ret;
+	if (len > rsp_size)
+		return -EMSGSIZE;
+	memmove(rsp, inf, len);
+	*rsp_len = len;
+
+	return 0;
+}
+EXPORT_SYMBOL_GPL(scard_proto_outer_reply);

@@ -62,6 +62,7 @@ static const u8 scard_rdf_use[RDF_MAX] = {
 	[RDF_CARD_CONFISCATE] = SCARD_RDF_OPTIONAL,
 	[RDF_IOCTL_VENDOR] = SCARD_RDF_OPTIONAL,
 	[RDF_ATR_PARSE] = SCARD_RDF_OPTIONAL,
+	[RDF_PIN_ENTRY] = SCARD_RDF_OPTIONAL,
 };
 
 /*
@@ -177,7 +178,7 @@ EXPORT_SYMBOL_GPL(scard_reader_alloc);
  * Context: process context.
  * Return: 0, -EINVAL if a mandatory callback (RDF_CARD_POWER,
  * RDF_TRANSMIT, RDF_CARD_TRACKING, RDF_SET_PROTOCOL) is missing, an
- * unused entry (RDF_DEBUG_LEVEL, 10 and above) is set, or the reader was
+ * unused entry (RDF_DEBUG_LEVEL, 11 and above) is set, or the reader was
  * registered before, -ENOSPC if no device minor is free (on Linux 6.1
  * none of the misc core's dynamic minors above 31 is), or another error
  * of misc_register().

@@ -157,6 +157,13 @@ int scard_set_attribute(struct scard_reader *reader,
 int scard_get_last_error(struct scard_reader *reader,
 			 struct scard_last_error *err);
 int scard_get_perf(struct scard_reader *reader, struct scard_perf *perf);
+u32 scard_max_input(const struct scard_reader *reader);
+
+/* feature.c */
+bool scard_feature_code(u32 code);
+int scard_pin_check(u32 code, const u8 *in, size_t len);
+int scard_feature_locked(struct scard_reader *reader,
+			 struct scard_vendor *vendor, const u8 *in, u8 *out);
 
 /* tracking.c */
 int scard_get_card_state(struct scard_client *client, struct scard_state *st);

@@ -125,6 +125,7 @@ void scard_fake_exit(struct kunit *test);
 void scard_fake_fill(struct scard_reader *reader);
 int scard_fake_atr_parse(struct scard_reader *r, struct scard_request *q);
 int scard_fake_vendor(struct scard_reader *r, struct scard_request *q);
+int scard_fake_pin(struct scard_reader *r, struct scard_request *q);
 
 void scard_fake_reinit(struct fake *f, unsigned long without, bool atr_parse);
 void scard_fake_setup(struct fake *f, enum scard_fake_setup s);

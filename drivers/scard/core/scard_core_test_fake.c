@@ -100,6 +100,11 @@ int scard_fake_vendor(struct scard_reader *r, struct scard_request *q)
 	return fake_cb(r, q, RDF_IOCTL_VENDOR);
 }
 
+int scard_fake_pin(struct scard_reader *r, struct scard_request *q)
+{
+	return fake_cb(r, q, RDF_PIN_ENTRY);
+}
+
 int scard_fake_atr_parse(struct scard_reader *r, struct scard_request *q)
 {
 	return fake_cb(r, q, RDF_ATR_PARSE);
@@ -119,6 +124,7 @@ void scard_fake_fill(struct scard_reader *reader)
 	fn[RDF_SET_PROTOCOL] = fake_protocol;
 	fn[RDF_CARD_CONFISCATE] = fake_confiscate;
 	fn[RDF_IOCTL_VENDOR] = scard_fake_vendor;
+	fn[RDF_PIN_ENTRY] = scard_fake_pin;
 
 	reader->caps.reader_type = SCARD_READER_TYPE_USB;
 	reader->caps.channel = 0x1234;
@@ -130,6 +136,10 @@ void scard_fake_fill(struct scard_reader *reader)
 	reader->caps.max_ifsd = 254;
 	reader->caps.mechanical = SCARD_READER_EJECTS;
 	reader->caps.power_mgmt = 1;
+	reader->caps.pin = SCARD_PIN_VERIFY | SCARD_PIN_MODIFY;
+	reader->caps.lcd_layout = 0x0210;
+	reader->caps.pin_min = 4;
+	reader->caps.pin_max = 8;
 	strscpy(reader->vendor.vendor_name, "ACME",
 		sizeof(reader->vendor.vendor_name));
 	strscpy(reader->vendor.ifd_type, "SC-1",

@@ -36,7 +36,7 @@ static void test_register_mandatory(struct kunit *test)
 }
 
 static const enum scard_rdf unused_cases[] = {
-	RDF_DEBUG_LEVEL, RDF_ATR_PARSE + 1, RDF_MAX - 1,
+	RDF_DEBUG_LEVEL, RDF_PIN_ENTRY + 1, RDF_MAX - 1,
 };
 
 static void unused_desc(const enum scard_rdf *idx, char *desc)
@@ -67,7 +67,7 @@ static void test_register_copy(struct kunit *test)
 {
 	struct fake *f = test->priv;
 	struct scard_reader *reader = f->reader;
-	struct scard_vendor v = { .code = 3400, .in_len = 3, .out_len = 8 };
+	struct scard_vendor v = { .code = 3500, .in_len = 3, .out_len = 8 };
 
 	scard_fake_setup(f, S_PRESENT);
 	reader->reader_function[RDF_CARD_EJECT] = NULL;
@@ -488,17 +488,21 @@ struct vendor_case {
 };
 
 static const struct vendor_case vendor_cases[] = {
-	{ "ok", 3400, 3, 8, 0, false, 2, 0, 2 },
+	{ "ok", 3500, 3, 8, 0, false, 2, 0, 2 },
 	{ "no input", SCARD_VENDOR_CODE_MIN, 0, 8, 0, false, 0, 0, 0 },
 	{ "too small", SCARD_VENDOR_CODE_MAX, 3, 1, 0, false, 2, -ENOSPC, 2 },
 	{ "low code", SCARD_VENDOR_CODE_MIN - 1, 3, 8, 0, false, 2, -EINVAL,
 	  8 },
 	{ "high code", SCARD_VENDOR_CODE_MAX + 1, 3, 8, 0, false, 2, -EINVAL,
 	  8 },
-	{ "reserved", 3400, 3, 8, 1, false, 2, -EINVAL, 8 },
-	{ "too long", 3400, SCARD_VENDOR_MAX_BUF + 1, 8, 0, false, 2,
+	{ "reserved", 3500, 3, 8, 1, false, 2, -EINVAL, 8 },
+	{ "too long", 3500, SCARD_VENDOR_MAX_BUF + 1, 8, 0, false, 2,
 	  -EMSGSIZE, 8 },
-	{ "no callback", 3400, 3, 8, 0, true, 2, -EOPNOTSUPP, 8 },
+	{ "no callback", 3500, 3, 8, 0, true, 2, -EOPNOTSUPP, 8 },
+	{ "next to the features", 3401, 3, 8, 0, false, 2, 0, 2 },
+	{ "a PIN feature: the library's", 3406, 3, 8, 0, false, 2, -EINVAL,
+	  8 },
+	{ "a feature: the library's", 3418, 3, 8, 0, false, 2, -EINVAL, 8 },
 };
 
 static void vendor_desc(const struct vendor_case *c, char *desc)

@@ -599,6 +599,74 @@ bool scard_t1_needs_reset(const struct scard_t1 *t1)
 EXPORT_SYMBOL_IF_KUNIT(scard_t1_needs_reset);
 
 /**
+ * scard_t1_outer_prologue() - the prologue of an I-block the reader builds
+ * @t1: the engine, set up by scard_t1_init(), no transaction running
+ * @prologue: out: NAD, PCB (an I-block with our N(S), no chaining) and a
+ *	LEN of 0 for the reader to fill in
+ *
+ * For a command a reader completes itself (a PIN entry through CCID's
+ * PC_to_RDR_Secure at TPDU level): the reader sends one I-block with this
+ * prologue and returns the card's block, which goes to
+ * scard_t1_outer_reply().
+ *
+ * Return: 0, or -EPROTO when the link must first be resynchronised (the
+ * next scard_t1_transceive() does it) or the card needs a reset.
+ */
+int scard_t1_outer_prologue(const struct scard_t1 *t1, u8 *prologue)
+{
+	if (t1->dead || t1->resynch_due || t1->phase != T1_IDLE)
+		return -EPROTO;
+
+	prologue[T1_NAD] = t1->nad & T1_NAD_MASK;
+	prologue[T1_PCB] = t1->ns ? T1_I_NS : 0;
+	prologue[T1_LEN] = 0;
+
+	return 0;
+}
+EXPORT_SYMBOL_GPL(scard_t1_outer_prologue);
+
+/**
+ * scard_t1_outer_reply() - the card's block for a reader-built I-block
+ * @t1: the engine, after scard_t1_outer_prologue()
+ * @rx: the card's block as the reader returned it
+ * @rx_len: its length
+ * @inf: out: the response inside it
+ * @inf_len: out: its length
+ *
+ * The card must answer with one whole I-block: a valid EDC, the N(S) we
+ * expect, no chaining. Both sequence numbers then move on, as after an
+ * exchange of the engine's own. Anything else leaves the sequence
+ * numbers unknown: the next transaction starts with a resynchronisation.
+ *
+ * Return: 0 or -EPROTO.
+ */
+int scard_t1_outer_reply(struct scard_t1 *t1, const u8 *rx, size_t rx_len,
+			 const u8 **inf, size_t *inf_len)
+{
+	u8 pcb;
+
+	*inf_len = 0;
+	if (t1_check(t1, rx, rx_len))
+		goto bad;
+	pcb = rx[T1_PCB];
+	if ((pcb & T1_TYPE_MASK) == T1_S || (pcb & T1_TYPE_MASK) == T1_R ||
+	    (pcb & T1_I_M) || !!(pcb & T1_I_NS) != t1->nr)
+		goto bad;
+
+	t1->ns ^= 1;
+	t1->nr ^= 1;
+	t1->rsp_nad = rx[T1_NAD];
+	*inf = rx + T1_HDR;
+	*inf_len = rx[T1_LEN];
+	return 0;
+
+bad:
+	t1->resynch_due = true;
+	return -EPROTO;
+}
+EXPORT_SYMBOL_GPL(scard_t1_outer_reply);
+
+/**
  * scard_t1_transceive() - send a command APDU and receive the response
  * @t1: the engine, set up by scard_t1_init()
  * @ops: the block transfer

@@ -266,6 +266,129 @@ struct scard_vendor {
 	__u32 reserved;
 };
 
+/*
+ * PC/SC part 10 features, carried by SCARD_IOC_VENDOR. The library answers
+ * SCARD_VENDOR_GET_FEATURE_REQUEST itself (CM_IOCTL_GET_FEATURE_REQUEST,
+ * SCARD_CTL_CODE(3400)): TLVs of one byte tag, one byte length (4) and the
+ * feature's vendor code, big endian, for each feature the reader has. A
+ * feature's vendor code is SCARD_VENDOR_FEATURE(tag). The library serves
+ * 3400 and the codes of the four features below, for every reader; other
+ * codes go to the reader's driver.
+ */
+#define SCARD_VENDOR_GET_FEATURE_REQUEST	3400
+#define SCARD_VENDOR_FEATURE(tag)	(SCARD_VENDOR_GET_FEATURE_REQUEST + (tag))
+
+#define SCARD_FEATURE_VERIFY_PIN_DIRECT		0x06
+#define SCARD_FEATURE_MODIFY_PIN_DIRECT		0x07
+#define SCARD_FEATURE_IFD_PIN_PROPERTIES	0x0a
+#define SCARD_FEATURE_GET_TLV_PROPERTIES	0x12
+
+/* GET_TLV_PROPERTIES tags (values little endian, as long as the tag says) */
+#define SCARD_PROPERTY_LCD_LAYOUT		0x01	/* wLcdLayout */
+#define SCARD_PROPERTY_ENTRY_VALIDATION		0x02	/* bEntryValidationCondition */
+#define SCARD_PROPERTY_TIMEOUT2			0x03	/* bTimeOut2 */
+#define SCARD_PROPERTY_MIN_PIN_SIZE		0x06	/* bMinPINSize */
+#define SCARD_PROPERTY_MAX_PIN_SIZE		0x07	/* bMaxPINSize */
+#define SCARD_PROPERTY_MAX_APDU_DATA_SIZE	0x0a	/* dwMaxAPDUDataSize */
+
+/**
+ * struct scard_pin_verify - FEATURE_VERIFY_PIN_DIRECT input
+ * @timeout: bTimerOut: seconds the reader waits for the PIN, 0 its default
+ * @timeout2: bTimerOut2: seconds after the first key, 0 its default
+ * @format: bmFormatString: PIN format and its place in the APDU
+ * @pin_block: bmPINBlockString: PIN block and length field sizes
+ * @pin_length_format: bmPINLengthFormat: where the length goes
+ * @pin_max_extra_digit: wPINMaxExtraDigit: minimum << 8 | maximum PIN size
+ * @entry_validation: bEntryValidationCondition: 1 maximum size reached,
+ *	2 validation key, 4 timeout (1 to 7)
+ * @num_messages: bNumberMessage: 0 to 3, or 0xff (the reader's default)
+ * @lang_id: wLangId: language of the messages
+ * @msg_index: bMsgIndex
+ * @teo_prologue: bTeoPrologue: filled in by the driver where the reader's
+ *	level needs it (T=1 at TPDU level), else zero
+ * @data_length: ulDataLength: length of the command APDU that follows
+ *	the structure, which the reader completes with the PIN (4 to
+ *	SCARD_SHORT_APDU_MAX bytes)
+ *
+ * PC/SC part 10's PIN_VERIFY_STRUCTURE, 19 bytes, then the APDU; the
+ * multi-byte fields are little endian byte arrays (the layout has no
+ * padding on any architecture). The PIN is typed on the
+ * reader's keypad and never reaches the host. The reply is the card's
+ * response APDU, or 64 00 (nobody entered the PIN in time) or 64 01 (the
+ * user cancelled).
+ */
+struct scard_pin_verify {
+	__u8 timeout;
+	__u8 timeout2;
+	__u8 format;
+	__u8 pin_block;
+	__u8 pin_length_format;
+	__u8 pin_max_extra_digit[2];
+	__u8 entry_validation;
+	__u8 num_messages;
+	__u8 lang_id[2];
+	__u8 msg_index;
+	__u8 teo_prologue[3];
+	__u8 data_length[4];
+};
+
+/**
+ * struct scard_pin_modify - FEATURE_MODIFY_PIN_DIRECT input
+ * @timeout: bTimerOut, see &struct scard_pin_verify
+ * @timeout2: bTimerOut2
+ * @format: bmFormatString
+ * @pin_block: bmPINBlockString
+ * @pin_length_format: bmPINLengthFormat
+ * @insertion_offset_old: bInsertionOffsetOld: where the current PIN goes
+ * @insertion_offset_new: bInsertionOffsetNew: where the new PIN goes
+ * @pin_max_extra_digit: wPINMaxExtraDigit
+ * @confirm_pin: bConfirmPIN: bit 0 the new PIN is typed twice, bit 1 the
+ *	current PIN is asked for
+ * @entry_validation: bEntryValidationCondition
+ * @num_messages: bNumberMessage
+ * @lang_id: wLangId
+ * @msg_index1: bMsgIndex1
+ * @msg_index2: bMsgIndex2
+ * @msg_index3: bMsgIndex3
+ * @teo_prologue: bTeoPrologue
+ * @data_length: ulDataLength: length of the command APDU that follows
+ *
+ * PC/SC part 10's PIN_MODIFY_STRUCTURE, 24 bytes, then the APDU; the reply
+ * as for &struct scard_pin_verify.
+ */
+struct scard_pin_modify {
+	__u8 timeout;
+	__u8 timeout2;
+	__u8 format;
+	__u8 pin_block;
+	__u8 pin_length_format;
+	__u8 insertion_offset_old;
+	__u8 insertion_offset_new;
+	__u8 pin_max_extra_digit[2];
+	__u8 confirm_pin;
+	__u8 entry_validation;
+	__u8 num_messages;
+	__u8 lang_id[2];
+	__u8 msg_index1;
+	__u8 msg_index2;
+	__u8 msg_index3;
+	__u8 teo_prologue[3];
+	__u8 data_length[4];
+};
+
+/**
+ * struct scard_pin_properties - FEATURE_IFD_PIN_PROPERTIES output
+ * @lcd_layout: wLcdLayout: lines << 8 | characters per line, 0 without
+ *	a display
+ * @entry_validation: bEntryValidationCondition the reader supports
+ * @timeout2: bTimeOut2
+ */
+struct scard_pin_properties {
+	__u8 lcd_layout[2];
+	__u8 entry_validation;
+	__u8 timeout2;
+};
+
 #define SCARD_IOC_POWER		_IOWR(SCARD_IOC_MAGIC, 1, struct scard_power)
 #define SCARD_IOC_GET_ATTRIBUTE	_IOWR(SCARD_IOC_MAGIC, 2, struct scard_attr)
 #define SCARD_IOC_SET_ATTRIBUTE	_IOW(SCARD_IOC_MAGIC, 3, struct scard_attr)

@@ -15,6 +15,9 @@
  *	pcsc_test [-r NAME] once             connect, SELECT, READ BINARY:
  *	                                     only the exit status (for
  *	                                     wait_for), errors on stderr
+ *	pcsc_test [-r NAME] pinpad           a PIN pad's features and
+ *	                                     display, and a VERIFY whose
+ *	                                     PIN (1234) the user types
  *
  * NAME: a part of the reader's name (default: the first reader). The
  * card answers SELECT (00 A4 ...) with 90 00 and the 5-byte command HEX
@@ -22,6 +25,7 @@
  * 90 00. TAP output ("ok - ..."), exit status 1 when a check failed.
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,6 +360,77 @@ static int cmd_once(void)
 	return ret ? 1 : 0;
 }
 
+static DWORD feature_code(const BYTE *b, DWORD len, BYTE tag)
+{
+	DWORD i;
+
+	for (i = 0; i + 6 <= len; i += 2 + b[i + 1])
+		if (b[i] == tag && b[i + 1] == 4)
+			return (DWORD)b[i + 2] << 24 | b[i + 3] << 16 |
+			       b[i + 4] << 8 | b[i + 5];
+	return 0;
+}
+
+/*
+ * A PIN pad through SCardControl, as OpenSC drives one: the feature
+ * codes, the display, and a VERIFY of PIN 1 with the PIN typed on the
+ * reader, ASCII in an 8-byte block padded with FF.
+ */
+static int cmd_pinpad(void)
+{
+	static const BYTE apdu[] = {
+		0x00, 0x20, 0x00, 0x01, 0x08,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+	BYTE buf[256], cmd[sizeof(PIN_VERIFY_STRUCTURE) + sizeof(apdu)];
+	PIN_VERIFY_STRUCTURE *v = (PIN_VERIFY_STRUCTURE *)cmd;
+	DWORD len = 0, verify, modify, props, proto;
+	SCARDHANDLE h;
+	LONG rv;
+
+	rv = SCardConnect(ctx, reader, SCARD_SHARE_SHARED,
+			  SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &h, &proto);
+	ok(rv == SCARD_S_SUCCESS, "SCardConnect (%s)", err(rv));
+	if (rv != SCARD_S_SUCCESS)
+		return 1;
+	rv = SCardControl(h, CM_IOCTL_GET_FEATURE_REQUEST, NULL, 0, buf,
+			  sizeof(buf), &len);
+	if (rv != SCARD_S_SUCCESS)
+		len = 0;
+	verify = feature_code(buf, len, FEATURE_VERIFY_PIN_DIRECT);
+	modify = feature_code(buf, len, FEATURE_MODIFY_PIN_DIRECT);
+	props = feature_code(buf, len, FEATURE_IFD_PIN_PROPERTIES);
+	ok(verify == SCARD_CTL_CODE(3406) && modify == SCARD_CTL_CODE(3407) &&
+	   props == SCARD_CTL_CODE(3410),
+	   "GET_FEATURE_REQUEST: verify 0x%lx, modify 0x%lx, properties 0x%lx (%s)",
+	   (unsigned long)verify, (unsigned long)modify,
+	   (unsigned long)props, err(rv));
+
+	rv = SCardControl(h, props, NULL, 0, buf, sizeof(buf), &len);
+	ok(rv == SCARD_S_SUCCESS && len == 4 && buf[0] == 0x10 &&
+	   buf[1] == 0x02, "IFD_PIN_PROPERTIES: 2 lines of 16 (%s)", err(rv));
+
+	memset(cmd, 0, sizeof(cmd));
+	v->bTimerOut = 30;
+	v->bmFormatString = 0x82;
+	v->bmPINBlockString = 0x08;
+	v->wPINMaxExtraDigit = 0x0408;
+	v->bEntryValidationCondition = 0x02;
+	v->bNumberMessage = 0x01;
+	v->wLangId = 0x0409;
+	v->ulDataLength = sizeof(apdu);
+	memcpy(v->abData, apdu, sizeof(apdu));
+	len = 0;
+	rv = SCardControl(h, verify, cmd,
+			  offsetof(PIN_VERIFY_STRUCTURE, abData) + sizeof(apdu),
+			  buf, sizeof(buf), &len);
+	ok(rv == SCARD_S_SUCCESS && len == 2 && buf[0] == 0x90 && !buf[1],
+	   "VERIFY_PIN_DIRECT: %02x %02x (%s)", len > 0 ? buf[0] : 0,
+	   len > 1 ? buf[1] : 0, err(rv));
+	SCardDisconnect(h, SCARD_LEAVE_CARD);
+	return failures != 0;
+}
+
 /* Transmit until the reader goes: the error an application then sees. */
 static int cmd_hold(long ms)
 {
@@ -446,12 +521,14 @@ int main(int argc, char **argv)
 		ret = cmd_hold(atol(argv[2]));
 	else if (!strcmp(argv[1], "once"))
 		ret = cmd_once();
+	else if (!strcmp(argv[1], "pinpad"))
+		ret = cmd_pinpad();
 	else
 		goto usage;
 	SCardReleaseContext(ctx);
 	return ret;
 usage:
 	fprintf(stderr, "usage: pcsc_test [-r NAME] [-2 HEX] list | wait present|absent MS\n"
-			"       | suite | threads N | hold MS | once\n");
+			"       | suite | threads N | hold MS | once | pinpad\n");
 	return 2;
 }

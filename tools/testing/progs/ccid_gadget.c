@@ -16,8 +16,15 @@
  *	--no-bulk-in    no bulk-IN endpoint
  *	--no-int        no interrupt-IN endpoint
  *	--no-class      no CCID class descriptor
+ *	--pinpad FIFO   a PIN pad (bPINSupport 3, a 2 x 16 display): each
+ *	                PC_to_RDR_Secure reads what the user does from the
+ *	                FIFO (created), one line: the digits of each PIN it
+ *	                asks for, separated by spaces ("1234", "1234 5678
+ *	                5678"), "cancel", "never" (the user never types:
+ *	                time extensions every second until bTimeOut, then
+ *	                PIN_TIMEOUT) or "evil" (a 400-byte DataBlock)
  *
- * The reader is a short-APDU level reader with a T=0 card in slot 0 (the
+ * The reader is an extended APDU level reader with a T=0 card in slot 0 (the
  * other slots are empty). APDUs 80 Ex .. choose a fault in the reply:
  *
  *	80 E0  a reply with another bSeq          80 E6  no reply; at the
@@ -34,6 +41,13 @@
  *	80 EB  a zero-length packet, then 90 00
  *	other  90 00
  *
+ * The card's PIN is 1234 (three tries): VERIFY (00 20) and CHANGE
+ * REFERENCE DATA (00 24) take it in ASCII padded with FF, or as an ISO
+ * 9564 format 2 block (2L, BCD digits, F padding). The PIN pad writes the
+ * digits into the APDU as bmFormatString, bmPINBlockString and
+ * bmPINLengthFormat say. While it waits for the user, the slot is busy
+ * (CMD_SLOT_BUSY); PC_to_RDR_Abort ends the entry (CMD_ABORTED).
+ *
  * Every handled message and fault is logged on stdout.
  */
 #define _GNU_SOURCE
@@ -41,12 +55,14 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <linux/usb/ch9.h>
 #include <linux/usb/functionfs.h>
 
@@ -65,7 +81,8 @@ static struct {
 	unsigned int max_msg;
 	unsigned int max_slot;
 	int bulk_in, intr, class_desc;
-} opt = { 271, 0, 1, 1, 1 };
+	const char *pinpad;
+} opt = { 271, 0, 1, 1, 1, NULL };
 
 static int ep_in = -1, ep_out = -1, ep_int = -1;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -74,6 +91,12 @@ static int enabled;
 static int powered;
 static int late_seq = -1;	/* a reply held back */
 static int late_at_abort;	/* send it at the abort, not before the next */
+static char card_pin[16] = "1234";
+static int card_tries = 3;
+static int keypad = -1;		/* the user: a FIFO */
+static int pin_wake[2] = { -1, -1 };	/* the main loop stops an entry */
+static pthread_t pin_thread;
+static int pin_busy;		/* an entry runs, under lock */
 
 #define ATTRIBUTE	__attribute__
 
@@ -122,10 +145,15 @@ static size_t put_class_desc(unsigned char *p)
 	put32(p + 19, 9600);		/* dwDataRate */
 	put32(p + 23, 9600);
 	put32(p + 28, 254);		/* dwMaxIFSD */
-	put32(p + 40, 0x000400fe);	/* short APDU, automatic everything */
+	put32(p + 40, 0x000400fe);	/* extended APDU, automatic everything */
 	put32(p + 44, opt.max_msg);
 	p[48] = 0xff;			/* bClassGetResponse: echo */
 	p[49] = 0xff;
+	if (opt.pinpad) {
+		p[50] = 16;		/* wLcdLayout: 2 lines of 16 */
+		p[51] = 2;
+		p[52] = 0x03;		/* bPINSupport: verify, modify */
+	}
 	p[53] = 1;			/* bMaxCCIDBusySlots */
 	return CCID_DESC_LEN;
 }
@@ -264,10 +292,15 @@ static void *ep0_main(void *arg)
 
 /* ---- the reader ---- */
 
+static pthread_mutex_t in_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The main loop and a PIN entry both answer: one message at a time. */
 static void send_raw(const unsigned char *msg, size_t len)
 {
+	pthread_mutex_lock(&in_lock);
 	if (write(ep_in, msg, len) != (ssize_t)len)
 		say("bulk-IN write of %zu bytes: %s", len, strerror(errno));
+	pthread_mutex_unlock(&in_lock);
 }
 
 static void reply(unsigned char type, unsigned char slot, unsigned char seq,
@@ -313,6 +346,82 @@ static void send_late(void)
 	late_seq = -1;
 }
 
+/* ---- the card's PIN ---- */
+
+/*
+ * The digits of a PIN block: ASCII until FF, or ISO 9564 format 2. Returns
+ * the number of digits, -1 if the block is neither.
+ */
+static int pin_decode(const unsigned char *b, size_t len, char *out,
+		      size_t size)
+{
+	size_t i, n = 0;
+
+	if (len && (b[0] >> 4) == 2) {
+		n = b[0] & 0x0f;
+		if (n >= size || 1 + (n + 1) / 2 > len)
+			return -1;
+		for (i = 0; i < n; i++) {
+			unsigned char d = b[1 + i / 2] >> (i % 2 ? 0 : 4) & 0xf;
+
+			if (d > 9)
+				return -1;
+			out[i] = '0' + d;
+		}
+		out[n] = 0;
+		return n;
+	}
+	for (i = 0; i < len && b[i] != 0xff; i++) {
+		if (b[i] < '0' || b[i] > '9' || n + 1 >= size)
+			return -1;
+		out[n++] = b[i];
+	}
+	out[n] = 0;
+	return n;
+}
+
+/* VERIFY and CHANGE REFERENCE DATA (old and new PIN, halves of the data). */
+static void card_pin_apdu(const unsigned char *apdu, size_t len,
+			  unsigned char *sw)
+{
+	size_t lc = apdu[4], half;
+	char old[16], new[16];
+
+	sw[0] = 0x90;
+	sw[1] = 0x00;
+	if (len < 5 + lc || !lc) {
+		sw[0] = 0x67;
+		return;
+	}
+	half = apdu[1] == 0x24 ? lc / 2 : lc;
+	if (pin_decode(apdu + 5, half, old, sizeof(old)) < 0 ||
+	    (apdu[1] == 0x24 &&
+	     pin_decode(apdu + 5 + half, lc - half, new, sizeof(new)) < 1)) {
+		sw[0] = 0x6a;
+		sw[1] = 0x80;
+		return;
+	}
+	if (!card_tries) {
+		sw[0] = 0x69;
+		sw[1] = 0x83;
+		return;
+	}
+	if (strcmp(old, card_pin)) {
+		card_tries--;
+		say("card: wrong PIN \"%s\", %d tries left", old, card_tries);
+		sw[0] = 0x63;
+		sw[1] = 0xc0 | card_tries;
+		return;
+	}
+	card_tries = 3;
+	if (apdu[1] == 0x24) {
+		strcpy(card_pin, new);
+		say("card: PIN changed to \"%s\"", new);
+	} else {
+		say("card: PIN verified");
+	}
+}
+
 static void xfr_block(unsigned char slot, unsigned char seq,
 		      const unsigned char *apdu, size_t len)
 {
@@ -325,6 +434,14 @@ static void xfr_block(unsigned char slot, unsigned char seq,
 		send_late();
 	if (icc(slot)) {
 		reply(0x80, slot, seq, 0x40 | icc(slot), 0xfe, 0, NULL, 0);
+		return;
+	}
+	if (len >= 5 && apdu[0] == 0x00 &&
+	    (apdu[1] == 0x20 || apdu[1] == 0x24)) {
+		unsigned char sw[2];
+
+		card_pin_apdu(apdu, len, sw);
+		reply(0x80, slot, seq, 0, 0, 0, sw, 2);
 		return;
 	}
 	switch (ins) {
@@ -399,6 +516,235 @@ static void xfr_block(unsigned char slot, unsigned char seq,
 	reply(0x80, slot, seq, 0, 0, 0, ok, sizeof(ok));
 }
 
+/* ---- the PIN pad ---- */
+
+/* Write @nbits of @val at bit @pos of @buf, most significant bit first. */
+static void set_bits(unsigned char *buf, size_t size, unsigned int pos,
+		     unsigned int nbits, unsigned int val)
+{
+	unsigned int i, bit;
+
+	for (i = 0; i < nbits; i++) {
+		bit = pos + i;
+		if (bit / 8 >= size)
+			return;
+		if (val >> (nbits - 1 - i) & 1)
+			buf[bit / 8] |= 0x80 >> (bit % 8);
+		else
+			buf[bit / 8] &= ~(0x80 >> (bit % 8));
+	}
+}
+
+/* Put @pin into the PIN block at @b as the three format bytes say. */
+static void pin_format(unsigned char *b, size_t size, unsigned char fmt,
+		       unsigned char block, unsigned char lenfmt,
+		       const char *pin)
+{
+	unsigned int unit = fmt & 0x80 ? 8 : 1, type = fmt & 3;
+	unsigned int digit = type == 1 ? 4 : 8, n = strlen(pin), i;
+	unsigned int pos = (fmt >> 3 & 0xf) * unit;
+
+	if (fmt & 0x04 && (block & 0xf))
+		pos = (block & 0xf) * 8 - n * digit;
+	for (i = 0; i < n; i++)
+		set_bits(b, size, pos + i * digit, digit,
+			 type == 2 ? (unsigned char)pin[i] : pin[i] - '0');
+	if (block >> 4)
+		set_bits(b, size, (lenfmt & 0xf) * (lenfmt & 0x10 ? 8 : 1),
+			 block >> 4, n);
+}
+
+struct pin_job {
+	unsigned char slot, seq;
+	unsigned char d[BUF_SIZE];
+	size_t len;
+};
+
+static struct pin_job job;
+
+static void pin_reply(const struct pin_job *j, unsigned char status,
+		      unsigned char error, const unsigned char *data,
+		      size_t len)
+{
+	reply(0x80, j->slot, j->seq, status, error, 0, data, len);
+}
+
+/*
+ * Wait for the user's line, sending a time extension each second; 1 with
+ * the line, 0 at the timeout, -1 when the entry is aborted.
+ */
+static int pin_wait(const struct pin_job *j, unsigned int secs, char *line,
+		    size_t size)
+{
+	struct pollfd p[2] = {
+		{ .fd = keypad, .events = POLLIN },
+		{ .fd = pin_wake[0], .events = POLLIN },
+	};
+	size_t n = 0;
+	unsigned int t;
+
+	for (t = 0; t < secs; t++) {
+		if (poll(p, 2, 1000) < 0 && errno != EINTR)
+			return 0;
+		if (p[1].revents)
+			return -1;
+		while (p[0].revents & POLLIN && n + 1 < size &&
+		       read(keypad, line + n, 1) == 1) {
+			if (line[n] == '\n') {
+				line[n] = 0;
+				return 1;
+			}
+			n++;
+		}
+		pin_reply(j, 0x80, 1, NULL, 0);
+	}
+	return 0;
+}
+
+static void *pin_main(void *arg)
+{
+	struct pin_job *j = arg;
+	const unsigned char *d = j->d;
+	int modify = d[0] == 1;
+	size_t at = modify ? 20 : 15, alen = j->len - at, i;
+	unsigned char fmt = d[2], block = d[3], lenfmt = d[4];
+	unsigned char max = d[modify ? 7 : 5], min = d[modify ? 8 : 6];
+	unsigned char confirm = modify ? d[9] : 0, apdu[BUF_SIZE], sw[2];
+	char line[128], *pins[3], *save = NULL;
+	unsigned int want = 1, n = 0;
+	int got;
+
+	say("PIN pad: %s, %u s", modify ? "modify" : "verify", d[1] ?: 30);
+	got = pin_wait(j, d[1] ?: 30, line, sizeof(line));
+	if (got > 0 && !strcmp(line, "never"))
+		got = pin_wait(j, d[1] ?: 30, line, sizeof(line));
+	if (got < 0) {
+		say("PIN pad: aborted");
+		pin_reply(j, 0x40, 0xff, NULL, 0);
+		goto out;
+	}
+	if (!got) {
+		say("PIN pad: nobody typed");
+		pin_reply(j, 0x40, 0xf0, NULL, 0);
+		goto out;
+	}
+	say("PIN pad: the user did \"%s\"", line);
+	if (!strcmp(line, "cancel")) {
+		pin_reply(j, 0x40, 0xef, NULL, 0);
+		goto out;
+	}
+	if (!strcmp(line, "evil")) {
+		memset(apdu, 0x66, 400);
+		pin_reply(j, 0, 0, apdu, 400);
+		goto out;
+	}
+	for (pins[n] = strtok_r(line, " ", &save); pins[n] && n < 3;
+	     pins[n] = strtok_r(NULL, " ", &save))
+		n++;
+	if (modify)
+		want = 1 + !!(confirm & 1) + !!(confirm & 2);
+	for (i = 0; i < n; i++)
+		if (strlen(pins[i]) < min || strlen(pins[i]) > max)
+			break;
+	if (n != want || i < n || alen < 5 || alen > sizeof(apdu)) {
+		pin_reply(j, 0, 0, (const unsigned char *)"\x64\x03", 2);
+		goto out;
+	}
+	if (modify && confirm & 1 && strcmp(pins[n - 1], pins[n - 2])) {
+		pin_reply(j, 0, 0, (const unsigned char *)"\x64\x02", 2);
+		goto out;
+	}
+	memcpy(apdu, d + at, alen);
+	if (modify) {
+		if (confirm & 2)
+			pin_format(apdu + 5 + d[5], alen - 5 - d[5], fmt, block,
+				   lenfmt, pins[0]);
+		pin_format(apdu + 5 + d[6], alen - 5 - d[6], fmt, block,
+			   lenfmt, pins[confirm & 2 ? 1 : 0]);
+	} else {
+		pin_format(apdu + 5, alen - 5, fmt, block, lenfmt, pins[0]);
+	}
+	card_pin_apdu(apdu, alen, sw);
+	pin_reply(j, 0, 0, sw, 2);
+out:
+	pthread_mutex_lock(&lock);
+	pin_busy = 0;
+	pthread_mutex_unlock(&lock);
+	return NULL;
+}
+
+/* PC_to_RDR_Secure: the entry runs beside the main loop. */
+static void secure(unsigned char slot, unsigned char seq,
+		   const unsigned char *d, size_t len)
+{
+	int busy;
+
+	if (!opt.pinpad || slot || len < 15 || (d[0] == 1 && len < 20) ||
+	    d[0] > 1) {
+		reply(0x80, slot, seq, 0x40 | icc(slot), 0, 0, NULL, 0);
+		return;
+	}
+	if (icc(slot)) {
+		reply(0x80, slot, seq, 0x40 | icc(slot), 0xfe, 0, NULL, 0);
+		return;
+	}
+	pthread_mutex_lock(&lock);
+	busy = pin_busy;
+	pin_busy = 1;
+	pthread_mutex_unlock(&lock);
+	if (busy) {
+		reply(0x80, slot, seq, 0x40, 0xe0, 0, NULL, 0);
+		return;
+	}
+	if (pin_thread)
+		pthread_join(pin_thread, NULL);
+	job.slot = slot;
+	job.seq = seq;
+	memcpy(job.d, d, len);
+	job.len = len;
+	if (pthread_create(&pin_thread, NULL, pin_main, &job))
+		die("PIN thread");
+}
+
+/* PC_to_RDR_Abort during an entry: it ends first, CMD_ABORTED. */
+static void pin_abort(void)
+{
+	char c = 1;
+
+	if (!pin_thread)
+		return;
+	if (write(pin_wake[1], &c, 1) != 1)
+		say("PIN wake: %s", strerror(errno));
+	pthread_join(pin_thread, NULL);
+	pin_thread = 0;
+	while (read(pin_wake[0], &c, 1) == 1)
+		;
+}
+
+static int slot_busy(unsigned char slot)
+{
+	int busy;
+
+	pthread_mutex_lock(&lock);
+	busy = pin_busy && !slot;
+	pthread_mutex_unlock(&lock);
+	return busy;
+}
+
+static unsigned char ccid_reply_type(unsigned char type)
+{
+	switch (type) {
+	case 0x62: case 0x6f: case 0x69:
+		return 0x80;
+	case 0x61: case 0x6c: case 0x6d:
+		return 0x82;
+	case 0x6b:
+		return 0x83;
+	default:
+		return 0x81;
+	}
+}
+
 static void handle(const unsigned char *m, size_t len)
 {
 	static const unsigned char params[] = { 0x11, 0x00, 0x00, 0x0a, 0x00 };
@@ -418,6 +764,11 @@ static void handle(const unsigned char *m, size_t len)
 	say("command %02x slot %u seq %u, %u bytes", type, slot, seq, dlen);
 	if (slot > opt.max_slot) {
 		reply(0x81, slot, seq, 0x42, 5, 0, NULL, 0);
+		return;
+	}
+	if (type != 0x72 && slot_busy(slot)) {
+		say("slot %u busy with a PIN entry", slot);
+		reply(ccid_reply_type(type), slot, seq, 0x40, 0xe0, 0, NULL, 0);
 		return;
 	}
 
@@ -449,7 +800,11 @@ static void handle(const unsigned char *m, size_t len)
 	case 0x6b:		/* Escape */
 		reply(0x83, slot, seq, icc(slot), 0, 0, m + HDR, dlen);
 		break;
+	case 0x69:		/* Secure */
+		secure(slot, seq, m + HDR, dlen);
+		break;
 	case 0x72:		/* Abort */
+		pin_abort();
 		if (late_seq >= 0 && late_at_abort)
 			send_late();
 		reply(0x81, slot, seq, icc(slot), 0, 0, NULL, 0);
@@ -487,6 +842,8 @@ static void parse_options(int argc, char **argv)
 			opt.intr = 0;
 		else if (!strcmp(argv[i], "--no-class"))
 			opt.class_desc = 0;
+		else if (!strcmp(argv[i], "--pinpad") && i + 1 < argc)
+			opt.pinpad = argv[++i];
 		else
 			exit(2);
 	}
@@ -505,6 +862,16 @@ int main(int argc, char **argv)
 	}
 	parse_options(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (opt.pinpad) {
+		unlink(opt.pinpad);
+		if (mkfifo(opt.pinpad, 0600))
+			die(opt.pinpad);
+		keypad = open(opt.pinpad, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		if (keypad < 0)
+			die(opt.pinpad);
+		if (pipe2(pin_wake, O_NONBLOCK | O_CLOEXEC))
+			die("pipe");
+	}
 
 	snprintf(path, sizeof(path), "%s/ep0", argv[1]);
 	ep0 = open(path, O_RDWR | O_CLOEXEC);
