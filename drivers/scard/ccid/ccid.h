@@ -195,6 +195,8 @@ struct ccid_slot {
 	bool timed;			/* @timing is valid */
 	struct scard_timing timing;	/* of the card, for the timeouts */
 	bool unpowered;			/* inserted or powered down since */
+	u8 clock_stop;			/* the card's XI, if the reader can */
+	bool clock_stopped;		/* under io_lock: IccClock stopped it */
 };
 
 /**
@@ -249,6 +251,7 @@ struct ccid_dev {
 	spinlock_t slot_lock;		/* slots[].present, .events, .reader */
 	u16 poll_mask;			/* under slot_lock: slots to poll */
 	struct delayed_work poll_work;	/* GetSlotStatus after a change */
+	struct delayed_work clock_work;	/* IccClock stop of idle cards */
 	unsigned int num_slots;
 	struct ccid_slot slots[CCID_MAX_SLOTS];
 };

@@ -136,6 +136,30 @@ int ccid_mechanical(struct ccid_dev *dev, u8 slot, u8 function)
 }
 EXPORT_SYMBOL_IF_KUNIT(ccid_mechanical);
 
+/**
+ * ccid_t0apdu() - PC_to_RDR_T0APDU
+ * @dev: the device
+ * @slot: bSlot
+ * @changes: bmChanges: CCID_T0APDU_GET_RESPONSE, CCID_T0APDU_ENVELOPE
+ * @get_response: bClassGetResponse (CCID_CLASS_ECHO: the command's)
+ * @envelope: bClassEnvelope (CCID_CLASS_ECHO: the command's)
+ *
+ * Return: see ccid_cmd_locked().
+ */
+int ccid_t0apdu(struct ccid_dev *dev, u8 slot, u8 changes, u8 get_response,
+		u8 envelope)
+{
+	struct ccid_msg m = {
+		.type = CCID_PC_T0_APDU,
+		.slot = slot,
+		.param = { changes, get_response, envelope },
+		.timeout_ms = ccid_default_timeout_ms(),
+	};
+
+	return ccid_cmd(dev, &m);
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_t0apdu);
+
 static void ccid_xfr_msg(struct ccid_msg *m, u8 slot, u8 bwi, u16 level,
 			 const u8 *tx, size_t tx_len, u8 *rx, size_t rx_size,
 			 const struct ccid_wait *wait)

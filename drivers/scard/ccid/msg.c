@@ -114,6 +114,7 @@ int ccid_msg_init(struct ccid_dev *dev)
 	init_waitqueue_head(&dev->io_wait);
 	spin_lock_init(&dev->slot_lock);
 	INIT_DELAYED_WORK(&dev->poll_work, ccid_poll_work);
+	INIT_DELAYED_WORK(&dev->clock_work, ccid_clock_work);
 	dev->poll_mask = 0;
 	dev->ready = false;
 	dev->seq = 0;
@@ -143,6 +144,7 @@ EXPORT_SYMBOL_IF_KUNIT(ccid_notify_start);
 
 /**
  * ccid_notify_stop() - ignore notifications, wait for the slot polls
+ *	and the clock stop
  * @dev: the device
  *
  * Context: process context; may sleep.
@@ -154,6 +156,7 @@ void ccid_notify_stop(struct ccid_dev *dev)
 	dev->poll_mask = 0;
 	spin_unlock_irq(&dev->slot_lock);
 	cancel_delayed_work_sync(&dev->poll_work);
+	cancel_delayed_work_sync(&dev->clock_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(ccid_notify_stop);
 
@@ -476,7 +479,9 @@ static void ccid_abort_locked(struct ccid_dev *dev, u8 slot)
  * @m: the command; its reply in the out fields
  *
  * Sends @m with the next bSeq and waits for its reply as the top of this
- * file says, time extensions included, for ccid_budget_ms() at most.
+ * file says, time extensions included, for ccid_budget_ms() at most. A
+ * command for the card first restarts the card's clock if it was stopped
+ * (clock.c), and an exchange with the card lets it stop again once idle.
  * abData of the reply goes to @m->rsp, also for a failed command when it
  * fits (character level: what the card sent before it stopped).
  *
@@ -491,6 +496,43 @@ static void ccid_abort_locked(struct ccid_dev *dev, u8 slot)
  * transport's error.
  */
 int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
+{
+	struct ccid_slot *slot = NULL;
+	int ret;
+
+	lockdep_assert_held(&dev->io_lock);
+
+	if (m->slot < dev->num_slots)
+		slot = &dev->slots[m->slot];
+	if (slot && ccid_clock_needed(m->type)) {
+		ret = ccid_clock_run_locked(dev, slot);
+		if (ret) {
+			m->rsp_len = 0;
+			m->status = 0;
+			m->error = 0;
+			m->rsp_param = 0;
+			return ret;
+		}
+	}
+	ret = ccid_exchange_locked(dev, m);
+	if (slot)
+		ccid_clock_after_locked(dev, slot, m->type);
+
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_cmd_locked);
+
+/**
+ * ccid_exchange_locked() - one command and its reply, as they are
+ * @dev: the device
+ * @m: the command; its reply in the out fields
+ *
+ * ccid_cmd_locked() without the card clock's care (clock.c).
+ *
+ * Context: process context, dev->io_lock held.
+ * Return: see ccid_cmd_locked().
+ */
+int ccid_exchange_locked(struct ccid_dev *dev, struct ccid_msg *m)
 {
 	const u8 *rsp = dev->rsp_buf;
 	unsigned long deadline, end;
@@ -581,7 +623,6 @@ fail:
 		ccid_abort_locked(dev, m->slot);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(ccid_cmd_locked);
 
 /**
  * ccid_io_lock() - wait for the device, killable and freezable

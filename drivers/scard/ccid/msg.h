@@ -78,6 +78,13 @@
 #define CCID_CHAIN_MIDDLE		0x03	/* continues, continues */
 #define CCID_CHAIN_MORE			0x10	/* empty: next part, please */
 
+/* PC_to_RDR_T0APDU: bmChanges, and bClassGetResponse's "echo" */
+#define CCID_T0APDU_GET_RESPONSE	BIT(0)
+#define CCID_T0APDU_ENVELOPE		BIT(1)
+#define CCID_T0APDU_BOTH		(CCID_T0APDU_GET_RESPONSE | \
+					 CCID_T0APDU_ENVELOPE)
+#define CCID_CLASS_ECHO			0xff
+
 /* bProtocolNum and abProtocolDataStructure sizes */
 #define CCID_PROTO_T0			0
 #define CCID_PROTO_T1			1
@@ -168,6 +175,7 @@ unsigned int ccid_budget_ms(const struct ccid_msg *m);
 int ccid_io_lock(struct ccid_dev *dev);
 void ccid_io_unlock(struct ccid_dev *dev);
 int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m);
+int ccid_exchange_locked(struct ccid_dev *dev, struct ccid_msg *m);
 int ccid_cmd(struct ccid_dev *dev, struct ccid_msg *m);
 
 int ccid_power_on(struct ccid_dev *dev, u8 slot, u8 power_select, u8 *atr,
@@ -192,6 +200,8 @@ int ccid_escape(struct ccid_dev *dev, u8 slot, const u8 *in, size_t in_len,
 int ccid_set_rate_clock(struct ccid_dev *dev, u8 slot, u32 *clk_khz,
 			u32 *rate_bps);
 int ccid_mechanical(struct ccid_dev *dev, u8 slot, u8 function);
+int ccid_t0apdu(struct ccid_dev *dev, u8 slot, u8 changes, u8 get_response,
+		u8 envelope);
 int ccid_secure(struct ccid_dev *dev, u8 slot, const u8 *data, size_t len,
 		u8 *rsp, size_t rsp_size, size_t *rsp_len, u8 *error,
 		const struct ccid_wait *wait);
@@ -204,6 +214,13 @@ void ccid_poll_work(struct work_struct *work);
 int ccid_reader_init(struct ccid_slot *slot, struct scard_reader *reader);
 void ccid_card_wait(const struct ccid_slot *slot, u64 ns,
 		    struct ccid_wait *w);
+
+/* clock.c */
+bool ccid_clock_needed(u8 type);
+int ccid_clock_run_locked(struct ccid_dev *dev, struct ccid_slot *slot);
+void ccid_clock_after_locked(struct ccid_dev *dev, struct ccid_slot *slot,
+			     u8 type);
+void ccid_clock_work(struct work_struct *work);
 
 /* pin.c */
 int ccid_pin_entry(struct scard_reader *reader, struct scard_request *req);

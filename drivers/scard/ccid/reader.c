@@ -14,7 +14,10 @@
  *				SetParameters with the protocol and the
  *				Fi/Di scard_pps_select() picks, the reader
  *				runs PPS; on failure once more with the
- *				default Fi/Di. Other TPDU and character
+ *				default Fi/Di; at APDU level with T=0,
+ *				T0APDU when the reader's classes of GET
+ *				RESPONSE and ENVELOPE are fixed (see
+ *				ccid_t0_classes()). Other TPDU and character
  *				level readers: the library's PPS through
  *				XfrBlock, then SetParameters (and
  *				SetDataRateAndClockFrequency without
@@ -113,6 +116,7 @@ static void ccid_slot_forget(struct ccid_slot *slot)
 {
 	slot->protocol = SCARD_PROTO_UNDEFINED;
 	slot->timed = false;
+	WRITE_ONCE(slot->clock_stop, 0);
 }
 
 static u8 ccid_power_select(const struct ccid_desc *desc)
@@ -210,6 +214,7 @@ static int ccid_slot_set_params(struct scard_reader *reader, u32 protocol,
 
 	slot->protocol = SCARD_PROTO_UNDEFINED;
 	slot->timed = false;
+	WRITE_ONCE(slot->clock_stop, 0);
 	len = ccid_params_build(reader, protocol, fl, dl, p);
 	ret = ccid_set_params(dev, slot->index,
 			      protocol == SCARD_PROTO_T1 ? CCID_PROTO_T1 :
@@ -218,11 +223,45 @@ static int ccid_slot_set_params(struct scard_reader *reader, u32 protocol,
 		return ret;
 
 	slot->protocol = protocol;
+	/* bClockStop went to the reader: the clock may stop (clock.c). */
+	WRITE_ONCE(slot->clock_stop, dev->desc.features & CCID_FEAT_CLOCK_STOP ?
+		   reader->card.clock_stop : 0);
 	if (!clk_khz)
 		clk_khz = dev->desc.default_clock ?: SCARD_CLK_DEFAULT_KHZ;
 	slot->timed = !scard_timing_compute(&slot->timing, &reader->card,
 					    protocol, fl, dl, clk_khz);
 
+	return 0;
+}
+
+/*
+ * An APDU level reader runs T=0's GET RESPONSE and ENVELOPE itself, with
+ * the classes of its descriptor, 0xFF meaning the command's own class. A
+ * fixed class would follow a command of a proprietary class (80) with a
+ * GET RESPONSE of class 00, which a card may refuse: PC_to_RDR_T0APDU
+ * asks for the command's class. A reader that refuses the command keeps
+ * its classes.
+ */
+static int ccid_t0_classes(struct scard_reader *reader, u32 protocol)
+{
+	struct ccid_slot *slot = to_slot(reader);
+	const struct ccid_desc *desc = &slot->dev->desc;
+	int ret;
+
+	if (protocol != SCARD_PROTO_T0 ||
+	    reader->caps.level != SCARD_LEVEL_APDU ||
+	    (desc->class_get_response == CCID_CLASS_ECHO &&
+	     desc->class_envelope == CCID_CLASS_ECHO))
+		return 0;
+
+	ret = ccid_t0apdu(slot->dev, slot->index, CCID_T0APDU_BOTH,
+			  CCID_CLASS_ECHO, CCID_CLASS_ECHO);
+	if (ret == -ENODEV || ret == -ENOMEDIUM || ret == -EINTR)
+		return ret;
+	if (ret)
+		dev_dbg(slot->dev->parent,
+			"slot %u: T0APDU: %d, the reader keeps its classes\n",
+			slot->index, ret);
 	return 0;
 }
 
@@ -242,13 +281,16 @@ static int ccid_set_protocol(struct scard_reader *reader,
 
 	ret = ccid_slot_set_params(reader, pps.protocol, pps.fl, pps.dl,
 				   pps.clk_khz);
-	if (!ret || ret == -ENODEV || ret == -ENOMEDIUM ||
-	    (pps.fl == SCARD_ATR_DEFAULT_FL && pps.dl == SCARD_ATR_DEFAULT_DL))
+	if (ret && ret != -ENODEV && ret != -ENOMEDIUM &&
+	    (pps.fl != SCARD_ATR_DEFAULT_FL || pps.dl != SCARD_ATR_DEFAULT_DL))
+		/* The reader could not get TA1's speed from the card. */
+		ret = ccid_slot_set_params(reader, pps.protocol,
+					   SCARD_ATR_DEFAULT_FL,
+					   SCARD_ATR_DEFAULT_DL, 0);
+	if (ret)
 		return ret;
 
-	/* The reader could not get TA1's speed from the card: defaults. */
-	return ccid_slot_set_params(reader, pps.protocol, SCARD_ATR_DEFAULT_FL,
-				    SCARD_ATR_DEFAULT_DL, 0);
+	return ccid_t0_classes(reader, pps.protocol);
 }
 
 /* io->set_params: the library negotiated these; tell the reader. */

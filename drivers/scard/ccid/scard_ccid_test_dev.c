@@ -292,6 +292,126 @@ static void ccid_test_set_protocol(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->n_sent, 4U);
 }
 
+/*
+ * An APDU level reader with a fixed class of GET RESPONSE is asked for the
+ * command's class at T=0 (T0APDU); one that refuses keeps its class, one
+ * that echoes already is not asked.
+ */
+static void ccid_test_t0apdu(struct kunit *test)
+{
+	struct ccid_fake *f = test->priv;
+	static const struct ccid_desc over = {
+		.features = 0x000204fe,
+		.protocols = CCID_PROTOCOL_T0,
+		.max_data_rate = 9600,
+	};
+	static const u8 atr[] = { 0x3b, 0x00 };
+	static const u8 params[] = { 0x11, 0x00, 0x00, 0x0a, 0x00 };
+	struct scard_request req = { .minor = SCARD_PROTO_T0 };
+	struct scard_reader *r;
+
+	fake_register(test, f, &over);
+	r = f->dev.slots[0].reader;
+	KUNIT_ASSERT_EQ(test, scard_atr_parse(&r->card, atr, sizeof(atr)), 0);
+	f->dev.desc.class_get_response = 0x00;
+
+	ccid_fake_reply(f, CCID_RDR_PARAMETERS, 0, 2, 0, 0, 0, params, 5);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 3, 0, 0, 0, NULL, 0);
+	KUNIT_EXPECT_EQ(test, r->reader_function[RDF_SET_PROTOCOL](r, &req),
+			0);
+	KUNIT_ASSERT_EQ(test, f->n_sent, 4U);
+	KUNIT_EXPECT_EQ(test, f->sent[3][CCID_OFF_TYPE], CCID_PC_T0_APDU);
+	EXPECT_BYTES(test, f->sent[3] + CCID_OFF_P1, "\x03\xff\xff", 3);
+
+	/* Not supported: the reader keeps its class, the protocol is set. */
+	ccid_fake_reply(f, CCID_RDR_PARAMETERS, 0, 4, 0, 0, 0, params, 5);
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 5, 0x40, 0, 0, NULL, 0);
+	KUNIT_EXPECT_EQ(test, r->reader_function[RDF_SET_PROTOCOL](r, &req),
+			0);
+	KUNIT_EXPECT_EQ(test, f->n_sent, 6U);
+
+	/* Both classes echo the command's: nothing to ask. */
+	f->dev.desc.class_get_response = 0xff;
+	ccid_fake_reply(f, CCID_RDR_PARAMETERS, 0, 6, 0, 0, 0, params, 5);
+	KUNIT_EXPECT_EQ(test, r->reader_function[RDF_SET_PROTOCOL](r, &req),
+			0);
+	KUNIT_EXPECT_EQ(test, f->n_sent, 7U);
+	KUNIT_EXPECT_EQ(test, f->sent[6][CCID_OFF_TYPE], CCID_PC_SET_PARAMETERS);
+}
+
+/*
+ * The clock of an idle card that allows it stops (IccClock), and starts
+ * again before the next exchange; a reader that refuses is not asked
+ * again.
+ */
+static void ccid_test_clock_stop(struct kunit *test)
+{
+	struct ccid_fake *f = test->priv;
+	static const struct ccid_desc over = {
+		.features = 0x000105fe,
+		.protocols = CCID_PROTOCOL_T0,
+		.max_data_rate = 9600,
+	};
+	/* T=0, clock stop in state L (T=15 TA: XI 01) */
+	static const u8 atr[] = { 0x3b, 0x80, 0x80, 0x1f, 0x47, 0x58 };
+	static const u8 params[] = { 0x11, 0x00, 0x00, 0x0a, 0x01 };
+	static const u8 tpdu[] = { 0x00, 0xa4, 0x00, 0x00, 0x00 };
+	struct scard_request req = { .minor = SCARD_PROTO_T0 };
+	struct scard_reader *r;
+	u8 rx[8];
+	size_t len;
+
+	fake_register(test, f, &over);
+	r = f->dev.slots[0].reader;
+	KUNIT_ASSERT_EQ(test, scard_atr_parse(&r->card, atr, sizeof(atr)), 0);
+	KUNIT_ASSERT_EQ(test, r->card.clock_stop, 1);
+
+	ccid_fake_reply(f, CCID_RDR_PARAMETERS, 0, 2, 0, 0, 0, params, 5);
+	KUNIT_ASSERT_EQ(test, r->reader_function[RDF_SET_PROTOCOL](r, &req),
+			0);
+	/* bClockStop: the card's XI */
+	KUNIT_EXPECT_EQ(test, f->sent[2][CCID_HDR_LEN + 4], 1);
+
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 3, 0, 0, 0,
+			(const u8 *)"\x90\x00", 2);
+	KUNIT_ASSERT_EQ(test, r->io->xfer(r, SCARD_XFER_DATA, tpdu,
+					  sizeof(tpdu), rx, sizeof(rx), &len,
+					  100 * NSEC_PER_MSEC), 0);
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&f->dev.clock_work));
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 4, 0, 0, 1, NULL, 0);
+	flush_delayed_work(&f->dev.clock_work);
+	KUNIT_ASSERT_EQ(test, f->n_sent, 5U);
+	KUNIT_EXPECT_EQ(test, f->sent[4][CCID_OFF_TYPE], CCID_PC_ICC_CLOCK);
+	KUNIT_EXPECT_EQ(test, f->sent[4][CCID_OFF_P1], 1);
+	KUNIT_EXPECT_TRUE(test, f->dev.slots[0].clock_stopped);
+
+	/* The next exchange restarts the clock first. */
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 5, 0, 0, 0, NULL, 0);
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 6, 0, 0, 0,
+			(const u8 *)"\x90\x00", 2);
+	KUNIT_ASSERT_EQ(test, r->io->xfer(r, SCARD_XFER_DATA, tpdu,
+					  sizeof(tpdu), rx, sizeof(rx), &len,
+					  100 * NSEC_PER_MSEC), 0);
+	KUNIT_ASSERT_EQ(test, f->n_sent, 7U);
+	KUNIT_EXPECT_EQ(test, f->sent[5][CCID_OFF_TYPE], CCID_PC_ICC_CLOCK);
+	KUNIT_EXPECT_EQ(test, f->sent[5][CCID_OFF_P1], 0);
+	KUNIT_EXPECT_EQ(test, f->sent[6][CCID_OFF_TYPE], CCID_PC_XFR_BLOCK);
+	KUNIT_EXPECT_FALSE(test, f->dev.slots[0].clock_stopped);
+
+	/* A reader that refuses: not asked again. */
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 7, 0x40, 0, 0, NULL, 0);
+	flush_delayed_work(&f->dev.clock_work);
+	KUNIT_EXPECT_EQ(test, f->n_sent, 8U);
+	KUNIT_EXPECT_EQ(test, f->dev.slots[0].clock_stop, 0);
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 8, 0, 0, 0,
+			(const u8 *)"\x90\x00", 2);
+	KUNIT_ASSERT_EQ(test, r->io->xfer(r, SCARD_XFER_DATA, tpdu,
+					  sizeof(tpdu), rx, sizeof(rx), &len,
+					  100 * NSEC_PER_MSEC), 0);
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&f->dev.clock_work));
+	KUNIT_EXPECT_EQ(test, f->n_sent, 9U);
+}
+
 /* Character level: a turn is one XfrBlock, the bytes and those to read. */
 static void ccid_test_char_level(struct kunit *test)
 {
@@ -505,6 +625,8 @@ static struct kunit_case ccid_dev_test_cases[] = {
 	KUNIT_CASE(ccid_test_latched_change),
 	KUNIT_CASE(ccid_test_power_and_pps),
 	KUNIT_CASE(ccid_test_set_protocol),
+	KUNIT_CASE(ccid_test_t0apdu),
+	KUNIT_CASE(ccid_test_clock_stop),
 	KUNIT_CASE(ccid_test_char_level),
 	KUNIT_CASE(ccid_test_poll_busy),
 	KUNIT_CASE(ccid_test_halt_resume),

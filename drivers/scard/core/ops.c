@@ -294,6 +294,10 @@ static int scard_transmit_locked(struct scard_reader *reader,
 		return -ENOMEDIUM;
 	if (state != SCARD_CARD_SPECIFIC || xfer->protocol != protocol)
 		return -EBADFD;
+	/* An APDU level reader that carries short APDUs only, say. */
+	if (reader->caps.level == SCARD_LEVEL_APDU && reader->caps.max_apdu &&
+	    xfer->send_len > reader->caps.max_apdu)
+		return -EMSGSIZE;
 
 	/*
 	 * The driver works on the request's buffers, not the caller's: a
@@ -339,7 +343,8 @@ static int scard_transmit_locked(struct scard_reader *reader,
  * cannot hold up an unplug.
  *
  * Return: 0; -EINVAL (bad flags, reserved bytes, empty command), -EMSGSIZE
- * (command larger than SCARD_MAX_SEND), -ENODEV, -EBUSY, -ERESTARTSYS,
+ * (command larger than SCARD_MAX_SEND, or than an APDU level reader
+ * carries: caps.max_apdu), -ENODEV, -EBUSY, -ERESTARTSYS,
  * -EOPNOTSUPP, -ENOMEDIUM (no card), -EBADFD (no protocol selected, or not
  * xfer->protocol), -ENOSPC (response larger than xfer->recv_len, which
  * then holds the size needed; the response is lost), -EIO, or the

@@ -6,6 +6,8 @@
  */
 
 #include <kunit/test.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "../compat.h"
@@ -227,12 +229,65 @@ static void test_pin_entry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->calls[RDF_PIN_ENTRY], 3);
 }
 
+/*
+ * Random structures, most of them nearly right: the checks answer 0,
+ * -EINVAL or -EMSGSIZE only, what they accept has the lengths they
+ * promise, and it reaches the driver whole. Each input sits in a buffer
+ * of its own size, so that KASAN sees a read past it.
+ */
+static void test_pin_random(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	unsigned int i, accepted = 0;
+	struct rnd_state rs;
+	size_t len, hdr;
+	u8 *in, out[8];
+	u32 code, olen;
+	int ret;
+
+	prandom_seed_state(&rs, 0x5eed);
+	scard_fake_setup(f, S_T1);
+	f->reply_len = 2;
+	for (i = 0; i < 4000; i++) {
+		code = prandom_u32_state(&rs) & 1 ? VERIFY : MODIFY;
+		hdr = code == VERIFY ? sizeof(struct scard_pin_verify) :
+			sizeof(struct scard_pin_modify);
+		len = prandom_u32_state(&rs) % 300;
+		in = kmalloc(len ?: 1, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, in);
+		prandom_bytes_state(&rs, in, len);
+		if (len >= hdr && (prandom_u32_state(&rs) & 3)) {
+			put_unaligned_le32(len - hdr, in + hdr - 4);
+			in[code == VERIFY ? 7 : 10] =
+				1 + prandom_u32_state(&rs) % 7;
+			in[code == VERIFY ? 8 : 11] =
+				prandom_u32_state(&rs) % 4;
+		}
+		ret = scard_pin_check(code, in, len);
+		KUNIT_EXPECT_TRUE(test, !ret || ret == -EINVAL ||
+				  ret == -EMSGSIZE);
+		if (!ret) {
+			accepted++;
+			KUNIT_EXPECT_GE(test, len, hdr + 4);
+			KUNIT_EXPECT_LE(test, len - hdr, SCARD_SHORT_APDU_MAX);
+			olen = sizeof(out);
+			KUNIT_EXPECT_EQ(test, feature(f, code, in, len, out,
+						      &olen), 0);
+			KUNIT_EXPECT_EQ(test, f->last.send_len, len);
+		}
+		kfree(in);
+	}
+	KUNIT_EXPECT_GT(test, accepted, 1000U);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_PIN_ENTRY], (int)accepted);
+}
+
 static struct kunit_case scard_feature_cases[] = {
 	KUNIT_CASE(test_feature_list),
 	KUNIT_CASE(test_feature_properties),
 	KUNIT_CASE_PARAM(test_pin_check, pin_gen_params),
 	KUNIT_CASE(test_pin_long_apdu),
 	KUNIT_CASE(test_pin_entry),
+	KUNIT_CASE(test_pin_random),
 	{}
 };
 

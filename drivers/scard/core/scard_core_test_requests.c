@@ -420,6 +420,27 @@ static void test_transmit(struct kunit *test)
 	}
 }
 
+/* A reader that carries short APDUs only never gets a longer one. */
+static void test_transmit_max_apdu(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct scard_transmit x = { .protocol = T1, .recv_len = 8 };
+	u8 *cmd = kunit_kzalloc(test, SCARD_SHORT_APDU_MAX + 1, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, cmd);
+	scard_fake_setup(f, S_T1);
+	f->reader->caps.max_apdu = SCARD_SHORT_APDU_MAX;
+	f->reply_len = 2;
+	x.send_len = SCARD_SHORT_APDU_MAX + 1;
+	KUNIT_EXPECT_EQ(test, scard_transmit(f->reader, &x, cmd, f->recv),
+			-EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_TRANSMIT], 0);
+	x.send_len = SCARD_SHORT_APDU_MAX;
+	KUNIT_EXPECT_EQ(test, scard_transmit(f->reader, &x, cmd, f->recv), 0);
+	KUNIT_EXPECT_EQ(test, f->calls[RDF_TRANSMIT], 1);
+	f->reader->caps.max_apdu = 0;
+}
+
 /* EJECT, SWALLOW, CONFISCATE */
 
 struct mech_case {
@@ -548,6 +569,7 @@ static struct kunit_case scard_request_cases[] = {
 	KUNIT_CASE_PARAM(test_set_protocol, proto_gen_params),
 	KUNIT_CASE(test_set_protocol_switch),
 	KUNIT_CASE_PARAM(test_transmit, xfer_gen_params),
+	KUNIT_CASE(test_transmit_max_apdu),
 	KUNIT_CASE_PARAM(test_mechanical, mech_gen_params),
 	KUNIT_CASE_PARAM(test_vendor, vendor_gen_params),
 	{}

@@ -16,6 +16,10 @@
  *	--no-bulk-in    no bulk-IN endpoint
  *	--no-int        no interrupt-IN endpoint
  *	--no-class      no CCID class descriptor
+ *	--short-apdu    a short APDU level reader (default: extended)
+ *	--clock-stop    the reader can stop the card's clock (IccClock), and
+ *	                the card's ATR allows it; an exchange with the
+ *	                clock stopped fails (ICC_MUTE)
  *	--pinpad FIFO   a PIN pad (bPINSupport 3, a 2 x 16 display): each
  *	                PC_to_RDR_Secure reads what the user does from the
  *	                FIFO (created), one line: the digits of each PIN it
@@ -25,7 +29,9 @@
  *	                PIN_TIMEOUT) or "evil" (a 400-byte DataBlock)
  *
  * The reader is an extended APDU level reader with a T=0 card in slot 0 (the
- * other slots are empty). APDUs 80 Ex .. choose a fault in the reply:
+ * other slots are empty); it takes commands and sends responses longer
+ * than a message in parts. 80 EE echoes its data and 80 EF answers Le
+ * bytes, short or extended. APDUs 80 Ex .. choose a fault in the reply:
  *
  *	80 E0  a reply with another bSeq          80 E6  no reply; at the
  *	80 E1  a reply for another slot                  abort, the late reply
@@ -68,6 +74,8 @@
 
 #define HDR		10
 #define BUF_SIZE	4096
+/* An extended APDU and its header, a response and SW1 SW2. */
+#define APDU_MAX	(65544 + HDR)
 #define CCID_DT		0x21
 #define CCID_DESC_LEN	54
 #define REQ_ABORT	0x01
@@ -77,18 +85,26 @@ static const unsigned char atr[] = {
 	0x64, 0x31, 0x34, 0x34,
 };
 
+/* T=0, clock stop allowed in state L (T=15: TA with XI 01). */
+static const unsigned char atr_clock[] = {
+	0x3b, 0x80, 0x80, 0x1f, 0x47, 0x58,
+};
+
 static struct {
 	unsigned int max_msg;
 	unsigned int max_slot;
 	int bulk_in, intr, class_desc;
 	const char *pinpad;
-} opt = { 271, 0, 1, 1, 1, NULL };
+	uint32_t level;
+	int clock_stop;
+} opt = { 271, 0, 1, 1, 1, NULL, 0x00040000, 0 };
 
 static int ep_in = -1, ep_out = -1, ep_int = -1;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static int enabled;
 static int powered;
+static int clock_stopped;
 static int late_seq = -1;	/* a reply held back */
 static int late_at_abort;	/* send it at the abort, not before the next */
 static char card_pin[16] = "1234";
@@ -145,7 +161,8 @@ static size_t put_class_desc(unsigned char *p)
 	put32(p + 19, 9600);		/* dwDataRate */
 	put32(p + 23, 9600);
 	put32(p + 28, 254);		/* dwMaxIFSD */
-	put32(p + 40, 0x000400fe);	/* extended APDU, automatic everything */
+	/* automatic everything, clock stop if asked */
+	put32(p + 40, opt.level | 0xfe | (opt.clock_stop ? 0x100 : 0));
 	put32(p + 44, opt.max_msg);
 	p[48] = 0xff;			/* bClassGetResponse: echo */
 	p[49] = 0xff;
@@ -307,8 +324,10 @@ static void reply(unsigned char type, unsigned char slot, unsigned char seq,
 		  unsigned char status, unsigned char error,
 		  unsigned char param, const unsigned char *data, size_t dlen)
 {
-	unsigned char msg[BUF_SIZE];
+	unsigned char *msg = malloc(HDR + dlen);
 
+	if (!msg)
+		die("malloc");
 	memset(msg, 0, HDR);
 	msg[0] = type;
 	put32(msg + 1, dlen);
@@ -320,6 +339,7 @@ static void reply(unsigned char type, unsigned char slot, unsigned char seq,
 	if (dlen)
 		memcpy(msg + HDR, data, dlen);
 	send_raw(msg, HDR + dlen);
+	free(msg);
 }
 
 static unsigned char icc(unsigned char slot)
@@ -422,6 +442,94 @@ static void card_pin_apdu(const unsigned char *apdu, size_t len,
 	}
 }
 
+/*
+ * Extended APDUs: a command in parts (wLevelParameter 1, 3 ..., 2, each
+ * answered by an empty DataBlock with bChainParameter 0x10), a response
+ * longer than a message in parts (bChainParameter 1, 3 ..., 2, each next
+ * one asked for by an empty XfrBlock with wLevelParameter 0x10).
+ */
+static unsigned char chain_cmd[APDU_MAX], chain_rsp[APDU_MAX];
+static size_t chain_cmd_len, chain_rsp_len, chain_rsp_off;
+
+/* The room for abData in one message. */
+static size_t msg_room(void)
+{
+	return opt.max_msg > HDR ? opt.max_msg - HDR : 1;
+}
+
+/* A response, in parts if it is longer than a message. */
+static void send_response(unsigned char slot, unsigned char seq,
+			  const unsigned char *r, size_t len)
+{
+	if (len <= msg_room()) {
+		reply(0x80, slot, seq, 0, 0, 0, r, len);
+		return;
+	}
+	memcpy(chain_rsp, r, len);
+	chain_rsp_len = len;
+	chain_rsp_off = msg_room();
+	say("response of %zu bytes in parts", len);
+	reply(0x80, slot, seq, 0, 0, 0x01, r, chain_rsp_off);
+}
+
+static void send_next_part(unsigned char slot, unsigned char seq)
+{
+	size_t n = chain_rsp_len - chain_rsp_off;
+	unsigned char param = 0x02;
+
+	if (n > msg_room()) {
+		n = msg_room();
+		param = 0x03;
+	}
+	reply(0x80, slot, seq, 0, 0, param, chain_rsp + chain_rsp_off, n);
+	chain_rsp_off += n;
+}
+
+/*
+ * The card's extended instructions: 80 EE echoes its data, 80 EF answers
+ * Le bytes (i & 0xff); short or extended Lc and Le. 1: handled.
+ */
+static int card_extended(unsigned char slot, unsigned char seq,
+			 const unsigned char *a, size_t len)
+{
+	static unsigned char r[APDU_MAX];
+	size_t lc = 0, le = 0, i;
+	const unsigned char *data = NULL;
+
+	if (len < 4 || a[0] != 0x80 || (a[1] != 0xee && a[1] != 0xef))
+		return 0;
+	if (len == 5) {
+		le = a[4] ?: 256;
+	} else if (len == 7 && !a[4]) {
+		le = (a[5] << 8 | a[6]) ?: 65536;
+	} else if (len > 5 && a[4] && len >= 5u + a[4]) {
+		lc = a[4];
+		data = a + 5;
+	} else if (len > 7 && !a[4]) {
+		lc = a[5] << 8 | a[6];
+		data = a + 7;
+		if (len < 7 + lc)
+			lc = 0;
+	}
+	if (a[1] == 0xee) {
+		if (!lc) {
+			reply(0x80, slot, seq, 0, 0, 0,
+			      (const unsigned char *)"\x67\x00", 2);
+			return 1;
+		}
+		memcpy(r, data, lc);
+		le = lc;
+	} else {
+		for (i = 0; i < le; i++)
+			r[i] = i & 0xff;
+	}
+	r[le] = 0x90;
+	r[le + 1] = 0x00;
+	say("card: %s, %zu bytes", a[1] == 0xee ? "echo" : "Le", le);
+	send_response(slot, seq, r, le + 2);
+	return 1;
+}
+
 static void xfr_block(unsigned char slot, unsigned char seq,
 		      const unsigned char *apdu, size_t len)
 {
@@ -436,6 +544,13 @@ static void xfr_block(unsigned char slot, unsigned char seq,
 		reply(0x80, slot, seq, 0x40 | icc(slot), 0xfe, 0, NULL, 0);
 		return;
 	}
+	if (clock_stopped) {
+		say("fault: an exchange with the clock stopped");
+		reply(0x80, slot, seq, 0x40, 0xfe, 0, NULL, 0);
+		return;
+	}
+	if (card_extended(slot, seq, apdu, len))
+		return;
 	if (len >= 5 && apdu[0] == 0x00 &&
 	    (apdu[1] == 0x20 || apdu[1] == 0x24)) {
 		unsigned char sw[2];
@@ -731,6 +846,42 @@ static int slot_busy(unsigned char slot)
 	return busy;
 }
 
+/* XfrBlock by wLevelParameter: a whole command, or a part of a chain. */
+static void xfr_chain(unsigned char slot, unsigned char seq,
+		      unsigned int level, const unsigned char *d, size_t len)
+{
+	switch (level) {
+	case 0x01:
+		chain_cmd_len = 0;
+		/* fall through */
+	case 0x03:
+		if (chain_cmd_len + len > sizeof(chain_cmd)) {
+			reply(0x80, slot, seq, 0x40, 0xfc, 0, NULL, 0);
+			return;
+		}
+		memcpy(chain_cmd + chain_cmd_len, d, len);
+		chain_cmd_len += len;
+		reply(0x80, slot, seq, 0, 0, 0x10, NULL, 0);
+		return;
+	case 0x02:
+		if (chain_cmd_len + len > sizeof(chain_cmd)) {
+			reply(0x80, slot, seq, 0x40, 0xfc, 0, NULL, 0);
+			return;
+		}
+		memcpy(chain_cmd + chain_cmd_len, d, len);
+		chain_cmd_len += len;
+		say("command of %zu bytes in parts", chain_cmd_len);
+		xfr_block(slot, seq, chain_cmd, chain_cmd_len);
+		return;
+	case 0x10:
+		send_next_part(slot, seq);
+		return;
+	default:
+		xfr_block(slot, seq, d, len);
+		return;
+	}
+}
+
 static unsigned char ccid_reply_type(unsigned char type)
 {
 	switch (type) {
@@ -779,7 +930,21 @@ static void handle(const unsigned char *m, size_t len)
 			break;
 		}
 		powered = 1;
-		reply(0x80, slot, seq, 0, 0, 0, atr, sizeof(atr));
+		clock_stopped = 0;
+		if (opt.clock_stop)
+			reply(0x80, slot, seq, 0, 0, 0, atr_clock,
+			      sizeof(atr_clock));
+		else
+			reply(0x80, slot, seq, 0, 0, 0, atr, sizeof(atr));
+		break;
+	case 0x6e:		/* IccClock */
+		if (!opt.clock_stop || slot) {
+			reply(0x81, slot, seq, 0x40 | icc(slot), 0, 0, NULL, 0);
+			break;
+		}
+		clock_stopped = m[7] == 1;
+		say("clock %s", clock_stopped ? "stopped" : "restarted");
+		reply(0x81, slot, seq, icc(slot), 0, clock_stopped, NULL, 0);
 		break;
 	case 0x63:		/* PowerOff */
 		if (!slot)
@@ -790,7 +955,7 @@ static void handle(const unsigned char *m, size_t len)
 		reply(0x81, slot, seq, icc(slot), 0, 0, NULL, 0);
 		break;
 	case 0x6f:		/* XfrBlock */
-		xfr_block(slot, seq, m + HDR, dlen);
+		xfr_chain(slot, seq, m[8] | m[9] << 8, m + HDR, dlen);
 		break;
 	case 0x61:		/* SetParameters */
 	case 0x6c:		/* GetParameters */
@@ -844,6 +1009,10 @@ static void parse_options(int argc, char **argv)
 			opt.class_desc = 0;
 		else if (!strcmp(argv[i], "--pinpad") && i + 1 < argc)
 			opt.pinpad = argv[++i];
+		else if (!strcmp(argv[i], "--short-apdu"))
+			opt.level = 0x00020000;
+		else if (!strcmp(argv[i], "--clock-stop"))
+			opt.clock_stop = 1;
 		else
 			exit(2);
 	}
@@ -851,7 +1020,7 @@ static void parse_options(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	unsigned char buf[BUF_SIZE];
+	static unsigned char buf[APDU_MAX];
 	char path[512];
 	pthread_t th;
 	int ep0, fd, n;

@@ -21,6 +21,12 @@
  *	                             one TRANSMIT; EXPECT is "ok" or errno
  *	                             names separated by commas; it must end
  *	                             within MIN_MS..MAX_MS (and answer RSP)
+ *	ccid_test DEV extended MAX_MSG
+ *	                             extended APDUs through ccid_gadget (80 EE
+ *	                             echoes, 80 EF answers Le bytes): data and
+ *	                             Le of every boundary of a reader message
+ *	                             of MAX_MSG bytes and of an APDU, up to
+ *	                             65535 and 65536 bytes
  *	ccid_test DEV wait present|absent|poll EXPECT MAX_MS [READY_FILE]
  *	                             block in IS_PRESENT, IS_ABSENT or poll()
  *	                             (EXPECT: ok, event, hup or errno names);
@@ -59,6 +65,7 @@ static void print_usage(void)
 	fprintf(stderr,
 		"usage: ccid_test DEV connect|lengths|case3|cases|apdu|cac\n"
 		"       ccid_test DEV xfer [--apdu] EXPECT MIN_MS MAX_MS CMD [RSP]\n"
+		"       ccid_test DEV extended MAX_MSG\n"
 		"       ccid_test DEV wait present|absent|poll EXPECT MAX_MS [READY]\n");
 	exit(2);
 }
@@ -481,6 +488,108 @@ static void suite_xfer(int argc, char **argv)
 		hexdump("got", rsp, rsp_len);
 }
 
+/* One extended exchange: @cmd, then @n bytes of pattern from @start, 90 00. */
+static void ext_check(const char *desc, const unsigned char *cmd, size_t len,
+		      unsigned int start, size_t n)
+{
+	static unsigned char r[SCARD_MAX_RECV];
+	struct scard_transmit t;
+	size_t i;
+	int pass;
+
+	memset(&t, 0, sizeof(t));
+	t.protocol = SCARD_PROTO_T0;
+	t.send_buf = (unsigned long)cmd;
+	t.recv_buf = (unsigned long)r;
+	t.send_len = len;
+	t.recv_len = sizeof(r);
+	if (ioctl(fd, SCARD_IOC_TRANSMIT, &t)) {
+		ok(0, "%s: %s", desc, ename(errno));
+		return;
+	}
+	pass = t.recv_len == n + 2 && r[n] == 0x90 && !r[n + 1];
+	for (i = 0; pass && i < n; i++)
+		pass = r[i] == ((start + i) & 0xff);
+	ok(pass, "%s: %u bytes back", desc, t.recv_len);
+}
+
+/* Commands and responses around each boundary, in one message and more. */
+static void suite_extended(int argc, char **argv)
+{
+	static unsigned char cmd[SCARD_MAX_SEND];
+	size_t room, lcs[11], les[11], i, n;
+	char desc[96];
+
+	if (argc < 1)
+		print_usage();
+	room = strtoul(argv[0], NULL, 0) - 10;
+	if (card_state() != SCARD_CARD_SPECIFIC && !do_connect())
+		diag("connect failed");
+	/* The command APDU (7 header bytes, 2 of Le) fills a message. */
+	lcs[0] = 1;
+	lcs[1] = 255;
+	lcs[2] = 256;
+	lcs[3] = room - 10;
+	lcs[4] = room - 9;
+	lcs[5] = room - 8;
+	lcs[6] = 2 * room - 9;
+	lcs[7] = 2 * room - 8;
+	lcs[8] = 4096;
+	lcs[9] = 65534;
+	lcs[10] = 65535;
+	for (i = 0; i < 11; i++) {
+		n = lcs[i];
+		if (!n || n > 65535)
+			continue;
+		cmd[0] = 0x80;
+		cmd[1] = 0xee;
+		cmd[2] = 0;
+		cmd[3] = 0;
+		cmd[4] = 0;
+		cmd[5] = n >> 8;
+		cmd[6] = n;
+		fill(cmd + 7, i, n);
+		cmd[7 + n] = 0;
+		cmd[8 + n] = 0;
+		snprintf(desc, sizeof(desc), "echo of %zu bytes (APDU of %zu)",
+			 n, n + 9);
+		ext_check(desc, cmd, n + 9, i, n);
+	}
+	/* A short case 4 APDU through the same reader. */
+	memcpy(cmd, "\x80\xee\x00\x00\x03\x07\x08\x09\x00", 9);
+	ext_check("echo of 3 bytes, short APDU", cmd, 9, 7, 3);
+
+	/* The response (and SW1 SW2) fills a message, or more. */
+	les[0] = 1;
+	les[1] = 256;
+	les[2] = 257;
+	les[3] = room - 3;
+	les[4] = room - 2;
+	les[5] = room - 1;
+	les[6] = 2 * room - 2;
+	les[7] = 2 * room - 1;
+	les[8] = 4096;
+	les[9] = 65535;
+	les[10] = 65536;
+	for (i = 0; i < 11; i++) {
+		n = les[i];
+		if (!n || n > 65536)
+			continue;
+		cmd[0] = 0x80;
+		cmd[1] = 0xef;
+		cmd[2] = 0;
+		cmd[3] = 0;
+		cmd[4] = 0;
+		cmd[5] = n >> 8;
+		cmd[6] = n;
+		snprintf(desc, sizeof(desc), "Le %zu (response of %zu)", n,
+			 n + 2);
+		ext_check(desc, cmd, 7, 0, n);
+	}
+	memcpy(cmd, "\x80\xef\x00\x00\x00", 5);
+	ext_check("short Le 00 (256 bytes)", cmd, 5, 0, 256);
+}
+
 static void suite_wait(int argc, char **argv)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLPRI };
@@ -555,6 +664,8 @@ int main(int argc, char **argv)
 		suite_xfer(argc - 3, argv + 3);
 	else if (!strcmp(suite, "wait"))
 		suite_wait(argc - 3, argv + 3);
+	else if (!strcmp(suite, "extended"))
+		suite_extended(argc - 3, argv + 3);
 	else
 		print_usage();
 	close(fd);

@@ -286,9 +286,15 @@ static unsigned long build(struct rng *r, const struct request *rq,
 		a->perf.reserved = reserved32(r);
 		break;
 	case SCARD_IOC_VENDOR:
-		a->vendor.code = chance(r, 60) ? 2048 + rnd(r, 2048) :
-			pick_u32(r, (const __u32[]){ 0, 2047, 2048, 4095,
-				 4096, 0xffffffff }, 6);
+		/* The library's own: PC/SC part 10 features, PIN entries. */
+		if (chance(r, 30))
+			a->vendor.code = pick_u32(r, (const __u32[]){ 3400,
+				 3406, 3407, 3410, 3418 }, 5);
+		else if (chance(r, 60))
+			a->vendor.code = 2048 + rnd(r, 2048);
+		else
+			a->vendor.code = pick_u32(r, (const __u32[]){ 0, 2047,
+				 2048, 4095, 4096, 0xffffffff }, 6);
 		a->vendor.in_len = rnd_len(r, SCARD_VENDOR_MAX_BUF);
 		a->vendor.out_len = chance(r, 50) ? rnd(r, 300) :
 			rnd_len(r, SCARD_VENDOR_MAX_BUF);
