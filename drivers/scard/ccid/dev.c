@@ -188,6 +188,16 @@ static bool ccid_slot_poll(struct ccid_slot *slot)
 	if (slot->events == events && slot->present != present) {
 		slot->present = present;
 		ccid_slot_event(slot, present);
+	} else if (slot->events == events && present &&
+		   icc == CCID_ICC_INACTIVE && !READ_ONCE(slot->unpowered)) {
+		/*
+		 * The card the host powered is there unpowered: another
+		 * card, swapped while the first notification after the
+		 * probe could not tell, or one the reader deactivated. To
+		 * the host it is a new card.
+		 */
+		ccid_slot_event(slot, false);
+		ccid_slot_event(slot, true);
 	}
 	if (slot->events == events && !ret)
 		WRITE_ONCE(slot->unpowered, icc != CCID_ICC_ACTIVE);

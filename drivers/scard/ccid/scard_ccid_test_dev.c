@@ -208,6 +208,46 @@ static void ccid_test_latched_change(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_CARD_PRESENT);
 }
 
+/*
+ * A card swapped under a powered session while the first notification
+ * after the probe cannot tell (same presence, "changed"): the slot poll
+ * finds the card unpowered, a new card. Still powered: the same card.
+ */
+static void ccid_test_swap_first(struct kunit *test)
+{
+	struct ccid_fake *f = test->priv;
+	static const u8 atr[] = { 0x3b, 0x00 };
+	struct scard_request req = { .minor = SCARD_COLD_RESET };
+	u8 msg[2] = { 0x50, 0x03 };	/* slot 0: in, changed */
+	struct scard_reader *r0;
+	u64 events;
+
+	fake_register(test, f, NULL);
+	r0 = f->dev.slots[0].reader;
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 2, 0, 0, 0, atr, sizeof(atr));
+	KUNIT_ASSERT_EQ(test, r0->reader_function[RDF_CARD_POWER](r0, &req),
+			0);
+	events = r0->events;
+
+	/* Still powered: the latched change of the probe, nothing new. */
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 3, 0x00, 0, 0, NULL, 0);
+	ccid_notify(&f->dev, msg, sizeof(msg));
+	flush_delayed_work(&f->dev.poll_work);
+	KUNIT_EXPECT_EQ(test, r0->events, events);
+
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 4, 0, 0, 0, atr, sizeof(atr));
+	req.minor = SCARD_WARM_RESET;
+	KUNIT_ASSERT_EQ(test, r0->reader_function[RDF_CARD_POWER](r0, &req),
+			0);
+	f->dev.slots[0].notified = false;
+	/* Unpowered: another card, out and in. */
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 5, 0x01, 0, 0, NULL, 0);
+	ccid_notify(&f->dev, msg, sizeof(msg));
+	flush_delayed_work(&f->dev.poll_work);
+	KUNIT_EXPECT_EQ(test, r0->events, events + 2);
+	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_CARD_PRESENT);
+}
+
 static void ccid_test_power_and_pps(struct kunit *test)
 {
 	struct ccid_fake *f = test->priv;
@@ -623,6 +663,7 @@ static struct kunit_case ccid_dev_test_cases[] = {
 	KUNIT_CASE(ccid_test_desc_parse),
 	KUNIT_CASE(ccid_test_register),
 	KUNIT_CASE(ccid_test_latched_change),
+	KUNIT_CASE(ccid_test_swap_first),
 	KUNIT_CASE(ccid_test_power_and_pps),
 	KUNIT_CASE(ccid_test_set_protocol),
 	KUNIT_CASE(ccid_test_t0apdu),

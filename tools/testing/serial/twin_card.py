@@ -122,6 +122,21 @@ class TestApp:
     def reset(self):
         self.pending = b""      # data left for GET RESPONSE
         self.chunk = 256        # largest GET RESPONSE answer
+        if not hasattr(self, "pin"):
+            self.pin = b"1234"  # VERIFY's PIN, ASCII, and its tries
+            self.tries = 3
+
+    def _verify(self, a):
+        """00 20: the PIN in ASCII, padded with FF."""
+        if a.data is None:
+            return sw(0x63, 0xc0 | self.tries)
+        if not self.tries:
+            return sw(0x69, 0x83)
+        if a.data.rstrip(b"\xff") != self.pin:
+            self.tries -= 1
+            return sw(0x63, 0xc0 | self.tries)
+        self.tries = 3
+        return SW_OK
 
     def _more(self):
         return sw(0x61, min(len(self.pending), self.chunk) & 0xff)
@@ -164,6 +179,8 @@ class TestApp:
         self.pending = b""
         if a.cla == 0x00 and a.ins == 0xa4:
             return SW_OK, 0
+        if a.cla == 0x00 and a.ins == 0x20:
+            return self._verify(a), 0
         if a.cla != 0x80:
             return sw(0x6e, 0x00), 0
         le = a.le or 256

@@ -9,6 +9,7 @@ import collections
 import struct
 
 from twin_card import Card, is_pps, parse_t0, wtx_count, WTX_STEP
+from twin_card import xor as xor_of
 
 HEADER = 10                     # a CCID message's header
 NOTIFY_SLOT_CHANGE = 0x50
@@ -58,16 +59,52 @@ DEFAULT_PARAMS = {
     1: bytes([0x11, 0x10, 0x00, 0x4d, 0x00, 0x20, 0x00]),
 }
 
-# firmware: the Escape codes that return the firmware's name
-Model = collections.namedtuple("Model", "name label slots echo firmware")
+# firmware: the Escape codes that return the firmware's name; keypad: it
+# runs PC_to_RDR_Secure
+Model = collections.namedtuple("Model",
+                               "name label slots echo firmware keypad")
 MODELS = {m.name.lower(): m for m in (
-    Model("GemPCTwin", "GemPC Twin", 1, True, (0x02,)),
-    Model("GemPCPinPad", "GemPC PinPad", 1, True, (0x02,)),
-    Model("GemCorePOSPro", "GemCore POS Pro", 5, False, (0x02,)),
-    Model("GemCoreSIMPro", "GemCore SIM Pro", 2, False, (0x02,)),
-    Model("GemCoreSIMPro2", "GemCore SIM Pro 2", 2, False, (0x02,)),
-    Model("SEC1210", "SEC1210", 2, False, (0x02, 0x06)),
+    Model("GemPCTwin", "GemPC Twin", 1, True, (0x02,), False),
+    Model("GemPCPinPad", "GemPC PinPad", 1, True, (0x02,), True),
+    Model("GemCorePOSPro", "GemCore POS Pro", 5, False, (0x02,), False),
+    Model("GemCoreSIMPro", "GemCore SIM Pro", 2, False, (0x02,), False),
+    Model("GemCoreSIMPro2", "GemCore SIM Pro 2", 2, False, (0x02,), False),
+    Model("SEC1210", "SEC1210", 2, False, (0x02, 0x06), False),
 )}
+
+SECURE = 0x69
+ERR_PIN_TIMEOUT = 0xf0
+ERR_PIN_CANCELLED = 0xef
+
+
+def set_bits(buf, pos, nbits, val):
+    """Write nbits of val at bit pos of buf, most significant bit first."""
+    for i in range(nbits):
+        bit = pos + i
+        if bit // 8 >= len(buf):
+            return
+        mask = 0x80 >> (bit % 8)
+        if (val >> (nbits - 1 - i)) & 1:
+            buf[bit // 8] |= mask
+        else:
+            buf[bit // 8] &= ~mask & 0xff
+
+
+def pin_format(block, fmt, pin_block, length_format, pin):
+    """The PIN into its block (a bytearray) as the format bytes say."""
+    unit = 8 if fmt & 0x80 else 1
+    kind = fmt & 3
+    digit = 4 if kind == 1 else 8
+    pos = (fmt >> 3 & 0xf) * unit
+    if fmt & 0x04 and pin_block & 0xf:
+        pos = (pin_block & 0xf) * 8 - len(pin) * digit
+    for i, c in enumerate(pin):
+        set_bits(block, pos + i * digit, digit,
+                 ord(c) if kind == 2 else ord(c) - ord("0"))
+    if pin_block >> 4:
+        lunit = 8 if length_format & 0x10 else 1
+        set_bits(block, (length_format & 0xf) * lunit, pin_block >> 4,
+                 len(pin))
 
 Answer = collections.namedtuple("Answer", "message delay time_requests")
 
@@ -98,6 +135,7 @@ class Reader:
         self.sync_notify = False
         self.changed = set()    # slots whose change the host was not told
         self.wtx_next = 0       # fault: time the next APDU takes, in steps
+        self.keys = []          # what the user does at the next entries
         self.refuse_pps = False
         self.handlers = {
             ICC_POWER_ON: self._power_on,
@@ -109,6 +147,8 @@ class Reader:
             RESET_PARAMETERS: self._reset_parameters,
             ESCAPE: self._escape,
         }
+        if model.keypad:
+            self.handlers[SECURE] = self._secure
 
     # -- cards --
 
@@ -200,6 +240,32 @@ class Reader:
             return self._fail(cmd, ICC_ACTIVE, ERR_ICC_MUTE)
         return self._ok(cmd, slot, data=resp)._replace(delay=delay,
                                                        time_requests=requests)
+
+    def _secure(self, slot, cmd):
+        """A PIN verification (bPINOperation 0) with the user's digits;
+        the APDU goes to a T=0 card as a TPDU, to a T=1 card as one I-block
+        with the host's bTeoPrologue, whose answer block comes back."""
+        card = slot.card
+        d = bytes(cmd[HEADER:])
+        if slot.icc_status() != ICC_ACTIVE:
+            return self._fail(cmd, slot.icc_status(), ERR_ICC_MUTE)
+        if len(d) < 20 or d[0] != 0:
+            return self._fail(cmd, ICC_ACTIVE, ERR_NOT_SUPPORTED)
+        user = self.keys.pop(0) if self.keys else None
+        if user is None:
+            return self._fail(cmd, ICC_ACTIVE, ERR_PIN_TIMEOUT)
+        if user == "cancel":
+            return self._fail(cmd, ICC_ACTIVE, ERR_PIN_CANCELLED)
+        apdu = bytearray(d[15:])
+        pin_format(memoryview(apdu)[5:], d[2], d[3], d[4], user)
+        if card.t1:
+            teo = d[12:15]
+            block = bytes([teo[0], teo[1], len(apdu)]) + bytes(apdu)
+            block += bytes([xor_of(block)])
+            resp, delay = card.t1.block(block)
+        else:
+            resp, delay = card.app.command(parse_t0(bytes(apdu)))
+        return self._ok(cmd, slot, data=resp)._replace(delay=delay)
 
     def _parameters(self, slot, cmd, error=None):
         if error is not None:
