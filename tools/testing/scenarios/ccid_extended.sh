@@ -105,7 +105,9 @@ wait_for "idle: the clock stopped" 10 grep -q "clock stopped" $LOG
 check "the next exchange" ccid_test "$D" xfer ok 0 5000 80EF000002 00019000
 is "the clock restarted first, no exchange without it" \
 	"$(grep -E "clock (stopped|restarted)|exchange with the clock" $LOG |
-	   tail -n 2 | sed 's/.*: //' | tr '\n' ' ')" "clock stopped clock restarted "
+	   head -n 2 | sed 's/.*: //' | tr '\n' ' ')" "clock stopped clock restarted "
+check "never an exchange with the clock stopped" \
+	sh -c "! grep -q 'exchange with the clock stopped' $LOG"
 wait_for "idle again: stopped again" 10 \
 	sh -c "[ \$(grep -c 'clock stopped' $LOG) = 2 ]"
 echo 0 >/sys/module/scard_ccid/parameters/clock_stop_ms
