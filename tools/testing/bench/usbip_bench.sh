@@ -31,18 +31,6 @@ DRV=/sys/bus/usb/drivers/scard_ccid_usb
 LOCAL=1-1
 S=/tmp/samples
 
-# remote: the device vhci-hcd attached (QEMU's reader seen again)
-remote()
-{
-	for _d in /sys/bus/usb/devices/[0-9]*-*; do
-		case ${_d##*/} in
-		*:*|"$LOCAL") continue ;;
-		esac
-		[ "$(cat "$_d/idVendor" 2>/dev/null)" = 08e6 ] && echo "${_d##*/}"
-	done | head -n 1
-}
-has_remote() { [ -n "$(remote)" ]; }
-no_remote() { [ -z "$(remote)" ]; }
 present() { [ "$(cat "/sys/class/misc/$1/state" 2>/dev/null)" != absent ]; }
 
 round_local()
@@ -59,8 +47,8 @@ round_usbip()
 {
 	check "usbip bind" hostrun usbip bind -b "$LOCAL"
 	check "usbip attach" hostrun usbip attach -r 127.0.0.1 -b "$LOCAL"
-	wait_for "the remote reader" 10 has_remote
-	_ri=$(remote):1.0
+	wait_for "the remote reader" 10 has_usbip_remote
+	_ri=$(usbip_remote):1.0
 	wait_for "its interface" 10 test -e "/sys/bus/usb/devices/$_ri"
 	[ -e "$DRV/$_ri" ] || echo "$_ri" >$DRV/bind
 	wait_for "its scardN" 10 has_reader "$_ri"
@@ -68,7 +56,7 @@ round_usbip()
 	wait_for "its card" 10 present "$_r"
 	measure usbip_apdu ccid_bench scard apdu "$N" "/dev/$_r"
 	check "usbip detach" hostrun usbip detach -p 0
-	wait_for "detached" 10 no_remote
+	wait_for "detached" 10 no_usbip_remote
 	check "usbip unbind" hostrun usbip unbind -b "$LOCAL"
 	wait_for "QEMU's reader back" 10 test -e "/sys/bus/usb/devices/$LOCAL:1.0"
 	# usbip unbind hands the device back to the USB core's drivers.

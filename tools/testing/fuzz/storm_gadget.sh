@@ -21,25 +21,10 @@
 
 cycles=${storm_cycles:-1000}
 
-CFG=/sys/kernel/config
-G=$CFG/usb_gadget/storm
-FFS=/dev/ffs-storm
-
-# intf: the gadget's CCID interface on the host side
-intf()
-{
-	for _d in /sys/bus/usb/devices/*:1.0; do
-		[ "$(cat "$_d/bInterfaceClass" 2>/dev/null)" = 0b ] || continue
-		echo "${_d##*/}"
-		return 0
-	done
-	return 1
-}
-
 # readers: sets RC (slot 0, the card) and RE (slot 1, empty)
 readers()
 {
-	_i=$(intf) || return 1
+	_i=$(gadget_intf) || return 1
 	set -- $(ls "/sys/bus/usb/devices/$_i/misc" 2>/dev/null | sort -k1.6n)
 	[ $# = 2 ] || return 1
 	RC=$1
@@ -76,24 +61,14 @@ after_unplug()
 	wait "$gadget_pid" 2>/dev/null
 	echo "" >$G/UDC 2>/dev/null
 	_t=100
-	while intf >/dev/null; do
+	while gadget_intf >/dev/null; do
 		_t=$((_t - 1))
 		[ $_t -gt 0 ] || return 1
 		storm_nap
 	done
 }
 
-grep -q " $CFG " /proc/mounts || mount -t configfs none $CFG
-UDC=$(ls /sys/class/udc | head -n 1)
-check "a UDC ($UDC)" test -n "$UDC"
-mkdir $G $G/strings/0x409 $G/configs/c.1 $G/functions/ffs.storm
-echo 0x1d6b >$G/idVendor
-echo 0x0104 >$G/idProduct
-echo scard >$G/strings/0x409/manufacturer
-echo "storm CCID" >$G/strings/0x409/product
-ln -s $G/functions/ffs.storm $G/configs/c.1/
-mkdir -p $FFS
-check "functionfs" mount -t functionfs storm $FFS
+gadget_setup storm "storm CCID"
 
 # No reply keeps a TRANSMIT waiting for up to 20 s.
 scard_load scard_ccid.ko timeout_ms=20000
@@ -135,7 +110,5 @@ storm_run "$cycles" cycle recover
 storm_end gadget $storm_done
 after_unplug
 scard_unload
-rm $G/configs/c.1/ffs.storm
-umount $FFS
-rmdir $G/functions/ffs.storm $G/configs/c.1 $G/strings/0x409 $G
+gadget_teardown
 done_testing

@@ -308,6 +308,93 @@ pcsc_root_umount()
 		/host/run /host
 }
 
+# ---- the FunctionFS reader (tools/testing/progs/ccid_gadget.c) ----
+# A scenario that uses it names dummy_hcd, usb_f_fs and libcomposite in
+# its kmods.
+
+# gadget_intf: the gadget's CCID interface on the host side
+gadget_intf()
+{
+	for _d in /sys/bus/usb/devices/*:1.0; do
+		[ "$(cat "$_d/bInterfaceClass" 2>/dev/null)" = 0b ] || continue
+		echo "${_d##*/}"
+		return 0
+	done
+	return 1
+}
+has_gadget_intf() { [ -n "$(gadget_intf)" ]; }
+
+# gadget_setup NAME PRODUCT: a configfs gadget NAME whose function is
+# FunctionFS, mounted on /dev/ffs-NAME; sets G, FFS and UDC; checks
+gadget_setup()
+{
+	grep -q " /sys/kernel/config " /proc/mounts ||
+		mount -t configfs none /sys/kernel/config
+	G=/sys/kernel/config/usb_gadget/$1
+	FFS=/dev/ffs-$1
+	UDC=$(ls /sys/class/udc | head -n 1)
+	check "a UDC ($UDC)" test -n "$UDC"
+	mkdir $G $G/strings/0x409 $G/configs/c.1 $G/functions/ffs.$1
+	echo 0x1d6b >$G/idVendor
+	echo 0x0104 >$G/idProduct
+	echo scard >$G/strings/0x409/manufacturer
+	echo "$2" >$G/strings/0x409/product
+	ln -s $G/functions/ffs.$1 $G/configs/c.1/
+	mkdir -p $FFS
+	check "functionfs" mount -t functionfs "$1" $FFS
+}
+
+# gadget_teardown: undo gadget_setup (the gadget unbound and stopped)
+gadget_teardown()
+{
+	rm $G/configs/c.1/ffs.*
+	umount $FFS
+	rmdir $G/functions/ffs.* $G/configs/c.1 $G/strings/0x409 $G
+}
+
+# gadget_plug LOG OPTION...: start ccid_gadget (output to LOG), bind it,
+# wait for its reader; sets gadget_pid and D (/dev/scardN of slot 0)
+gadget_plug()
+{
+	_log=$1
+	shift
+	rm -f /tmp/gadget.ready
+	echo "--- ccid_gadget $*" >>"$_log"
+	ccid_gadget $FFS /tmp/gadget.ready "$@" >>"$_log" 2>&1 &
+	gadget_pid=$!
+	wait_for "ccid_gadget $* ready" 10 test -e /tmp/gadget.ready
+	echo "$UDC" >$G/UDC
+	wait_for "enumerated ($*)" 10 has_gadget_intf
+	_i=$(gadget_intf)
+	wait_for "reader ($*)" 10 has_reader "$_i"
+	D=/dev/$(reader "$_i")
+}
+
+# gadget_unplug: unbind the gadget, stop it, wait for its reader to go
+gadget_unplug()
+{
+	echo "" >$G/UDC
+	kill "$gadget_pid"
+	wait "$gadget_pid" 2>/dev/null
+	wait_for "unplugged" 10 test ! -e "$D"
+}
+
+# ---- USB/IP (ccid_usbip, usbip_bench) ----
+
+# usbip_remote: the device vhci-hcd attached, QEMU's reader (08e6) seen
+# again beside $LOCAL, its exported self
+usbip_remote()
+{
+	for _d in /sys/bus/usb/devices/[0-9]*-*; do
+		case ${_d##*/} in
+		*:*|"$LOCAL") continue ;;
+		esac
+		[ "$(cat "$_d/idVendor" 2>/dev/null)" = 08e6 ] && echo "${_d##*/}"
+	done | head -n 1
+}
+has_usbip_remote() { [ -n "$(usbip_remote)" ]; }
+no_usbip_remote() { [ -z "$(usbip_remote)" ]; }
+
 # ---- serial readers on a tty (serial_*) ----
 
 # serial_readers TTY: the scardN whose parent is TTY, in slot order

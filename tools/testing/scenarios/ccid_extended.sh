@@ -16,71 +16,26 @@
 
 . /lib/scard-test/lib.sh
 
-CFG=/sys/kernel/config
-G=$CFG/usb_gadget/ext
-FFS=/dev/ffs-ext
 LOG=/tmp/ext.log
 
-intf()
-{
-	for _d in /sys/bus/usb/devices/*:1.0; do
-		[ "$(cat "$_d/bInterfaceClass" 2>/dev/null)" = 0b ] || continue
-		echo "${_d##*/}"
-		return 0
-	done
-	return 1
-}
-has_intf() { [ -n "$(intf)" ]; }
-
-# plug OPTION...: the gadget, bound; D its reader
-plug()
-{
-	rm -f /tmp/gadget.ready
-	echo "--- ccid_gadget $*" >>$LOG
-	ccid_gadget $FFS /tmp/gadget.ready "$@" >>$LOG 2>&1 &
-	gadget=$!
-	wait_for "ccid_gadget $* ready" 10 test -e /tmp/gadget.ready
-	echo "$UDC" >$G/UDC
-	wait_for "enumerated ($*)" 10 has_intf
-	_i=$(intf)
-	wait_for "reader ($*)" 10 has_reader "$_i"
-	D=/dev/$(reader "$_i")
-}
-
-grep -q " $CFG " /proc/mounts || mount -t configfs none $CFG
-UDC=$(ls /sys/class/udc | head -n 1)
-mkdir $G $G/strings/0x409 $G/configs/c.1 $G/functions/ffs.ext
-echo 0x1d6b >$G/idVendor
-echo 0x0104 >$G/idProduct
-echo scard >$G/strings/0x409/manufacturer
-echo "extended" >$G/strings/0x409/product
-ln -s $G/functions/ffs.ext $G/configs/c.1/
-mkdir -p $FFS
-check "functionfs" mount -t functionfs ext $FFS
-
+gadget_setup ext extended
 scard_load scard_ccid.ko
 scard_load scard_ccid_usb.ko bind_all=1
 
-plug --max-msg 271
+gadget_plug $LOG --max-msg 271
 is "dwMaxAPDUDataSize of an extended APDU reader" \
 	"$(scardctl -m -d "$D" features | grep dwMaxAPDUDataSize)" \
 	"property=dwMaxAPDUDataSize tag=0x0a value=65535"
 check "271-byte messages: chains both ways" ccid_test "$D" extended 271
 check "commands went in parts" grep -q "command of 65544 bytes in parts" $LOG
 check "responses came in parts" grep -q "response of 65538 bytes in parts" $LOG
-echo "" >$G/UDC
-kill "$gadget"
-wait "$gadget" 2>/dev/null
-wait_for "unplugged" 10 test ! -e "$D"
+gadget_unplug
 
-plug --max-msg 65554
+gadget_plug $LOG --max-msg 65554
 check "65554-byte messages: one each" ccid_test "$D" extended 65554
-echo "" >$G/UDC
-kill "$gadget"
-wait "$gadget" 2>/dev/null
-wait_for "unplugged" 10 test ! -e "$D"
+gadget_unplug
 
-plug --short-apdu --max-msg 65554
+gadget_plug $LOG --short-apdu --max-msg 65554
 check "connect" ccid_test "$D" connect
 is "dwMaxAPDUDataSize of a short APDU reader" \
 	"$(scardctl -m -d "$D" features | grep dwMaxAPDUDataSize)" \
@@ -90,15 +45,12 @@ check "a short APDU of 261 bytes passes" ccid_test "$D" xfer ok 0 5000 \
 check "an extended one of 307 bytes is refused: EMSGSIZE" \
 	ccid_test "$D" xfer EMSGSIZE 0 5000 \
 	"80EE000000012C$(printf '55%.0s' $(seq 1 300))"
-echo "" >$G/UDC
-kill "$gadget"
-wait "$gadget" 2>/dev/null
-wait_for "unplugged" 10 test ! -e "$D"
+gadget_unplug
 
 # A reader that can stop the card's clock, a card that allows it: idle,
 # the clock stops; the next exchange starts it again first.
 echo 500 >/sys/module/scard_ccid/parameters/clock_stop_ms
-plug --clock-stop
+gadget_plug $LOG --clock-stop
 check "connect" ccid_test "$D" connect
 check "an exchange" ccid_test "$D" xfer ok 0 5000 80EF000004 000102039000
 wait_for "idle: the clock stopped" 10 grep -q "clock stopped" $LOG
@@ -111,14 +63,9 @@ check "never an exchange with the clock stopped" \
 wait_for "idle again: stopped again" 10 \
 	sh -c "[ \$(grep -c 'clock stopped' $LOG) = 2 ]"
 echo 0 >/sys/module/scard_ccid/parameters/clock_stop_ms
-echo "" >$G/UDC
-kill "$gadget"
-wait "$gadget" 2>/dev/null
-wait_for "unplugged" 10 test ! -e "$D"
+gadget_unplug
 
 scard_unload
-rm $G/configs/c.1/ffs.ext
-umount $FFS
-rmdir $G/functions/ffs.ext $G/configs/c.1 $G/strings/0x409 $G
+gadget_teardown
 grep -E "in parts|card:|clock" $LOG | sort | uniq -c | sed 's/^/# /' | tail -n 20
 done_testing

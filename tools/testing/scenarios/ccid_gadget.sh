@@ -19,23 +19,8 @@
 
 . /lib/scard-test/lib.sh
 
-CFG=/sys/kernel/config
-G=$CFG/usb_gadget/scard
-FFS=/dev/ffs-ccid
 DRV=/sys/bus/usb/drivers/scard_ccid_usb
 LOG=/tmp/gadget.log
-
-# intf: the gadget's CCID interface on the host side
-intf()
-{
-	for _d in /sys/bus/usb/devices/*:1.0; do
-		[ "$(cat "$_d/bInterfaceClass" 2>/dev/null)" = 0b ] || continue
-		echo "${_d##*/}"
-		return 0
-	done
-	return 1
-}
-has_intf() { [ -n "$(intf)" ]; }
 
 # plug [OPTION...]: start ccid_gadget and bind the gadget to the UDC
 plug()
@@ -46,7 +31,7 @@ plug()
 	gadget_pid=$!
 	wait_for "ccid_gadget $* ready" 10 test -e /tmp/gadget.ready
 	echo "$UDC" >$G/UDC
-	wait_for "enumerated ($*)" 10 has_intf
+	wait_for "enumerated ($*)" 10 has_gadget_intf
 }
 
 unplug()
@@ -55,25 +40,14 @@ unplug()
 	kill "$gadget_pid"
 	wait "$gadget_pid" 2>/dev/null
 	_t=100
-	while has_intf && [ $_t -gt 0 ]; do
+	while has_gadget_intf && [ $_t -gt 0 ]; do
 		sleep 0.1
 		_t=$((_t - 1))
 	done
-	is "unplugged" "$(intf)" ""
+	is "unplugged" "$(gadget_intf)" ""
 }
 
-grep -q " $CFG " /proc/mounts || mount -t configfs none $CFG
-UDC=$(ls /sys/class/udc | head -n 1)
-check "a UDC ($UDC)" test -n "$UDC"
-mkdir $G $G/strings/0x409 $G/configs/c.1 $G/functions/ffs.ccid
-echo 0x1d6b >$G/idVendor
-echo 0x0104 >$G/idProduct
-echo scard >$G/strings/0x409/manufacturer
-echo "hostile CCID" >$G/strings/0x409/product
-echo 0001 >$G/strings/0x409/serialnumber
-ln -s $G/functions/ffs.ccid $G/configs/c.1/
-mkdir -p $FFS
-check "functionfs" mount -t functionfs ccid $FFS
+gadget_setup ccid "hostile CCID"
 
 scard_load scard_ccid.ko
 scard_load scard_ccid_usb.ko bind_all=1
@@ -84,7 +58,7 @@ for o in "--max-msg 5" "--max-msg 0x7fffffff" "--max-slot 16" \
 	# shellcheck disable=SC2086
 	plug $o
 	sleep 0.5
-	I=$(intf)
+	I=$(gadget_intf)
 	check "$o: not bound" test ! -e "$DRV/$I"
 	check "$o: no reader" test -z "$(reader "$I")"
 	unplug
@@ -93,7 +67,7 @@ dmesg | grep -E 'scard_ccid_usb.*(unusable|no bulk)' | sed 's/^/# /'
 
 # A usable reader with faulty replies.
 plug
-I=$(intf)
+I=$(gadget_intf)
 wait_for "reader" 10 has_reader "$I"
 R=$(reader "$I")
 D=/dev/$R
@@ -170,8 +144,6 @@ is "the TRANSMIT in flight: ENODEV" $? 0
 check "reader gone" test ! -e "$D"
 
 scard_unload
-rm $G/configs/c.1/ffs.ccid
-umount $FFS
-rmdir $G/functions/ffs.ccid $G/configs/c.1 $G/strings/0x409 $G
+gadget_teardown
 sed 's/^/# /' $LOG | tail -n 60
 done_testing

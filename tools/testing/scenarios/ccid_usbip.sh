@@ -33,18 +33,6 @@ check "Debian's usbip tools" test -x /host/usr/sbin/usbip -a \
 check "loopback up" ip link set lo up
 wait_for "QEMU's reader" 10 test -e "/sys/bus/usb/devices/$LOCAL"
 
-# remote: the device vhci-hcd attached (QEMU's reader seen again)
-remote()
-{
-	for _d in /sys/bus/usb/devices/[0-9]*-*; do
-		case ${_d##*/} in
-		*:*|"$LOCAL") continue ;;
-		esac
-		[ "$(cat "$_d/idVendor" 2>/dev/null)" = 08e6 ] && echo "${_d##*/}"
-	done | head -n 1
-}
-has_remote() { [ -n "$(remote)" ]; }
-no_remote() { [ -z "$(remote)" ]; }
 state_of() { cat "/sys/class/misc/$1/state" 2>/dev/null; }
 
 # start_waiter DEV ARGS...: ccid_test DEV wait ARGS in the background
@@ -65,8 +53,8 @@ attach()
 	check "usbip bind -b $LOCAL" hostrun usbip bind -b "$LOCAL"
 	check "usbip attach -r 127.0.0.1 -b $LOCAL" \
 		hostrun usbip attach -r 127.0.0.1 -b "$LOCAL"
-	wait_for "the remote reader" 10 has_remote
-	RI=$(remote):1.0
+	wait_for "the remote reader" 10 has_usbip_remote
+	RI=$(usbip_remote):1.0
 	diag "remote interface $RI"
 	wait_for "its interface" 10 test -e "/sys/bus/usb/devices/$RI"
 	echo 1 >/sys/module/scard_ccid_usb/parameters/bind_all
@@ -112,7 +100,7 @@ for p in $tx $w1 $w2; do
 done
 is "link gone: TRANSMIT, IS_ABSENT and poll() end with ENODEV" $rc 0
 wait_for "the node is gone" 10 test ! -e "/dev/$R"
-wait_for "the remote device is gone" 10 no_remote
+wait_for "the remote device is gone" 10 no_usbip_remote
 check "normal card" vsc normal
 
 # Attached again; detached during an IS_PRESENT wait.

@@ -13,45 +13,14 @@
 
 . /lib/scard-test/lib.sh
 
-CFG=/sys/kernel/config
-G=$CFG/usb_gadget/pinpad
-FFS=/dev/ffs-pinpad
 LOG=/tmp/pinpad.log
 KEYS=/tmp/keypad
 
-intf()
-{
-	for _d in /sys/bus/usb/devices/*:1.0; do
-		[ "$(cat "$_d/bInterfaceClass" 2>/dev/null)" = 0b ] || continue
-		echo "${_d##*/}"
-		return 0
-	done
-	return 1
-}
-has_intf() { [ -n "$(intf)" ]; }
-
-grep -q " $CFG " /proc/mounts || mount -t configfs none $CFG
-UDC=$(ls /sys/class/udc | head -n 1)
-mkdir $G $G/strings/0x409 $G/configs/c.1 $G/functions/ffs.pinpad
-echo 0x1d6b >$G/idVendor
-echo 0x0104 >$G/idProduct
-echo scard >$G/strings/0x409/manufacturer
-echo "PIN pad" >$G/strings/0x409/product
-ln -s $G/functions/ffs.pinpad $G/configs/c.1/
-mkdir -p $FFS
-check "functionfs" mount -t functionfs pinpad $FFS
-
+gadget_setup pinpad "PIN pad"
 scard_load scard_ccid.ko
 scard_load scard_ccid_usb.ko bind_all=1
-rm -f /tmp/gadget.ready
-ccid_gadget $FFS /tmp/gadget.ready --pinpad $KEYS >$LOG 2>&1 &
-gadget=$!
-wait_for "ccid_gadget ready" 10 test -e /tmp/gadget.ready
-echo "$UDC" >$G/UDC
-wait_for "enumerated" 10 has_intf
-I=$(intf)
-wait_for "reader" 10 has_reader "$I"
-R=$(reader "$I")
+gadget_plug $LOG --pinpad $KEYS
+R=${D#/dev/}
 
 pcsc_root
 pcsc_conf "/dev/$R" "scard PIN pad"
@@ -73,12 +42,8 @@ if [ "$_scard_failed" != 0 ]; then
 	sed 's/^/# pcscd: /' "$PCSC_LOG" | tail -n 40
 fi
 pcsc_root_umount
-echo "" >$G/UDC
-kill $gadget
-wait $gadget 2>/dev/null
+gadget_unplug
 scard_unload
-rm $G/configs/c.1/ffs.pinpad
-umount $FFS
-rmdir $G/functions/ffs.pinpad $G/configs/c.1 $G/strings/0x409 $G
+gadget_teardown
 sed 's/^/# /' $LOG | grep -v "command 6[25]" | tail -n 30
 done_testing
