@@ -851,35 +851,32 @@ static void xfr_chain(unsigned char slot, unsigned char seq,
 		      unsigned int level, const unsigned char *d, size_t len)
 {
 	switch (level) {
-	case 0x01:
-		chain_cmd_len = 0;
-		/* fall through */
-	case 0x03:
-		if (chain_cmd_len + len > sizeof(chain_cmd)) {
-			reply(0x80, slot, seq, 0x40, 0xfc, 0, NULL, 0);
-			return;
-		}
-		memcpy(chain_cmd + chain_cmd_len, d, len);
-		chain_cmd_len += len;
-		reply(0x80, slot, seq, 0, 0, 0x10, NULL, 0);
-		return;
-	case 0x02:
-		if (chain_cmd_len + len > sizeof(chain_cmd)) {
-			reply(0x80, slot, seq, 0x40, 0xfc, 0, NULL, 0);
-			return;
-		}
-		memcpy(chain_cmd + chain_cmd_len, d, len);
-		chain_cmd_len += len;
-		say("command of %zu bytes in parts", chain_cmd_len);
-		xfr_block(slot, seq, chain_cmd, chain_cmd_len);
-		return;
 	case 0x10:
 		send_next_part(slot, seq);
 		return;
+	case 0x01:
+		chain_cmd_len = 0;
+		break;
+	case 0x02:
+	case 0x03:
+		break;
 	default:
 		xfr_block(slot, seq, d, len);
 		return;
 	}
+	/* A part of a command: XFR_OVERRUN past an extended APDU. */
+	if (chain_cmd_len + len > sizeof(chain_cmd)) {
+		reply(0x80, slot, seq, 0x40, 0xfc, 0, NULL, 0);
+		return;
+	}
+	memcpy(chain_cmd + chain_cmd_len, d, len);
+	chain_cmd_len += len;
+	if (level != 0x02) {
+		reply(0x80, slot, seq, 0, 0, 0x10, NULL, 0);
+		return;
+	}
+	say("command of %zu bytes in parts", chain_cmd_len);
+	xfr_block(slot, seq, chain_cmd, chain_cmd_len);
 }
 
 static unsigned char ccid_reply_type(unsigned char type)

@@ -513,11 +513,23 @@ static void ext_check(const char *desc, const unsigned char *cmd, size_t len,
 	ok(pass, "%s: %u bytes back", desc, t.recv_len);
 }
 
+/* 80 INS 00 00 with an extended Lc or Le of @n (65536: 00 00). */
+static void ext_header(unsigned char *cmd, unsigned char ins, size_t n)
+{
+	cmd[0] = 0x80;
+	cmd[1] = ins;
+	cmd[2] = 0;
+	cmd[3] = 0;
+	cmd[4] = 0;
+	cmd[5] = n >> 8;
+	cmd[6] = n;
+}
+
 /* Commands and responses around each boundary, in one message and more. */
 static void suite_extended(int argc, char **argv)
 {
 	static unsigned char cmd[SCARD_MAX_SEND];
-	size_t room, lcs[11], les[11], i, n;
+	size_t room, i, n;
 	char desc[96];
 
 	if (argc < 1)
@@ -526,28 +538,21 @@ static void suite_extended(int argc, char **argv)
 	if (card_state() != SCARD_CARD_SPECIFIC && !do_connect())
 		diag("connect failed");
 	/* The command APDU (7 header bytes, 2 of Le) fills a message. */
-	lcs[0] = 1;
-	lcs[1] = 255;
-	lcs[2] = 256;
-	lcs[3] = room - 10;
-	lcs[4] = room - 9;
-	lcs[5] = room - 8;
-	lcs[6] = 2 * room - 9;
-	lcs[7] = 2 * room - 8;
-	lcs[8] = 4096;
-	lcs[9] = 65534;
-	lcs[10] = 65535;
-	for (i = 0; i < 11; i++) {
+	const size_t lcs[] = {
+		1, 255, 256, room - 10, room - 9, room - 8, 2 * room - 9,
+		2 * room - 8, 4096, 65534, 65535,
+	};
+	/* The response (and SW1 SW2) fills a message, or more. */
+	const size_t les[] = {
+		1, 256, 257, room - 3, room - 2, room - 1, 2 * room - 2,
+		2 * room - 1, 4096, 65535, 65536,
+	};
+
+	for (i = 0; i < ARRAY_SIZE(lcs); i++) {
 		n = lcs[i];
 		if (!n || n > 65535)
 			continue;
-		cmd[0] = 0x80;
-		cmd[1] = 0xee;
-		cmd[2] = 0;
-		cmd[3] = 0;
-		cmd[4] = 0;
-		cmd[5] = n >> 8;
-		cmd[6] = n;
+		ext_header(cmd, 0xee, n);
 		fill(cmd + 7, i, n);
 		cmd[7 + n] = 0;
 		cmd[8 + n] = 0;
@@ -559,29 +564,11 @@ static void suite_extended(int argc, char **argv)
 	memcpy(cmd, "\x80\xee\x00\x00\x03\x07\x08\x09\x00", 9);
 	ext_check("echo of 3 bytes, short APDU", cmd, 9, 7, 3);
 
-	/* The response (and SW1 SW2) fills a message, or more. */
-	les[0] = 1;
-	les[1] = 256;
-	les[2] = 257;
-	les[3] = room - 3;
-	les[4] = room - 2;
-	les[5] = room - 1;
-	les[6] = 2 * room - 2;
-	les[7] = 2 * room - 1;
-	les[8] = 4096;
-	les[9] = 65535;
-	les[10] = 65536;
-	for (i = 0; i < 11; i++) {
+	for (i = 0; i < ARRAY_SIZE(les); i++) {
 		n = les[i];
 		if (!n || n > 65536)
 			continue;
-		cmd[0] = 0x80;
-		cmd[1] = 0xef;
-		cmd[2] = 0;
-		cmd[3] = 0;
-		cmd[4] = 0;
-		cmd[5] = n >> 8;
-		cmd[6] = n;
+		ext_header(cmd, 0xef, n);
 		snprintf(desc, sizeof(desc), "Le %zu (response of %zu)", n,
 			 n + 2);
 		ext_check(desc, cmd, 7, 0, n);
