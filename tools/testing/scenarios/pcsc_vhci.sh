@@ -8,7 +8,7 @@
 # unplugged under a connected application; a card removed during a
 # transmit; a card that stops answering (pcscd powers it up again); two
 # readers through the one library, distinct and in parallel.
-# timeout: 240
+# timeout: 480
 # kmods: 9p 9pnet_virtio virtio_pci
 # qemu: -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 # qemu: -virtfs local,path=$SCARD_PROGS,mount_tag=progs,security_model=none,readonly=on,multidevs=remap

@@ -10,7 +10,7 @@
 # both ways, WTX) through pcsc_test and pcsc-tools' scriptor; a card
 # pulled from under a connected application. A second twin-reader, a
 # GemCore POS Pro (5 slots, no echo) with a T=1 card in slot 0, on ttyS3.
-# timeout: 300
+# timeout: 600
 # kmods: 9p 9pnet_virtio virtio_pci
 # qemu: -serial mon:stdio -serial unix:$SCARD_RUNDIR/ctl.sock,server=on,wait=off
 # qemu: -serial unix:$SCARD_RUNDIR/twin.sock,server=on,wait=off
@@ -180,9 +180,10 @@ apdus "$TWIN" T=0 <<EOT
 EOT
 
 diag "the card pulled from under a connected application"
-pcsc_twin -2 $CMD2 hold 20000 >/tmp/hold.out &
+pcsc_twin -2 $CMD2 hold 60000 >/tmp/hold.out &
 holder=$!
-sleep 3
+# pcscd may see the card late on a loaded host: connected first.
+wait_for "the application connected" 30 grep -q "^# connected" /tmp/hold.out
 check "remove the card" vsc remove
 check "the application sees the card go" wait $holder
 cat /tmp/hold.out

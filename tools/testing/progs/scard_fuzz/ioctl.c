@@ -30,6 +30,10 @@ struct fd_slot {
 	unsigned int gen;	/* bumped on every open and close */
 };
 
+/* SCARD_IOC_VENDOR codes: the library's, and the range's edges. */
+static const __u32 feature_codes[] = { 3400, 3406, 3407, 3410, 3418 };
+static const __u32 edge_codes[] = { 0, 2047, 2048, 4095, 4096, 0xffffffff };
+
 static struct fd_slot slots[NSLOTS];
 /* Held for writing by open and close, for reading by a checked ioctl. */
 static pthread_rwlock_t slot_lock = PTHREAD_RWLOCK_INITIALIZER;
@@ -288,13 +292,13 @@ static unsigned long build(struct rng *r, const struct request *rq,
 	case SCARD_IOC_VENDOR:
 		/* The library's own: PC/SC part 10 features, PIN entries. */
 		if (chance(r, 30))
-			a->vendor.code = pick_u32(r, (const __u32[]){ 3400,
-				 3406, 3407, 3410, 3418 }, 5);
+			a->vendor.code = pick_u32(r, feature_codes,
+						  ARRAY_SIZE(feature_codes));
 		else if (chance(r, 60))
 			a->vendor.code = 2048 + rnd(r, 2048);
 		else
-			a->vendor.code = pick_u32(r, (const __u32[]){ 0, 2047,
-				 2048, 4095, 4096, 0xffffffff }, 6);
+			a->vendor.code = pick_u32(r, edge_codes,
+						  ARRAY_SIZE(edge_codes));
 		a->vendor.in_len = rnd_len(r, SCARD_VENDOR_MAX_BUF);
 		a->vendor.out_len = chance(r, 50) ? rnd(r, 300) :
 			rnd_len(r, SCARD_VENDOR_MAX_BUF);
