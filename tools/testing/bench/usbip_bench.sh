@@ -67,16 +67,10 @@ round_usbip()
 mkdir -p $S
 vsc_open
 pcsc_root
-check "Debian's usbip tools" test -x /host/usr/sbin/usbip -a \
-	-x /host/usr/sbin/usbipd
-check "loopback up" ip link set lo up
-wait_for "QEMU's reader" 10 test -e "/sys/bus/usb/devices/$LOCAL"
+usbip_setup
 scard_load scard_ccid.ko
 scard_load scard_ccid_usb.ko
-(exec chroot /host env -i PATH=/usr/sbin:/usr/bin HOME=/tmp \
-	usbipd -4 >/tmp/usbipd.log 2>&1) &
-usbipd_pid=$!
-wait_for "usbipd listens" 10 hostrun usbip list -r 127.0.0.1
+usbipd_start
 echo 1 >/sys/module/scard_ccid_usb/parameters/bind_all
 [ -e "$DRV/$LOCAL:1.0" ] && echo "$LOCAL:1.0" >$DRV/unbind
 echo 0 >/sys/module/scard_ccid_usb/parameters/bind_all

@@ -308,7 +308,7 @@ pcsc_root_umount()
 		/host/run /host
 }
 
-# ---- the FunctionFS reader (tools/testing/progs/ccid_gadget.c) ----
+# ---- the FunctionFS reader (tools/testing/progs/ccid_gadget/) ----
 # A scenario that uses it names dummy_hcd, usb_f_fs and libcomposite in
 # its kmods.
 
@@ -380,6 +380,25 @@ gadget_unplug()
 }
 
 # ---- USB/IP (ccid_usbip, usbip_bench) ----
+
+# usbip_setup: the host's usbip tools (pcsc_root first), loopback up,
+# QEMU's reader $LOCAL there; checks
+usbip_setup()
+{
+	check "Debian's usbip tools" test -x /host/usr/sbin/usbip -a \
+		-x /host/usr/sbin/usbipd
+	check "loopback up" ip link set lo up
+	wait_for "QEMU's reader" 10 test -e "/sys/bus/usb/devices/$LOCAL"
+}
+
+# usbipd_start: the host's usbipd, listening; sets usbipd_pid
+usbipd_start()
+{
+	(exec chroot /host env -i PATH=/usr/sbin:/usr/bin HOME=/tmp \
+		usbipd -4 >/tmp/usbipd.log 2>&1) &
+	usbipd_pid=$!
+	wait_for "usbipd listens" 10 hostrun usbip list -r 127.0.0.1
+}
 
 # usbip_remote: the device vhci-hcd attached, QEMU's reader (08e6) seen
 # again beside $LOCAL, its exported self

@@ -28,10 +28,7 @@ LOCAL=1-1
 
 vsc_open
 pcsc_root
-check "Debian's usbip tools" test -x /host/usr/sbin/usbip -a \
-	-x /host/usr/sbin/usbipd
-check "loopback up" ip link set lo up
-wait_for "QEMU's reader" 10 test -e "/sys/bus/usb/devices/$LOCAL"
+usbip_setup
 
 state_of() { cat "/sys/class/misc/$1/state" 2>/dev/null; }
 
@@ -67,10 +64,7 @@ attach()
 # A mute card keeps TRANSMIT waiting for up to 20 s.
 scard_load scard_ccid.ko timeout_ms=20000
 scard_load scard_ccid_usb.ko
-(exec chroot /host env -i PATH=/usr/sbin:/usr/bin HOME=/tmp \
-	usbipd -4 >/tmp/usbipd.log 2>&1) &
-usbipd_pid=$!
-wait_for "usbipd listens" 10 hostrun usbip list -r 127.0.0.1
+usbipd_start
 attach
 diag "remote reader $R"
 is "one reader: the remote one" "$(ls /sys/class/misc | grep -c '^scard[0-9]')" 1
