@@ -503,6 +503,7 @@ int ccid_secure(struct ccid_dev *dev, u8 slot, const u8 *data, size_t len,
 		.ext_ms = wait->ext_ms,
 		.rsp = rsp,
 		.rsp_size = rsp_size,
+		.user = true,
 	};
 	int ret;
 

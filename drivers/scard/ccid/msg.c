@@ -405,14 +405,13 @@ static unsigned long ccid_deadline(unsigned long end, unsigned int ms)
 }
 
 /*
- * The wait for the first reply: the card's, within CCID_WAIT_MAX_MS; a
- * PIN entry waits for the user as long as its caller says, within the
+ * The wait for the first reply: the card's, within CCID_WAIT_MAX_MS; one
+ * for a person (a PIN entry) as long as the caller says, within the
  * command's budget.
  */
 static unsigned int ccid_first_wait_ms(const struct ccid_msg *m)
 {
-	unsigned int max = m->type == CCID_PC_SECURE ? CCID_CMD_MAX_MS :
-		CCID_WAIT_MAX_MS;
+	unsigned int max = m->user ? CCID_CMD_MAX_MS : CCID_WAIT_MAX_MS;
 
 	return clamp_t(unsigned int, m->timeout_ms, 1, max);
 }
@@ -594,7 +593,7 @@ int ccid_exchange_locked(struct ccid_dev *dev, struct ccid_msg *m)
 		 * A PIN pad may ask for time every second while the user
 		 * types: its entry is bounded by the budget alone.
 		 */
-		if ((++ext > CCID_TIME_EXT_MAX && m->type != CCID_PC_SECURE) ||
+		if ((++ext > CCID_TIME_EXT_MAX && !m->user) ||
 		    !time_before(jiffies, end)) {
 			dev_dbg_ratelimited(dev->parent,
 					    "slot %u: out of time after %u time extensions\n",

@@ -135,6 +135,9 @@
  * @error: out: bError of the reply
  * @rsp_param: out: the third header byte of the reply (bChainParameter,
  *	bClockStatus, bProtocolNum)
+ * @user: the reader waits for a person (a PIN entry): the first wait may
+ *	last the whole budget, and time extensions count against the
+ *	budget only
  */
 struct ccid_msg {
 	u8 type;
@@ -150,6 +153,7 @@ struct ccid_msg {
 	u8 status;
 	u8 error;
 	u8 rsp_param;
+	bool user;
 };
 
 /**

@@ -262,17 +262,8 @@ static int scard_pin_entry(struct scard_reader *reader,
 		return -ENOMEM;
 	memcpy(x->send_buf, in, vendor->in_len);
 	ret = scard_call(reader, x, RDF_PIN_ENTRY);
-	if (!ret) {
-		size_t n = x->req.recv_len;
-
-		if (n > vendor->out_len) {
-			vendor->out_len = n;
-			ret = -ENOSPC;
-		} else {
-			memcpy(out, x->recv_buf, n);
-			vendor->out_len = n;
-		}
-	}
+	if (!ret)
+		ret = scard_copy_reply(x, &vendor->out_len, out);
 	scard_xfer_put(x);
 
 	return ret;

@@ -42,7 +42,7 @@ static int scard_call_simple(struct scard_reader *reader, enum scard_rdf idx,
  * Copy the driver's reply to the caller's kernel buffer @out, which has room
  * for *@len bytes; -ENOSPC with the size needed in *@len.
  */
-static int scard_copy_reply(struct scard_xfer *xfer, u32 *len, u8 *out)
+int scard_copy_reply(struct scard_xfer *xfer, u32 *len, u8 *out)
 {
 	size_t n = xfer->req.recv_len;
 

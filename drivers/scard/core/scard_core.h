@@ -145,6 +145,7 @@ int scard_transmit_check(const struct scard_transmit *xfer);
 int scard_transmit(struct scard_reader *reader, struct scard_transmit *xfer,
 		   const u8 *send, u8 *recv);
 int scard_mechanical(struct scard_reader *reader, unsigned int fn);
+int scard_copy_reply(struct scard_xfer *xfer, u32 *len, u8 *out);
 int scard_vendor_check(const struct scard_vendor *vendor);
 int scard_vendor(struct scard_reader *reader, struct scard_vendor *vendor,
 		 const u8 *in, u8 *out);
