@@ -16,7 +16,8 @@
  *	                                     only the exit status (for
  *	                                     wait_for), errors on stderr
  *	pcsc_test [-r NAME] pinpad           a PIN pad's features and
- *	                                     display, and a VERIFY whose
+ *	                                     display, a bad structure
+ *	                                     refused, and a VERIFY whose
  *	                                     PIN (1234) the user types
  *
  * NAME: a part of the reader's name (default: the first reader). The
@@ -410,7 +411,13 @@ static int cmd_pinpad(void)
 	ok(rv == SCARD_S_SUCCESS && len == 4 && buf[0] == 0x10 &&
 	   buf[1] == 0x02, "IFD_PIN_PROPERTIES: 2 lines of 16 (%s)", err(rv));
 
+	/* A structure cut short: the kernel refuses it, nothing is typed. */
 	memset(cmd, 0, sizeof(cmd));
+	len = 0;
+	rv = SCardControl(h, verify, cmd, 10, buf, sizeof(buf), &len);
+	ok(rv == SCARD_E_UNSUPPORTED_FEATURE && !len,
+	   "VERIFY_PIN_DIRECT, 10 bytes: refused (%s)", err(rv));
+
 	v->bTimerOut = 30;
 	v->bmFormatString = 0x82;
 	v->bmPINBlockString = 0x08;
