@@ -8,6 +8,7 @@
 #define _SCARD_CCID_H
 
 #include <linux/bits.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/scard.h>
@@ -50,17 +51,19 @@
 #define CCID_RDR_HARDWARE_ERROR		0x51
 
 /*
- * How a command waits, for the device (ccid_io_lock()) and for the reply
- * (the transport's recv): a fatal signal ends the wait, and the freezer
+ * How a command waits, for its slot and the device (ccid_io_lock()), to
+ * send and for the reply: a fatal signal ends the wait, and the freezer
  * may freeze the task in it, so that a card that takes its time (up to
  * CCID_CMD_MAX_MS) cannot make a system suspend fail. The waiting task
  * holds locks: the library's request lock of its reader and, for the
- * reply, the device's io_lock. Freezing it there is safe because nothing
- * on the way to suspend takes them: the transport's suspend and reset
- * callbacks stop the device without io_lock (ccid_dev_halt()), other
- * programs wait for the request lock interruptibly (and freeze there),
- * and the slot polls only try io_lock. Hence the _UNSAFE flavour, which
- * only silences lockdep's warning about freezing with locks held.
+ * reply, its slot's cmd_lock (and a busy slot of the device); a task
+ * frozen while it sends holds tx_lock, for which the others wait in this
+ * state too. Freezing it there is safe because nothing on the way to
+ * suspend takes them: the transport's suspend and reset callbacks stop
+ * the device without them (ccid_dev_halt()), other programs wait for the
+ * request lock interruptibly (and freeze there), and the slot polls and
+ * the clock stop only try the slot. Hence the _UNSAFE flavour, which only
+ * silences lockdep's warning about freezing with locks held.
  */
 #define CCID_WAIT_STATE			(TASK_KILLABLE | TASK_FREEZABLE_UNSAFE)
 
@@ -165,14 +168,19 @@ struct ccid_dev;
  * @abort: optional: the class-specific ABORT request for @slot and @seq,
  *	sent before PC_to_RDR_Abort when a command timed out or was
  *	cancelled
+ * @concurrent: @send (and @abort) may run while another task waits in
+ *	@recv, so that commands to several slots can be in flight, up to
+ *	bMaxCCIDBusySlots. Without it one command is in flight at a time.
  *
- * Calls are serialised per device by the message layer.
+ * The message layer never runs two @send or two @recv calls of a device
+ * at once; without @concurrent it runs one call of a device at a time.
  */
 struct ccid_transport_ops {
 	int (*send)(struct ccid_dev *dev, const u8 *msg, size_t len);
 	int (*recv)(struct ccid_dev *dev, u8 *buf, size_t size, size_t *len,
 		    unsigned int timeout_ms);
 	int (*abort)(struct ccid_dev *dev, u8 slot, u8 seq);
+	bool concurrent;
 };
 
 /**
@@ -196,7 +204,7 @@ struct ccid_slot {
 	struct scard_timing timing;	/* of the card, for the timeouts */
 	bool unpowered;			/* inserted or powered down since */
 	u8 clock_stop;			/* the card's XI, if the reader can */
-	bool clock_stopped;		/* under io_lock: IccClock stopped it */
+	bool clock_stopped;		/* under cmd_lock: IccClock stopped it */
 };
 
 /**
@@ -236,12 +244,20 @@ struct ccid_dev {
 	u32 reader_type;
 
 	/* private: */
-	struct mutex io_lock;		/* one command at a time */
-	wait_queue_head_t io_wait;	/* ccid_io_lock() waiters */
+	/* one command (or sequence of them) at a time on a slot */
+	struct mutex cmd_lock[CCID_MAX_SLOTS];
+	wait_queue_head_t io_wait;	/* ccid_io_lock(), tx_lock waiters */
+	unsigned int max_busy;		/* slots with a command at once */
+	struct mutex tx_lock;		/* seq, msg_buf, ops->send */
 	u8 seq;
-	bool synced;			/* under io_lock: a reply matched */
-	/* under io_lock: bSeqs whose reply may still come, unread */
-	DECLARE_BITMAP(orphans, CCID_NUM_SEQ);
+	spinlock_t rx_lock;		/* the fields down to rx_wait */
+	unsigned int busy;		/* slots held with ccid_io_lock() */
+	bool blocked;			/* ccid_dev_pre_reset() holds them all */
+	bool synced;			/* a reply matched */
+	DECLARE_BITMAP(orphans, CCID_NUM_SEQ);	/* bSeqs of late replies */
+	struct list_head pending;	/* commands waiting for their reply */
+	bool receiving;			/* a task reads from the device */
+	wait_queue_head_t rx_wait;	/* the commands of the pending list */
 	bool gone;
 	bool halted;			/* suspended or being reset */
 	bool ready;			/* under slot_lock: notifications on */

@@ -11,11 +11,12 @@
  * sends PC_to_RDR_IccClock (stop) to each idle card whose clock runs. The
  * next command for the card (XfrBlock, Secure, T0APDU) restarts the clock
  * first. The work never waits for the device (a command running, it
- * comes back later) and runs on the freezable workqueue, like the slot
- * polls; a reader that refuses IccClock is not asked again until the next
- * SetParameters (nor a slot whose card went). The state of the clock
- * (ccid_slot.clock_stopped) changes under io_lock only, and a power
- * command resets it: a card powered on again has its clock running.
+ * comes back later for a slot busy with a command) and runs on the
+ * freezable workqueue, like the slot polls; a reader that refuses IccClock
+ * is not asked again until the next SetParameters (nor a slot whose card
+ * went). The state of the clock (ccid_slot.clock_stopped) changes with
+ * the slot held only, and a power command resets it: a card powered on
+ * again has its clock running.
  */
 
 #include <kunit/visibility.h>
@@ -62,7 +63,7 @@ static int ccid_clock_cmd_locked(struct ccid_dev *dev, struct ccid_slot *slot,
 
 /**
  * ccid_clock_run_locked() - restart the card's clock if it was stopped
- * @dev: the device, its io_lock held
+ * @dev: the device, the slot held
  * @slot: the slot
  *
  * Context: process context.
@@ -84,7 +85,7 @@ int ccid_clock_run_locked(struct ccid_dev *dev, struct ccid_slot *slot)
 
 /**
  * ccid_clock_after_locked() - after a command: arm the clock stop
- * @dev: the device, its io_lock held
+ * @dev: the device, the slot held
  * @slot: the command's slot
  * @type: the command's message type
  *
@@ -119,35 +120,39 @@ void ccid_clock_work(struct work_struct *work)
 	struct ccid_dev *dev = container_of(to_delayed_work(work),
 					    struct ccid_dev, clock_work);
 	struct ccid_slot *slot;
+	bool again = false;
 	unsigned int i;
 	int ret;
 
-	if (!mutex_trylock(&dev->io_lock)) {
-		spin_lock_irq(&dev->slot_lock);
-		if (dev->ready)
-			queue_delayed_work(system_freezable_wq,
-					   &dev->clock_work,
-					   msecs_to_jiffies(CCID_POLL_RETRY_MS));
-		spin_unlock_irq(&dev->slot_lock);
-		return;
-	}
-
 	for (i = 0; i < dev->num_slots; i++) {
 		slot = &dev->slots[i];
-		if (!READ_ONCE(slot->clock_stop) || slot->clock_stopped ||
-		    !READ_ONCE(clock_stop_ms))
+		if (!READ_ONCE(slot->clock_stop) || !READ_ONCE(clock_stop_ms))
 			continue;
-		ret = ccid_clock_cmd_locked(dev, slot, CCID_CLOCK_STOP);
-		if (!ret) {
-			slot->clock_stopped = true;
+		if (!ccid_io_trylock(dev, i)) {
+			again = true;
 			continue;
 		}
-		dev_dbg(dev->parent, "slot %u: IccClock: %d\n", i, ret);
-		if (ret == -EOPNOTSUPP || ret == -ENOMEDIUM)
-			WRITE_ONCE(slot->clock_stop, 0);
+		ret = slot->clock_stopped ? 0 :
+		      ccid_clock_cmd_locked(dev, slot, CCID_CLOCK_STOP);
+		if (!ret) {
+			slot->clock_stopped = true;
+		} else {
+			dev_dbg(dev->parent, "slot %u: IccClock: %d\n", i, ret);
+			if (ret == -EOPNOTSUPP || ret == -ENOMEDIUM)
+				WRITE_ONCE(slot->clock_stop, 0);
+		}
+		ccid_io_unlock(dev, i);
 		if (ret == -ENODEV)
-			break;
+			return;
 	}
-	ccid_io_unlock(dev);
+
+	/* A slot busy with a command: try again later. */
+	if (!again)
+		return;
+	spin_lock_irq(&dev->slot_lock);
+	if (dev->ready)
+		queue_delayed_work(system_freezable_wq, &dev->clock_work,
+				   msecs_to_jiffies(CCID_POLL_RETRY_MS));
+	spin_unlock_irq(&dev->slot_lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(ccid_clock_work);

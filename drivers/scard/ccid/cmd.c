@@ -101,7 +101,7 @@ EXPORT_SYMBOL_IF_KUNIT(ccid_slot_status);
 
 /**
  * ccid_slot_status_locked() - PC_to_RDR_GetSlotStatus, device held
- * @dev: the device, its io_lock held
+ * @dev: the device, the slot held
  * @slot: bSlot
  * @icc: out: bmICCStatus, CCID_ICC_ACTIVE, _INACTIVE or _ABSENT
  *
@@ -271,7 +271,7 @@ int ccid_xfr_apdu(struct ccid_dev *dev, u8 slot, const u8 *tx,
 	bool first = true;
 	int ret;
 
-	ret = ccid_io_lock(dev);
+	ret = ccid_io_lock(dev, slot);
 	if (ret) {
 		*rx_len = 0;
 		return ret;
@@ -308,7 +308,7 @@ int ccid_xfr_apdu(struct ccid_dev *dev, u8 slot, const u8 *tx,
 	}
 
 out:
-	ccid_io_unlock(dev);
+	ccid_io_unlock(dev, slot);
 	*rx_len = ret ? 0 : got;
 
 	return ret;

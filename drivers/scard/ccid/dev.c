@@ -159,7 +159,7 @@ void ccid_slot_notify(struct ccid_slot *slot, bool present, bool changed)
 /*
  * Ask the reader for the card, unless a notification told meanwhile.
  * False when the reader did not answer: do not ask for the other slots.
- * Called with dev->io_lock held.
+ * Called with the slot held (ccid_io_lock()).
  */
 static bool ccid_slot_poll(struct ccid_slot *slot)
 {
@@ -210,9 +210,10 @@ static bool ccid_slot_poll(struct ccid_slot *slot)
  * ccid_poll_work() - ask the slots that changed for their card
  * @work: &ccid_dev.poll_work
  *
- * Never waits for the device: while a command runs (a card may keep it
- * for CCID_CMD_MAX_MS, and its task may be frozen for a suspend) the poll
- * comes back CCID_POLL_RETRY_MS later. It runs on a freezable workqueue,
+ * Never waits for a slot: while a command of the slot runs, or the
+ * reader's busy slots are taken (a card may keep one for CCID_CMD_MAX_MS,
+ * and its task may be frozen for a suspend), the poll of that slot comes
+ * back CCID_POLL_RETRY_MS later. It runs on a freezable workqueue,
  * so that nothing is sent to a device on its way to suspend, and so
  * that a notification that came meanwhile waits for the thaw.
  *
@@ -222,27 +223,38 @@ void ccid_poll_work(struct work_struct *work)
 {
 	struct ccid_dev *dev = container_of(to_delayed_work(work),
 					    struct ccid_dev, poll_work);
+	bool answered;
+	u16 mask, busy = 0;
 	unsigned int i;
-	u16 mask;
-
-	if (!mutex_trylock(&dev->io_lock)) {
-		spin_lock_irq(&dev->slot_lock);
-		if (dev->ready)
-			queue_delayed_work(system_freezable_wq, &dev->poll_work,
-					   msecs_to_jiffies(CCID_POLL_RETRY_MS));
-		spin_unlock_irq(&dev->slot_lock);
-		return;
-	}
 
 	spin_lock_irq(&dev->slot_lock);
 	mask = dev->poll_mask;
 	dev->poll_mask = 0;
 	spin_unlock_irq(&dev->slot_lock);
 
-	for (i = 0; i < dev->num_slots; i++)
-		if ((mask & BIT(i)) && !ccid_slot_poll(&dev->slots[i]))
+	for (i = 0; i < dev->num_slots; i++) {
+		if (!(mask & BIT(i)))
+			continue;
+		if (!ccid_io_trylock(dev, i)) {
+			busy |= BIT(i);
+			continue;
+		}
+		answered = ccid_slot_poll(&dev->slots[i]);
+		ccid_io_unlock(dev, i);
+		if (!answered)
 			break;
-	ccid_io_unlock(dev);
+	}
+	if (!busy)
+		return;
+
+	/* A slot busy with a command: ask it later. */
+	spin_lock_irq(&dev->slot_lock);
+	if (dev->ready) {
+		dev->poll_mask |= busy;
+		queue_delayed_work(system_freezable_wq, &dev->poll_work,
+				   msecs_to_jiffies(CCID_POLL_RETRY_MS));
+	}
+	spin_unlock_irq(&dev->slot_lock);
 }
 
 static void ccid_slot_del(struct ccid_slot *slot, bool registered)
@@ -285,9 +297,9 @@ static int ccid_slot_add(struct ccid_slot *slot, bool *poll)
 	WRITE_ONCE(slot->unpowered, false);
 	spin_unlock_irq(&dev->slot_lock);
 
-	if (*poll && !ccid_io_lock(dev)) {
+	if (*poll && !ccid_io_lock(dev, slot->index)) {
 		*poll = ccid_slot_poll(slot);
-		ccid_io_unlock(dev);
+		ccid_io_unlock(dev, slot->index);
 	}
 	ret = scard_reader_register(reader);
 	if (ret)
@@ -419,21 +431,36 @@ void ccid_dev_resume(struct ccid_dev *dev)
 }
 EXPORT_SYMBOL_GPL(ccid_dev_resume);
 
+/* No slot has a command in flight (and none gets one: blocked). */
+static bool ccid_dev_idle(struct ccid_dev *dev)
+{
+	bool idle;
+
+	spin_lock(&dev->rx_lock);
+	idle = !dev->busy;
+	spin_unlock(&dev->rx_lock);
+
+	return idle;
+}
+
 /**
  * ccid_dev_pre_reset() - quiesce the device before a USB reset
  * @dev: the device
  *
- * ccid_dev_halt(), then waits for the command in progress (which fails at
- * once, its transfers stopped by the transport) and keeps the device
- * locked until ccid_dev_post_reset(), which the same task must call:
- * requests of the slots wait meanwhile (killable).
+ * ccid_dev_halt(), then waits for the commands in progress (which fail at
+ * once, their transfers stopped by the transport) and keeps every slot
+ * from the device until ccid_dev_post_reset(), which the same task must
+ * call: requests of the slots wait meanwhile (killable).
  *
  * Context: process context; may sleep.
  */
 void ccid_dev_pre_reset(struct ccid_dev *dev)
 {
 	ccid_dev_halt(dev);
-	mutex_lock(&dev->io_lock);
+	spin_lock(&dev->rx_lock);
+	dev->blocked = true;
+	spin_unlock(&dev->rx_lock);
+	wait_event(dev->io_wait, ccid_dev_idle(dev));
 }
 EXPORT_SYMBOL_GPL(ccid_dev_pre_reset);
 
@@ -455,8 +482,6 @@ void ccid_dev_post_reset(struct ccid_dev *dev)
 	struct scard_reader *reader;
 	unsigned int i;
 
-	lockdep_assert_held(&dev->io_lock);
-
 	spin_lock_irq(&dev->slot_lock);
 	for (i = 0; i < dev->num_slots; i++) {
 		reader = dev->slots[i].reader;
@@ -466,7 +491,10 @@ void ccid_dev_post_reset(struct ccid_dev *dev)
 	spin_unlock_irq(&dev->slot_lock);
 
 	WRITE_ONCE(dev->halted, false);
-	ccid_io_unlock(dev);
+	spin_lock(&dev->rx_lock);
+	dev->blocked = false;
+	spin_unlock(&dev->rx_lock);
+	wake_up(&dev->io_wait);
 	ccid_dev_restart(dev);
 }
 EXPORT_SYMBOL_GPL(ccid_dev_post_reset);

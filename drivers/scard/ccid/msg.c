@@ -2,31 +2,15 @@
 /*
  * scard CCID: the message layer (USB CCID 1.1 chapter 6).
  *
- * One command at a time per device (io_lock): the PC_to_RDR message gets
- * the next bSeq and goes out whole through the transport's send; then
- * bulk-in transfers are read until the reply arrives or the time is up.
- * A transfer is the reply when its bSlot and bSeq are the command's.
- * Zero-length transfers are skipped, and so are the replies that earlier
- * commands left unread: each command that ends without its reply (timed
- * out, aborted, answered by something else) leaves its bSeq in the
- * orphans, and one transfer with that bSeq is skipped later (the late
- * reply, the answer to an abort). Any other transfer with a wrong bSeq or
- * bSlot fails the command with -EPROTO, and the reader stays usable:
- * that command's own reply, if it still comes, is an orphan. Until the
- * first reply matched, what a previous user of the reader left unread is
- * skipped too (other bSeqs, pieces shorter than a header), and so is the
- * rest of a transfer that was too long for the buffer, until the next
- * reply matches. Nothing is ever matched by position: on QEMU's xHCI a
- * message that ends on a full packet is followed by a phantom zero-length
- * transfer, which a reader of "the next transfer" would take for the
- * reply of the next command, shifting every later reply by one.
- *
- * The reply is then checked: a header of 10 bytes, dwLength within what
- * arrived, the message type that answers the command. bStatus says
- * whether the card is there (bmICCStatus) and how the command went
- * (bmCommandStatus): a failed command maps bError to an errno
- * (ccid_errno()), and a time extension restarts the wait for
- * max(bError * ext_ms, timeout_ms), up to CCID_TIME_EXT_MAX times.
+ * Each slot runs one command (or a sequence of them) at a time, and up to
+ * bMaxCCIDBusySlots slots of a device may have one in flight at once
+ * (ccid_io_lock()); a transport that cannot overlap its calls gets one
+ * slot at a time (ccid_transport_ops.concurrent). The PC_to_RDR message
+ * gets the next bSeq and goes out whole through the transport's send,
+ * one message at a time (tx_lock); then the command waits for its reply,
+ * which rx.c files to it by bSeq and bSlot, whichever task reads it. A
+ * time extension restarts the wait for max(bError * ext_ms, timeout_ms),
+ * up to CCID_TIME_EXT_MAX times.
  *
  * When the reply does not come in time (or the time extensions run out)
  * the command is aborted as the specification wants: the class-specific
@@ -38,10 +22,10 @@
  * budget (ccid_budget_ms(), at most CCID_CMD_MAX_MS), and a device marked
  * gone fails at once with -ENODEV.
  *
- * Waiting for the device (ccid_io_lock()) and for a reply is killable and
- * freezable (CCID_WAIT_STATE): a program whose slot waits behind another
- * slot's long command can be killed at once, and none of them keeps the
- * system from suspending.
+ * Waiting for the slot (ccid_io_lock()), to send and for a reply is
+ * killable and freezable (CCID_WAIT_STATE): a program whose slot waits
+ * behind another slot's long command can be killed at once, and none of
+ * them keeps the system from suspending.
  *
  * The interrupt endpoint's messages come through ccid_notify().
  */
@@ -64,9 +48,6 @@
 #include "../compat.h"
 
 #include "msg.h"
-
-/* ccid_status(): a time extension, not an errno */
-#define CCID_STATUS_TIME_EXT	1
 
 static unsigned int timeout_ms = CCID_TIMEOUT_DEFAULT_MS;
 module_param(timeout_ms, uint, 0644);
@@ -91,13 +72,16 @@ EXPORT_SYMBOL_IF_KUNIT(ccid_default_timeout_ms);
  * @dev: the device, with a checked descriptor
  *
  * Allocates the message buffers, sized from dwMaxCCIDMessageLength (at
- * most CCID_MAX_MSG_LEN).
+ * most CCID_MAX_MSG_LEN), and lets bMaxCCIDBusySlots slots have a command
+ * in flight at once if the transport is concurrent.
  *
  * Context: process context.
  * Return: 0 or -ENOMEM.
  */
 int ccid_msg_init(struct ccid_dev *dev)
 {
+	unsigned int i;
+
 	dev->buf_size = clamp_t(size_t, dev->desc.max_msg_len,
 				CCID_HDR_LEN + 1, CCID_MAX_MSG_LEN);
 	dev->msg_buf = kvmalloc(dev->buf_size, GFP_KERNEL);
@@ -110,8 +94,20 @@ int ccid_msg_init(struct ccid_dev *dev)
 		return -ENOMEM;
 	}
 
-	mutex_init(&dev->io_lock);
+	for (i = 0; i < CCID_MAX_SLOTS; i++)
+		mutex_init(&dev->cmd_lock[i]);
 	init_waitqueue_head(&dev->io_wait);
+	dev->max_busy = 1;
+	if (dev->ops->concurrent)
+		dev->max_busy = clamp_t(unsigned int, dev->desc.max_busy_slots,
+					1, dev->desc.max_slot_index + 1);
+	mutex_init(&dev->tx_lock);
+	spin_lock_init(&dev->rx_lock);
+	dev->busy = 0;
+	dev->blocked = false;
+	INIT_LIST_HEAD(&dev->pending);
+	dev->receiving = false;
+	init_waitqueue_head(&dev->rx_wait);
 	spin_lock_init(&dev->slot_lock);
 	INIT_DELAYED_WORK(&dev->poll_work, ccid_poll_work);
 	INIT_DELAYED_WORK(&dev->clock_work, ccid_clock_work);
@@ -168,12 +164,16 @@ EXPORT_SYMBOL_IF_KUNIT(ccid_notify_stop);
  */
 void ccid_msg_exit(struct ccid_dev *dev)
 {
+	unsigned int i;
+
 	ccid_notify_stop(dev);
 	kvfree(dev->msg_buf);
 	kvfree(dev->rsp_buf);
 	dev->msg_buf = NULL;
 	dev->rsp_buf = NULL;
-	mutex_destroy(&dev->io_lock);
+	for (i = 0; i < CCID_MAX_SLOTS; i++)
+		mutex_destroy(&dev->cmd_lock[i]);
+	mutex_destroy(&dev->tx_lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(ccid_msg_exit);
 
@@ -273,107 +273,6 @@ size_t ccid_build(u8 *buf, const struct ccid_msg *m, u8 seq)
 }
 EXPORT_SYMBOL_IF_KUNIT(ccid_build);
 
-/* One bulk-in transfer into rsp_buf, waiting until @deadline at most. */
-static int ccid_recv(struct ccid_dev *dev, unsigned long deadline,
-		     size_t *len)
-{
-	long left = (long)(deadline - jiffies);
-	int ret;
-
-	*len = 0;
-	if (READ_ONCE(dev->gone))
-		return -ENODEV;
-	if (left <= 0)
-		return -ETIMEDOUT;
-
-	ret = dev->ops->recv(dev, dev->rsp_buf, dev->buf_size, len,
-			     jiffies_to_msecs(left));
-	if (ret) {
-		*len = 0;
-		return ret;
-	}
-	if (*len > dev->buf_size) {
-		dev_warn_ratelimited(dev->parent,
-				     "transport overran the buffer\n");
-		*len = 0;
-		return -EIO;
-	}
-
-	return 0;
-}
-
-/*
- * Is the transfer in rsp_buf (@len bytes) the reply to @m sent with @seq?
- * 1: no, skip it; 0: yes, and well formed; or the error that ends @m.
- */
-static int ccid_match(struct ccid_dev *dev, const struct ccid_msg *m,
-		      u8 seq, size_t len)
-{
-	const u8 *rsp = dev->rsp_buf;
-	u32 dlen;
-
-	if (!len) {
-		dev_dbg_ratelimited(dev->parent, "zero-length transfer\n");
-		return 1;
-	}
-	if (len < CCID_HDR_LEN) {
-		dev_dbg_ratelimited(dev->parent, "truncated reply (%zu bytes)\n",
-				    len);
-		return dev->synced ? -EPROTO : 1;
-	}
-	if (rsp[CCID_OFF_SLOT] != m->slot || rsp[CCID_OFF_SEQ] != seq) {
-		u8 rseq = rsp[CCID_OFF_SEQ];
-
-		if (rseq != seq &&
-		    (!dev->synced || __test_and_clear_bit(rseq, dev->orphans))) {
-			dev_dbg_ratelimited(dev->parent,
-					    "skipping %#x slot %u seq %u, waiting for slot %u seq %u\n",
-					    rsp[CCID_OFF_TYPE],
-					    rsp[CCID_OFF_SLOT], rseq, m->slot,
-					    seq);
-			return 1;
-		}
-		dev_dbg_ratelimited(dev->parent,
-				    "unexpected %#x slot %u seq %u, waiting for slot %u seq %u\n",
-				    rsp[CCID_OFF_TYPE], rsp[CCID_OFF_SLOT],
-				    rseq, m->slot, seq);
-		return -EPROTO;
-	}
-	dev->synced = true;
-
-	dlen = get_unaligned_le32(rsp + CCID_OFF_LEN);
-	if (dlen > len - CCID_HDR_LEN || dlen > dev->buf_size - CCID_HDR_LEN) {
-		dev_dbg_ratelimited(dev->parent,
-				    "reply announces %u bytes, %zu arrived\n",
-				    dlen, len - CCID_HDR_LEN);
-		return -EPROTO;
-	}
-	if (rsp[CCID_OFF_TYPE] != ccid_reply_type(m->type)) {
-		dev_dbg_ratelimited(dev->parent, "reply %#x to command %#x\n",
-				    rsp[CCID_OFF_TYPE], m->type);
-		return -EPROTO;
-	}
-
-	return 0;
-}
-
-/* 0, CCID_STATUS_TIME_EXT, or the errno of a failed command. */
-static int ccid_status(u8 status, u8 error)
-{
-	unsigned int icc = FIELD_GET(CCID_ICC_STATUS, status);
-
-	switch (FIELD_GET(CCID_CMD_STATUS, status)) {
-	case CCID_CMD_OK:
-		return icc > CCID_ICC_ABSENT ? -EPROTO : 0;
-	case CCID_CMD_FAILED:
-		return icc == CCID_ICC_ABSENT ? -ENOMEDIUM : ccid_errno(error);
-	case CCID_CMD_TIME_EXT:
-		return CCID_STATUS_TIME_EXT;
-	default:
-		return -EPROTO;
-	}
-}
-
 /**
  * ccid_budget_ms() - how long a whole command may take
  * @m: the command
@@ -425,51 +324,80 @@ static unsigned int ccid_ext_ms(const struct ccid_msg *m, u8 mult)
 }
 
 /*
+ * Takes tx_lock, which another task holds while it sends one message
+ * (bounded by the transport). Killable and freezable, like every wait of
+ * a command; a task already killed waits (it sends its abort).
+ */
+static int ccid_tx_lock(struct ccid_dev *dev)
+{
+	if (mutex_trylock(&dev->tx_lock))
+		return 0;
+	if (wait_event_state(dev->io_wait, mutex_trylock(&dev->tx_lock),
+			     ccid_wait_state()))
+		return -EINTR;
+
+	return 0;
+}
+
+/* Sends @p's command with the next bSeq, @p pending from then on. */
+static int ccid_send(struct ccid_dev *dev, struct ccid_pending *p)
+{
+	struct ccid_msg *m = p->m;
+	u8 seq;
+	int ret;
+
+	ret = ccid_tx_lock(dev);
+	if (ret)
+		return ret;
+
+	seq = dev->seq++;
+	ccid_rx_add(dev, p, seq);
+	if (p->abort && dev->ops->abort) {
+		ret = dev->ops->abort(dev, m->slot, seq);
+		if (ret)
+			dev_dbg(dev->parent, "slot %u: ABORT request: %d\n",
+				m->slot, ret);
+	}
+	ret = dev->ops->send(dev, dev->msg_buf,
+			     ccid_build(dev->msg_buf, m, seq));
+
+	mutex_unlock(&dev->tx_lock);
+	wake_up(&dev->io_wait);
+
+	return ret;
+}
+
+/*
  * The command on @slot timed out: the class-specific ABORT request, then
  * PC_to_RDR_Abort with the same bSeq, and its reply (or the time is up).
  * The reply to the aborted command, if it comes, is skipped here or by
  * the next command.
  */
-static void ccid_abort_locked(struct ccid_dev *dev, u8 slot)
+static void ccid_abort(struct ccid_dev *dev, u8 slot)
 {
 	struct ccid_msg m = { .type = CCID_PC_ABORT, .slot = slot };
-	const u8 *rsp = dev->rsp_buf;
+	struct ccid_pending p = { .m = &m, .abort = true };
 	unsigned long deadline;
-	u8 seq = dev->seq++;
-	size_t len;
+	u8 mult;
 	int ret;
 
 	if (READ_ONCE(dev->gone))
 		return;
 
-	__clear_bit(seq, dev->orphans);
-	if (dev->ops->abort) {
-		ret = dev->ops->abort(dev, slot, seq);
-		if (ret)
-			dev_dbg(dev->parent, "slot %u: ABORT request: %d\n",
-				slot, ret);
-	}
-
-	len = ccid_build(dev->msg_buf, &m, seq);
-	ret = dev->ops->send(dev, dev->msg_buf, len);
+	INIT_LIST_HEAD(&p.node);
+	ret = ccid_send(dev, &p);
 	if (ret) {
 		dev_dbg(dev->parent, "slot %u: PC_to_RDR_Abort: %d\n", slot,
 			ret);
-		return;
+	} else {
+		deadline = jiffies + msecs_to_jiffies(CCID_ABORT_TIMEOUT_MS);
+		do {
+			ret = ccid_rx_wait(dev, &p, deadline, &mult);
+		} while (ret == CCID_RX_EXT);
 	}
-
-	deadline = jiffies + msecs_to_jiffies(CCID_ABORT_TIMEOUT_MS);
-	while (!ccid_recv(dev, deadline, &len)) {
-		if (len < CCID_HDR_LEN)
-			continue;
-		if (rsp[CCID_OFF_TYPE] == CCID_RDR_SLOT_STATUS &&
-		    rsp[CCID_OFF_SLOT] == slot && rsp[CCID_OFF_SEQ] == seq)
-			return;
-		/* The aborted command's late reply, most likely. */
-		__clear_bit(rsp[CCID_OFF_SEQ], dev->orphans);
-	}
-	dev_dbg(dev->parent, "slot %u: no answer to PC_to_RDR_Abort\n", slot);
-	__set_bit(seq, dev->orphans);
+	if (!ccid_rx_del(dev, &p))
+		dev_dbg(dev->parent, "slot %u: no answer to PC_to_RDR_Abort\n",
+			slot);
 }
 
 /**
@@ -484,7 +412,7 @@ static void ccid_abort_locked(struct ccid_dev *dev, u8 slot)
  * abData of the reply goes to @m->rsp, also for a failed command when it
  * fits (character level: what the card sent before it stopped).
  *
- * Context: process context, dev->io_lock held (ccid_io_lock()).
+ * Context: process context, the slot @m->slot held (ccid_io_lock()).
  * Return: 0; -ENODEV (device gone), -EIO (device suspended or being
  * reset, see ccid_dev_halt(); also a transfer the halt killed),
  * -EMSGSIZE (@m too long for the reader, or abData of the reply longer
@@ -499,7 +427,7 @@ int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m)
 	struct ccid_slot *slot = NULL;
 	int ret;
 
-	lockdep_assert_held(&dev->io_lock);
+	ccid_io_assert_held(dev, m->slot);
 
 	if (m->slot < dev->num_slots)
 		slot = &dev->slots[m->slot];
@@ -528,20 +456,18 @@ EXPORT_SYMBOL_IF_KUNIT(ccid_cmd_locked);
  *
  * ccid_cmd_locked() without the card clock's care (clock.c).
  *
- * Context: process context, dev->io_lock held.
+ * Context: process context, the slot @m->slot held.
  * Return: see ccid_cmd_locked().
  */
 int ccid_exchange_locked(struct ccid_dev *dev, struct ccid_msg *m)
 {
-	const u8 *rsp = dev->rsp_buf;
+	struct ccid_pending p = { .m = m };
 	unsigned long deadline, end;
 	unsigned int ext = 0;
-	size_t len;
-	u32 dlen;
-	u8 seq;
+	u8 mult;
 	int ret;
 
-	lockdep_assert_held(&dev->io_lock);
+	ccid_io_assert_held(dev, m->slot);
 
 	m->rsp_len = 0;
 	m->status = 0;
@@ -554,40 +480,16 @@ int ccid_exchange_locked(struct ccid_dev *dev, struct ccid_msg *m)
 	if (m->len > dev->buf_size - CCID_HDR_LEN)
 		return -EMSGSIZE;
 
-	seq = dev->seq++;
-	__clear_bit(seq, dev->orphans);	/* a reply with it is ours now */
-	len = ccid_build(dev->msg_buf, m, seq);
-	ret = dev->ops->send(dev, dev->msg_buf, len);
-	if (ret)
-		goto fail;
+	INIT_LIST_HEAD(&p.node);
+	ret = ccid_send(dev, &p);
+	if (list_empty(&p.node))
+		return ret;	/* killed before it was sent */
 
 	end = jiffies + msecs_to_jiffies(ccid_budget_ms(m));
 	deadline = ccid_deadline(end, ccid_first_wait_ms(m));
-	for (;;) {
-		ret = ccid_recv(dev, deadline, &len);
-		if (ret == -EPROTO) {
-			/*
-			 * A transfer too long for the buffer: the command
-			 * fails, and until a reply matches the rest of it is
-			 * skipped, however it comes.
-			 */
-			if (!dev->synced)
-				continue;
-			dev->synced = false;
-		}
-		if (ret)
-			goto fail;
-		ret = ccid_match(dev, m, seq, len);
-		if (ret > 0)
-			continue;
-		if (ret)
-			goto fail;
-
-		m->status = rsp[CCID_OFF_P1];
-		m->error = rsp[CCID_OFF_P2];
-		m->rsp_param = rsp[CCID_OFF_P3];
-		ret = ccid_status(m->status, m->error);
-		if (ret != CCID_STATUS_TIME_EXT)
+	while (!ret) {
+		ret = ccid_rx_wait(dev, &p, deadline, &mult);
+		if (ret != CCID_RX_EXT)
 			break;
 		/*
 		 * A PIN pad may ask for time every second while the user
@@ -599,86 +501,143 @@ int ccid_exchange_locked(struct ccid_dev *dev, struct ccid_msg *m)
 					    "slot %u: out of time after %u time extensions\n",
 					    m->slot, ext - 1);
 			ret = -ETIMEDOUT;
-			goto fail;
+			break;
 		}
-		deadline = ccid_deadline(end, ccid_ext_ms(m, m->error));
+		deadline = ccid_deadline(end, ccid_ext_ms(m, mult));
+		ret = 0;
 	}
 
-	dlen = get_unaligned_le32(rsp + CCID_OFF_LEN);
-	if (!dlen)
-		return ret;
-	if (!m->rsp || dlen > m->rsp_size)
-		return ret ?: -EMSGSIZE;
-	memcpy(m->rsp, rsp + CCID_HDR_LEN, dlen);
-	m->rsp_len = dlen;
+	if (ccid_rx_del(dev, &p))
+		return p.ret;
 
-	return ret;
-
-fail:
-	/* No good reply was read: one may still come, skip it then. */
-	__set_bit(seq, dev->orphans);
 	/* Timed out or cancelled (a fatal signal): stop the reader. */
 	if (ret == -ETIMEDOUT || ret == -EINTR)
-		ccid_abort_locked(dev, m->slot);
+		ccid_abort(dev, m->slot);
 	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_exchange_locked);
+
+static bool ccid_busy_get(struct ccid_dev *dev)
+{
+	bool ok;
+
+	spin_lock(&dev->rx_lock);
+	ok = !dev->blocked && dev->busy < dev->max_busy;
+	if (ok)
+		dev->busy++;
+	spin_unlock(&dev->rx_lock);
+
+	return ok;
 }
 
 /**
- * ccid_io_lock() - wait for the device, killable and freezable
+ * ccid_io_lock() - wait for a slot and the device, killable and freezable
  * @dev: the device
+ * @slot: the slot's index, below CCID_MAX_SLOTS
  *
- * Takes dev->io_lock, which another slot's command may hold for up to
- * its budget. The wait ends with a fatal signal, and the freezer may
- * freeze the task in it (CCID_WAIT_STATE); a mutex_lock_killable() could
- * do the first, not the second. Every holder lets the waiters try again
- * through ccid_io_unlock().
+ * Takes the slot (its cmd_lock), which another command sequence of the
+ * slot (the slot poll, the clock stop) may hold, then one of the device's
+ * busy slots: as many slots as bMaxCCIDBusySlots (1 for most readers) may
+ * have a command in flight, the others wait for their turn. Either may
+ * last another command's budget: the waits end with a fatal signal, and
+ * the freezer may freeze the task in them (CCID_WAIT_STATE); a
+ * mutex_lock_killable() could do the first, not the second. Every holder
+ * lets the waiters try again through ccid_io_unlock().
  *
  * Context: process context.
- * Return: 0 (io_lock held) or -EINTR (fatal signal).
+ * Return: 0 (the slot held), -EINTR (fatal signal) or -EINVAL (a slot
+ * the driver cannot have).
  */
-int ccid_io_lock(struct ccid_dev *dev)
+int ccid_io_lock(struct ccid_dev *dev, u8 slot)
 {
-	if (mutex_trylock(&dev->io_lock))
-		return 0;
-	if (wait_event_state(dev->io_wait, mutex_trylock(&dev->io_lock),
+	struct mutex *lock;
+
+	if (WARN_ON_ONCE(slot >= CCID_MAX_SLOTS))
+		return -EINVAL;
+	lock = &dev->cmd_lock[slot];
+	if (!mutex_trylock(lock) &&
+	    wait_event_state(dev->io_wait, mutex_trylock(lock),
 			     CCID_WAIT_STATE))
 		return -EINTR;
+	if (!ccid_busy_get(dev) &&
+	    wait_event_state(dev->io_wait, ccid_busy_get(dev),
+			     CCID_WAIT_STATE)) {
+		mutex_unlock(lock);
+		wake_up(&dev->io_wait);
+		return -EINTR;
+	}
 
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(ccid_io_lock);
 
 /**
- * ccid_io_unlock() - release the device taken with ccid_io_lock()
+ * ccid_io_trylock() - take a slot and the device if both are free
  * @dev: the device
+ * @slot: the slot's index, below CCID_MAX_SLOTS
+ *
+ * Context: process context.
+ * Return: true when the slot is held (release it with ccid_io_unlock()).
+ */
+bool ccid_io_trylock(struct ccid_dev *dev, u8 slot)
+{
+	if (slot >= CCID_MAX_SLOTS || !mutex_trylock(&dev->cmd_lock[slot]))
+		return false;
+	if (ccid_busy_get(dev))
+		return true;
+	mutex_unlock(&dev->cmd_lock[slot]);
+	wake_up(&dev->io_wait);
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_io_trylock);
+
+/**
+ * ccid_io_unlock() - release the slot taken with ccid_io_lock()
+ * @dev: the device
+ * @slot: the slot's index
  *
  * Context: process context.
  */
-void ccid_io_unlock(struct ccid_dev *dev)
+void ccid_io_unlock(struct ccid_dev *dev, u8 slot)
 {
-	mutex_unlock(&dev->io_lock);
+	spin_lock(&dev->rx_lock);
+	dev->busy--;
+	spin_unlock(&dev->rx_lock);
+	mutex_unlock(&dev->cmd_lock[slot]);
 	wake_up(&dev->io_wait);
 }
 EXPORT_SYMBOL_IF_KUNIT(ccid_io_unlock);
 
 /**
- * ccid_cmd() - one command and its reply, device locked meanwhile
+ * ccid_io_assert_held() - lockdep: the caller holds the slot
+ * @dev: the device
+ * @slot: the slot's index
+ */
+void ccid_io_assert_held(struct ccid_dev *dev, u8 slot)
+{
+	if (slot < CCID_MAX_SLOTS)
+		lockdep_assert_held(&dev->cmd_lock[slot]);
+}
+
+/**
+ * ccid_cmd() - one command and its reply, the slot held meanwhile
  * @dev: the device
  * @m: the command; its reply in the out fields
  *
  * Context: process context.
- * Return: -EINTR when a fatal signal came while waiting for the device
- * (nothing was sent); else see ccid_cmd_locked().
+ * Return: -EINTR when a fatal signal came while waiting for the slot, or
+ * -EINVAL for a slot the driver cannot have (nothing was sent); else see
+ * ccid_cmd_locked().
  */
 int ccid_cmd(struct ccid_dev *dev, struct ccid_msg *m)
 {
 	int ret;
 
-	ret = ccid_io_lock(dev);
+	ret = ccid_io_lock(dev, m->slot);
 	if (ret)
 		return ret;
 	ret = ccid_cmd_locked(dev, m);
-	ccid_io_unlock(dev);
+	ccid_io_unlock(dev, m->slot);
 
 	return ret;
 }

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * scard CCID: the message layer, private to scard_ccid (and its KUnit
- * suite). msg.c builds the PC_to_RDR messages, runs one command and its
- * reply at a time over the transport and decodes the RDR_to_PC header;
- * reader.c turns the scard requests into commands.
+ * suite). msg.c builds the PC_to_RDR messages and runs each command and
+ * its reply over the transport, rx.c files the RDR_to_PC replies to the
+ * commands in flight; reader.c turns the scard requests into commands.
  */
 #ifndef _SCARD_CCID_MSG_H
 #define _SCARD_CCID_MSG_H
 
 #include <linux/bits.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 #include "ccid.h"
@@ -166,6 +167,38 @@ struct ccid_wait {
 	unsigned int ext_ms;
 };
 
+/**
+ * struct ccid_pending - a command waiting for its reply (rx.c)
+ * @node: in &ccid_dev.pending
+ * @m: the command; the receiver fills in its reply
+ * @seq: its bSeq
+ * @abort: PC_to_RDR_Abort: a transfer that is not its reply never fails it
+ * @done: the command ended, with @ret
+ * @replied: a well-formed reply came (its bSeq is no orphan)
+ * @ext: a time extension came, of @ext_mult
+ * @ext_mult: bError of that time extension
+ * @ret: the command's result once @done
+ *
+ * Fields but @node, @m and @abort change under &ccid_dev.rx_lock.
+ */
+struct ccid_pending {
+	struct list_head node;
+	struct ccid_msg *m;
+	u8 seq;
+	bool abort;
+	bool done;
+	bool replied;
+	bool ext;
+	u8 ext_mult;
+	int ret;
+};
+
+/* ccid_rx_wait(): the command ended, or the card asks for time */
+#define CCID_RX_DONE			1
+#define CCID_RX_EXT			2
+/* ccid_status(): a time extension, not an errno */
+#define CCID_STATUS_TIME_EXT		1
+
 int ccid_msg_init(struct ccid_dev *dev);
 void ccid_msg_exit(struct ccid_dev *dev);
 void ccid_notify_start(struct ccid_dev *dev);
@@ -176,8 +209,10 @@ u8 ccid_reply_type(u8 type);
 int ccid_errno(u8 error);
 size_t ccid_build(u8 *buf, const struct ccid_msg *m, u8 seq);
 unsigned int ccid_budget_ms(const struct ccid_msg *m);
-int ccid_io_lock(struct ccid_dev *dev);
-void ccid_io_unlock(struct ccid_dev *dev);
+int ccid_io_lock(struct ccid_dev *dev, u8 slot);
+bool ccid_io_trylock(struct ccid_dev *dev, u8 slot);
+void ccid_io_unlock(struct ccid_dev *dev, u8 slot);
+void ccid_io_assert_held(struct ccid_dev *dev, u8 slot);
 int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m);
 int ccid_exchange_locked(struct ccid_dev *dev, struct ccid_msg *m);
 int ccid_cmd(struct ccid_dev *dev, struct ccid_msg *m);
@@ -209,6 +244,13 @@ int ccid_t0apdu(struct ccid_dev *dev, u8 slot, u8 changes, u8 get_response,
 int ccid_secure(struct ccid_dev *dev, u8 slot, const u8 *data, size_t len,
 		u8 *rsp, size_t rsp_size, size_t *rsp_len, u8 *error,
 		const struct ccid_wait *wait);
+
+/* rx.c */
+unsigned int ccid_wait_state(void);
+void ccid_rx_add(struct ccid_dev *dev, struct ccid_pending *p, u8 seq);
+bool ccid_rx_del(struct ccid_dev *dev, struct ccid_pending *p);
+int ccid_rx_wait(struct ccid_dev *dev, struct ccid_pending *p,
+		 unsigned long deadline, u8 *mult);
 
 /* dev.c: a slot's presence from NotifySlotChange, and the polls after */
 void ccid_slot_notify(struct ccid_slot *slot, bool present, bool changed);

@@ -64,6 +64,7 @@ extern struct kunit_suite ccid_msg_test_suite;
 extern struct kunit_suite ccid_dev_test_suite;
 extern struct kunit_suite ccid_twin_test_suite;
 extern struct kunit_suite ccid_pin_test_suite;
+extern struct kunit_suite ccid_slots_test_suite;
 
 struct fake_xfer *ccid_fake_next(struct ccid_fake *f);
 void ccid_fake_push(struct ccid_fake *f, const u8 *buf, size_t len);

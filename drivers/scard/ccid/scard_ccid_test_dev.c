@@ -504,7 +504,7 @@ static void ccid_test_poll_busy(struct kunit *test)
 
 	fake_register(test, f, NULL);
 	r0 = f->dev.slots[0].reader;
-	KUNIT_ASSERT_EQ(test, ccid_io_lock(&f->dev), 0);
+	KUNIT_ASSERT_EQ(test, ccid_io_lock(&f->dev, FAKE_SLOT), 0);
 	ccid_notify(&f->dev, msg, sizeof(msg));
 	msleep(CCID_POLL_DELAY_MS + 100);
 	KUNIT_EXPECT_FALSE(test, work_busy(&f->dev.poll_work.work) &
@@ -514,7 +514,7 @@ static void ccid_test_poll_busy(struct kunit *test)
 
 	/* The device free again, the poll asks. */
 	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x02, 0, 0, NULL, 0);
-	ccid_io_unlock(&f->dev);
+	ccid_io_unlock(&f->dev, FAKE_SLOT);
 	flush_delayed_work(&f->dev.poll_work);
 	KUNIT_EXPECT_EQ(test, f->n_sent, 3U);
 	KUNIT_EXPECT_EQ(test, f->sent[2][CCID_OFF_TYPE], CCID_PC_GET_SLOT_STATUS);
@@ -565,9 +565,9 @@ static int reset_waiter_fn(void *data)
 {
 	struct reset_waiter *w = data;
 
-	w->ret = ccid_io_lock(&w->f->dev);
+	w->ret = ccid_io_lock(&w->f->dev, FAKE_SLOT);
 	if (!w->ret)
-		ccid_io_unlock(&w->f->dev);
+		ccid_io_unlock(&w->f->dev, FAKE_SLOT);
 	complete(&w->done);
 
 	return 0;

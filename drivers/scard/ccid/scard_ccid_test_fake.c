@@ -197,7 +197,8 @@ void ccid_suite_exit(struct kunit_suite *suite)
 const struct ccid_wait ccid_wait_3s = { .timeout_ms = 3000 };
 
 kunit_test_suites(&ccid_msg_test_suite, &ccid_dev_test_suite,
-		  &ccid_twin_test_suite, &ccid_pin_test_suite);
+		  &ccid_twin_test_suite, &ccid_pin_test_suite,
+		  &ccid_slots_test_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests for the scard CCID message layer and reader glue");

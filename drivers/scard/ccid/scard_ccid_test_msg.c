@@ -679,10 +679,10 @@ static void ccid_test_wait_killable(struct kunit *test)
 	bool done;
 
 	init_completion(&w.done);
-	KUNIT_ASSERT_EQ(test, ccid_io_lock(&f->dev), 0);
+	KUNIT_ASSERT_EQ(test, ccid_io_lock(&f->dev, FAKE_SLOT), 0);
 	t = kthread_run(waiter_fn, &w, "ccid-waiter");
 	if (IS_ERR(t)) {
-		ccid_io_unlock(&f->dev);
+		ccid_io_unlock(&f->dev, FAKE_SLOT);
 		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(t));
 		return;
 	}
@@ -691,7 +691,7 @@ static void ccid_test_wait_killable(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, completion_done(&w.done));
 	send_sig(SIGKILL, t, 1);
 	done = wait_for_completion_timeout(&w.done, HZ);
-	ccid_io_unlock(&f->dev);
+	ccid_io_unlock(&f->dev, FAKE_SLOT);
 	if (!done)
 		wait_for_completion(&w.done);
 	kthread_stop(t);
@@ -712,17 +712,17 @@ static void ccid_test_wait_turn(struct kunit *test)
 	init_completion(&w.done);
 	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, FAKE_SEQ, 0x01, 0, 0, NULL,
 			0);
-	KUNIT_ASSERT_EQ(test, ccid_io_lock(&f->dev), 0);
+	KUNIT_ASSERT_EQ(test, ccid_io_lock(&f->dev, FAKE_SLOT), 0);
 	t = kthread_run(waiter_fn, &w, "ccid-waiter");
 	if (IS_ERR(t)) {
-		ccid_io_unlock(&f->dev);
+		ccid_io_unlock(&f->dev, FAKE_SLOT);
 		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(t));
 		return;
 	}
 
 	msleep(50);
 	KUNIT_EXPECT_EQ(test, f->n_sent, 0U);
-	ccid_io_unlock(&f->dev);
+	ccid_io_unlock(&f->dev, FAKE_SLOT);
 	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&w.done, 5 * HZ));
 	kthread_stop(t);
 	KUNIT_EXPECT_EQ(test, w.ret, 0);

@@ -42,7 +42,7 @@
  *
  * A reset of the device by another program (usbfs USBDEVFS_RESET, fwupd)
  * or driver goes through pre_reset(), which halts the device the same way
- * and then holds the message layer's io_lock, and post_reset(), which
+ * and then keeps every slot from the device, and post_reset(), which
  * reports each powered card as reset: unpowered, still present, so that
  * the programs' sessions stay and a new POWER is needed
  * (ccid_dev_post_reset()).
@@ -107,9 +107,10 @@ struct ccid_usb_pipe {
  * @out_buf: DMA-able buffer of @out, one command
  * @buf_size: their size, a multiple of the bulk-IN packet size
  * @in: bulk-IN
- * @in_queued: @in was submitted with the last command and its completion
- *	was not consumed yet (the message layer serialises the transport
- *	calls, so no lock)
+ * @in_lock: protects @in_queued and @in_waiting, and the submission of @in
+ * @in_queued: @in was submitted (with a command, or by recv) and its
+ *	completion was not consumed yet
+ * @in_waiting: recv waits for @in: a send that fails must not take it back
  * @out: bulk-OUT
  * @int_urb: interrupt-IN, NULL if the interface has no such endpoint
  * @int_buf: its buffer
@@ -133,7 +134,9 @@ struct ccid_usb {
 	u8 *out_buf;
 	size_t buf_size;
 	struct ccid_usb_pipe in;
+	struct mutex in_lock;		/* in_queued, in_waiting */
 	bool in_queued;
+	bool in_waiting;
 	struct ccid_usb_pipe out;
 	struct urb *int_urb;
 	u8 *int_buf;
@@ -237,7 +240,7 @@ static bool ccid_usb_stuck(struct ccid_usb *cu)
 	/* Pairs with ccid_usb_bulk_complete(). */
 	bool in_back = smp_load_acquire(&cu->in.done);
 
-	return !out_back || (!cu->in_queued && !in_back);
+	return !out_back || (!READ_ONCE(cu->in_queued) && !in_back);
 }
 
 /*
@@ -355,17 +358,19 @@ static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 
 /*
  * Queues the bulk-IN read of the next reply, unless it is queued (and was
- * not killed by a halt since).
+ * not killed by a halt since). Called with in_lock held.
  */
 static int ccid_usb_queue_in(struct ccid_usb *cu)
 {
 	int ret;
 
+	lockdep_assert_held(&cu->in_lock);
+
 	if (cu->in_queued && cu->in.halts == READ_ONCE(cu->halts))
 		return 0;
 	ret = ccid_usb_submit(cu, &cu->in);
 	if (!ret)
-		cu->in_queued = true;
+		WRITE_ONCE(cu->in_queued, true);
 	return ret;
 }
 
@@ -373,7 +378,10 @@ static int ccid_usb_queue_in(struct ccid_usb *cu)
  * The bulk-IN read of the reply is queued before the command goes out: the
  * reply completes it as soon as it arrives, without a second submission
  * after the command's completion (one wake-up per exchange, not two). A
- * command that fails takes its read back.
+ * command that fails takes its read back, unless recv waits for it (the
+ * reply of another slot's command). The message layer may call send while
+ * another task waits in recv (ccid_transport_ops.concurrent): in_lock
+ * keeps them from submitting the read twice.
  */
 static int ccid_usb_send(struct ccid_dev *dev, const u8 *msg, size_t len)
 {
@@ -384,7 +392,9 @@ static int ccid_usb_send(struct ccid_dev *dev, const u8 *msg, size_t len)
 	if (!len || len > cu->buf_size)
 		return -EMSGSIZE;
 
+	mutex_lock(&cu->in_lock);
 	ret = ccid_usb_queue_in(cu);
+	mutex_unlock(&cu->in_lock);
 	if (ret)
 		return ret;
 
@@ -396,8 +406,12 @@ static int ccid_usb_send(struct ccid_dev *dev, const u8 *msg, size_t len)
 	if (!ret && urb->actual_length != len)
 		ret = -EIO;
 	if (ret) {
-		ccid_usb_take_back(&cu->in);
-		cu->in_queued = false;
+		mutex_lock(&cu->in_lock);
+		if (!cu->in_waiting) {
+			ccid_usb_take_back(&cu->in);
+			WRITE_ONCE(cu->in_queued, false);
+		}
+		mutex_unlock(&cu->in_lock);
 	}
 	return ret;
 }
@@ -414,11 +428,17 @@ static int ccid_usb_recv(struct ccid_dev *dev, u8 *buf, size_t size,
 	int ret;
 
 	*len = 0;
+	mutex_lock(&cu->in_lock);
 	ret = ccid_usb_queue_in(cu);
+	cu->in_waiting = !ret;
+	mutex_unlock(&cu->in_lock);
 	if (ret)
 		return ret;
 	ret = ccid_usb_wait(cu, &cu->in, timeout_ms);
-	cu->in_queued = false;
+	mutex_lock(&cu->in_lock);
+	cu->in_waiting = false;
+	WRITE_ONCE(cu->in_queued, false);
+	mutex_unlock(&cu->in_lock);
 	if (ret)
 		return ret;
 	if (urb->actual_length > size)
@@ -454,6 +474,7 @@ static const struct ccid_transport_ops ccid_usb_ops = {
 	.send = ccid_usb_send,
 	.recv = ccid_usb_recv,
 	.abort = ccid_usb_abort,
+	.concurrent = true,
 };
 
 /* ---- interrupt-IN: slot change notifications ---- */
@@ -770,6 +791,7 @@ static int ccid_usb_probe(struct usb_interface *intf,
 	cu->intf = intf;
 	cu->ifnum = alt->desc.bInterfaceNumber;
 	mutex_init(&cu->halt_lock);
+	mutex_init(&cu->in_lock);
 	init_usb_anchor(&cu->anchor);
 	spin_lock_init(&cu->int_lock);
 	cu->int_stopped = true;
