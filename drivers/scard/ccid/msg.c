@@ -550,19 +550,16 @@ static bool ccid_busy_get(struct ccid_dev *dev)
  */
 int ccid_io_lock(struct ccid_dev *dev, u8 slot)
 {
-	struct mutex *lock;
-
 	if (WARN_ON_ONCE(slot >= CCID_MAX_SLOTS))
 		return -EINVAL;
-	lock = &dev->cmd_lock[slot];
-	if (!mutex_trylock(lock) &&
-	    wait_event_state(dev->io_wait, mutex_trylock(lock),
+	if (!mutex_trylock(&dev->cmd_lock[slot]) &&
+	    wait_event_state(dev->io_wait, mutex_trylock(&dev->cmd_lock[slot]),
 			     CCID_WAIT_STATE))
 		return -EINTR;
 	if (!ccid_busy_get(dev) &&
 	    wait_event_state(dev->io_wait, ccid_busy_get(dev),
 			     CCID_WAIT_STATE)) {
-		mutex_unlock(lock);
+		mutex_unlock(&dev->cmd_lock[slot]);
 		wake_up(&dev->io_wait);
 		return -EINTR;
 	}

@@ -273,13 +273,17 @@ static void slots_start(struct kunit *test, struct slots_fake *f,
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 }
 
-/* Waits (bounded) until @cond holds. */
-#define slots_wait_for(cond) ({						\
-	unsigned int __i;						\
-	for (__i = 0; __i < 300 && !(cond); __i++)			\
-		msleep(10);						\
-	(cond);								\
-})
+/* Waits (bounded) until @get(@f) is @want. */
+static bool slots_until(struct slots_fake *f,
+			unsigned int (*get)(struct slots_fake *f),
+			unsigned int want)
+{
+	unsigned int i;
+
+	for (i = 0; i < 150 && get(f) != want; i++)
+		msleep(20);
+	return get(f) == want;
+}
 
 static void slots_expect_reply(struct kunit *test, struct slots_cmd *c)
 {
@@ -319,7 +323,7 @@ static void slots_test_parallel(struct kunit *test)
 
 	f->hold[0] = true;
 	slots_start(test, f, &a, 0, 3000);
-	KUNIT_ASSERT_TRUE(test, slots_wait_for(slots_receivers(f) == 1));
+	KUNIT_ASSERT_TRUE(test, slots_until(f, slots_receivers, 1));
 
 	slots_start(test, f, &b, 1, 3000);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&b.done, 3 * HZ));
@@ -346,16 +350,16 @@ static void slots_test_handover(struct kunit *test)
 	f->hold[0] = true;
 	f->hold[1] = true;
 	slots_start(test, f, &a, 0, 3000);
-	KUNIT_ASSERT_TRUE(test, slots_wait_for(slots_receivers(f) == 1));
+	KUNIT_ASSERT_TRUE(test, slots_until(f, slots_receivers, 1));
 	slots_start(test, f, &b, 1, 3000);
-	KUNIT_ASSERT_TRUE(test, slots_wait_for(slots_sent(f) == 2));
+	KUNIT_ASSERT_TRUE(test, slots_until(f, slots_sent, 2));
 
 	slots_release(f, 0);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&a.done, 3 * HZ));
 	slots_expect_reply(test, &a);
 	KUNIT_EXPECT_FALSE(test, completion_done(&b.done));
 
-	KUNIT_ASSERT_TRUE(test, slots_wait_for(slots_receivers(f) == 1));
+	KUNIT_ASSERT_TRUE(test, slots_until(f, slots_receivers, 1));
 	slots_release(f, 1);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&b.done, 3 * HZ));
 	slots_expect_reply(test, &b);
@@ -369,7 +373,7 @@ static void slots_test_one_busy(struct kunit *test)
 
 	f->hold[0] = true;
 	slots_start(test, f, &a, 0, 3000);
-	KUNIT_ASSERT_TRUE(test, slots_wait_for(slots_receivers(f) == 1));
+	KUNIT_ASSERT_TRUE(test, slots_until(f, slots_receivers, 1));
 	slots_start(test, f, &b, 1, 3000);
 	msleep(100);
 	KUNIT_EXPECT_EQ(test, slots_sent(f), 1U);
@@ -392,7 +396,7 @@ static void slots_test_time_ext(struct kunit *test)
 	f->hold[0] = true;
 	f->time_ext[1] = true;
 	slots_start(test, f, &a, 0, 3000);
-	KUNIT_ASSERT_TRUE(test, slots_wait_for(slots_receivers(f) == 1));
+	KUNIT_ASSERT_TRUE(test, slots_until(f, slots_receivers, 1));
 	slots_start(test, f, &b, 1, 3000);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&b.done, 3 * HZ));
 	slots_expect_reply(test, &b);
@@ -417,7 +421,7 @@ static void slots_test_timeout(struct kunit *test)
 	f->hold[0] = true;
 	f->hold[1] = true;
 	slots_start(test, f, &a, 0, 5000);
-	KUNIT_ASSERT_TRUE(test, slots_wait_for(slots_receivers(f) == 1));
+	KUNIT_ASSERT_TRUE(test, slots_until(f, slots_receivers, 1));
 	slots_start(test, f, &b, 1, 200);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&b.done, 3 * HZ));
 	KUNIT_EXPECT_EQ(test, b.ret, -ETIMEDOUT);
@@ -450,7 +454,7 @@ static void slots_test_four(struct kunit *test)
 		f->hold[i] = true;
 	for (i = 0; i < 4; i++)
 		slots_start(test, f, &c[i], i, 5000);
-	KUNIT_ASSERT_TRUE(test, slots_wait_for(slots_sent(f) == 4));
+	KUNIT_ASSERT_TRUE(test, slots_until(f, slots_sent, 4));
 	for (i = 3; i >= 0; i--) {
 		slots_release(f, i);
 		KUNIT_ASSERT_TRUE(test,
