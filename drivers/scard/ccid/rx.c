@@ -390,4 +390,3 @@ int ccid_rx_wait(struct ccid_dev *dev, struct ccid_pending *p,
 			return ret;
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(ccid_rx_wait);
