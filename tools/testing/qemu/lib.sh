@@ -352,6 +352,16 @@ gadget_teardown()
 	rmdir $G/functions/ffs.* $G/configs/c.1 $G/strings/0x409 $G
 }
 
+# gadget_readers: the scardN of the gadget's slots, in slot order
+gadget_readers()
+{
+	_gi=$(gadget_intf) || return 1
+	ls "/sys/bus/usb/devices/$_gi/misc" 2>/dev/null | sort -k1.6n
+}
+
+# gadget_nreaders N: the gadget has N readers (one per slot)
+gadget_nreaders() { [ "$(gadget_readers | wc -l)" = "$1" ]; }
+
 # gadget_plug LOG OPTION...: start ccid_gadget (output to LOG), bind it,
 # wait for its reader; sets gadget_pid and D (/dev/scardN of slot 0)
 gadget_plug()
@@ -367,7 +377,7 @@ gadget_plug()
 	wait_for "enumerated ($*)" 10 has_gadget_intf
 	_i=$(gadget_intf)
 	wait_for "reader ($*)" 10 has_reader "$_i"
-	D=/dev/$(reader "$_i")
+	D=/dev/$(gadget_readers | head -n 1)
 }
 
 # gadget_unplug: unbind the gadget, stop it, wait for its reader to go

@@ -9,11 +9,16 @@
  *	ccid_bench scard apdu N DEV     TRANSMIT through /dev/scardN
  *	ccid_bench scard insert K TTY DEV
  *	                                IS_PRESENT through /dev/scardN
+ *	ccid_bench scard rate N DEV...  N TRANSMITs on each DEV at once, a
+ *	                                thread each: the aggregate rate
  *
  * The round trip is BENCH_APDU (80 10 00 00 10: 16 bytes and 90 00, a
  * 28-byte CCID reply); the insertion is triggered by writing "insert" to
  * vsc-card's serial port TTY, the clock starting just before the write.
- * Prints "RESULT NAME n=N p50=US p99=US min=US" (microseconds), TAP
+ * The rate's command is 80 EF 00 00 10, which ccid_gadget's card answers
+ * as vsc-card answers BENCH_APDU; it prints "RESULT rate n=TOTAL
+ * seconds=S aps=APDUS_PER_SECOND". The others print
+ * "RESULT NAME n=N p50=US p99=US min=US" (microseconds), TAP
  * "ok - " sanity lines and "# " details; exits 1 if a check failed, 2 on
  * a usage error. tools/testing/bench/pcsc_bench.c is the PC/SC peer.
  */
@@ -27,7 +32,8 @@ static int help(void)
 {
 	fprintf(stderr,
 		"usage: ccid_bench raw apdu N | raw insert K TTY |\n"
-		"       scard apdu N DEV | scard insert K TTY DEV\n");
+		"       scard apdu N DEV | scard insert K TTY DEV |\n"
+		"       scard rate N DEV...\n");
 	return 2;
 }
 
@@ -49,6 +55,8 @@ int main(int argc, char **argv)
 			raw_apdu(n);
 		else
 			scard_apdu(argv[4], n);
+	} else if (!strcmp(argv[2], "rate") && !raw && argc >= 5) {
+		scard_rate(n, argc - 4, argv + 4);
 	} else if (!strcmp(argv[2], "insert") && argc == 5 + !raw) {
 		if (raw)
 			raw_insert(argv[4], n);

@@ -17,7 +17,7 @@
 
 #include "ccid_bench.h"
 
-static int connect_t0(int fd)
+int connect_t0(int fd)
 {
 	struct scard_protocol sp = { .mask = SCARD_PROTO_T0 };
 	struct scard_power pw = { .disposition = SCARD_COLD_RESET };
@@ -33,14 +33,13 @@ static int connect_t0(int fd)
 	return 0;
 }
 
-static int transmit(int fd)
+int transmit(int fd, const unsigned char *apdu, size_t len)
 {
-	static const unsigned char apdu[] = BENCH_APDU;
 	unsigned char rsp[258];
 	struct scard_transmit t = {
 		.protocol = SCARD_PROTO_T0,
 		.send_buf = (uintptr_t)apdu,
-		.send_len = sizeof(apdu),
+		.send_len = len,
 		.recv_buf = (uintptr_t)rsp,
 		.recv_len = sizeof(rsp),
 	};
@@ -54,6 +53,7 @@ static int transmit(int fd)
 
 int scard_apdu(const char *dev, unsigned int n)
 {
+	static const unsigned char apdu[] = BENCH_APDU;
 	unsigned int i, good = 0;
 	long long *lat;
 	int fd;
@@ -69,7 +69,7 @@ int scard_apdu(const char *dev, unsigned int n)
 	for (i = 0; i < n + BENCH_WARMUP_APDUS; i++) {
 		long long t0 = now_ns();
 
-		if (transmit(fd))
+		if (transmit(fd, apdu, sizeof(apdu)))
 			break;
 		if (i >= BENCH_WARMUP_APDUS)
 			lat[good++] = now_ns() - t0;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ccid_gadget: the card in slot 0. Its PIN (1234, three tries) for
+ * ccid_gadget: the card in a slot (each its own). Its PIN (1234, three tries) for
  * VERIFY and CHANGE REFERENCE DATA, and its instructions for extended
  * APDUs: 80 EE echoes its data, 80 EF answers Le bytes.
  */
@@ -8,9 +8,6 @@
 #include <string.h>
 
 #include "gadget.h"
-
-static char card_pin[16] = "1234";
-static int card_tries = 3;
 
 /*
  * The digits of a PIN block: ASCII until FF, or ISO 9564 format 2. Returns
@@ -45,7 +42,8 @@ static int pin_decode(const unsigned char *b, size_t len, char *out,
 }
 
 /* VERIFY and CHANGE REFERENCE DATA (old and new PIN, halves of the data). */
-void card_pin_apdu(const unsigned char *apdu, size_t len, unsigned char *sw)
+void card_pin_apdu(struct slot *s, const unsigned char *apdu, size_t len,
+		   unsigned char *sw)
 {
 	size_t lc = apdu[4], half;
 	char old[16], new[16];
@@ -64,21 +62,21 @@ void card_pin_apdu(const unsigned char *apdu, size_t len, unsigned char *sw)
 		sw[1] = 0x80;
 		return;
 	}
-	if (!card_tries) {
+	if (!s->tries) {
 		sw[0] = 0x69;
 		sw[1] = 0x83;
 		return;
 	}
-	if (strcmp(old, card_pin)) {
-		card_tries--;
-		say("card: wrong PIN \"%s\", %d tries left", old, card_tries);
+	if (strcmp(old, s->pin)) {
+		s->tries--;
+		say("card: wrong PIN \"%s\", %d tries left", old, s->tries);
 		sw[0] = 0x63;
-		sw[1] = 0xc0 | card_tries;
+		sw[1] = 0xc0 | s->tries;
 		return;
 	}
-	card_tries = 3;
+	s->tries = 3;
 	if (apdu[1] == 0x24) {
-		strcpy(card_pin, new);
+		strcpy(s->pin, new);
 		say("card: PIN changed to \"%s\"", new);
 	} else {
 		say("card: PIN verified");
@@ -92,7 +90,7 @@ void card_pin_apdu(const unsigned char *apdu, size_t len, unsigned char *sw)
 int card_extended(unsigned char slot, unsigned char seq,
 		  const unsigned char *a, size_t len)
 {
-	static unsigned char r[APDU_MAX];
+	unsigned char *r = slots[slot].rsp;
 	size_t lc = 0, le = 0, i;
 	const unsigned char *data = NULL;
 

@@ -13,6 +13,13 @@
  *
  *	--max-msg N     dwMaxCCIDMessageLength (default 271)
  *	--max-slot N    bMaxSlotIndex (default 0)
+ *	--cards N       a card in each of slots 0 .. N - 1 (default 1), the
+ *	                other slots empty
+ *	--busy N        bMaxCCIDBusySlots (default 1): with N above 1 the
+ *	                slots work in parallel, up to N at once (slots.c)
+ *	--slow MS       each APDU takes the card MS milliseconds; the ABORT
+ *	                request or PC_to_RDR_Abort ends that (CMD_ABORTED)
+ *	--slow-slot N   with --slow: only the card in slot N is slow
  *	--no-bulk-in    no bulk-IN endpoint
  *	--no-int        no interrupt-IN endpoint
  *	--no-class      no CCID class descriptor
@@ -29,8 +36,9 @@
  *	                PIN_TIMEOUT) or "evil" (a 400-byte DataBlock)
  *
  * The reader is an extended APDU level reader with a T=0 card in slot 0 (the
- * other slots are empty); it takes commands and sends responses longer
- * than a message in parts. 80 EE echoes its data and 80 EF answers Le
+ * other slots are empty unless --cards says otherwise; each card has its
+ * own state); it takes commands and sends responses longer than a
+ * message in parts. 80 EE echoes its data and 80 EF answers Le
  * bytes, short or extended. APDUs 80 Ex .. choose a fault in the reply:
  *
  *	80 E0  a reply with another bSeq          80 E6  no reply; at the
@@ -75,7 +83,10 @@
 #define CCID_DESC_LEN	54
 #define REQ_ABORT	0x01
 
-struct options opt = { 271, 0, 1, 1, 1, NULL, 0x00040000, 0 };
+struct options opt = {
+	.max_msg = 271, .bulk_in = 1, .intr = 1, .class_desc = 1,
+	.level = 0x00040000, .cards = 1, .busy = 1, .slow_slot = -1,
+};
 
 int ep_in = -1, ep_int = -1;
 static int ep_out = -1;
@@ -89,12 +100,14 @@ void say(const char *fmt, ...)
 {
 	va_list ap;
 
+	flockfile(stdout);	/* the workers' lines whole */
 	printf("ccid_gadget: ");
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
 	fflush(stdout);
+	funlockfile(stdout);
 }
 
 void die(const char *what)
@@ -138,7 +151,7 @@ static size_t put_class_desc(unsigned char *p)
 		p[51] = 2;
 		p[52] = 0x03;		/* bPINSupport: verify, modify */
 	}
-	p[53] = 1;			/* bMaxCCIDBusySlots */
+	p[53] = opt.busy;		/* bMaxCCIDBusySlots */
 	return CCID_DESC_LEN;
 }
 
@@ -223,6 +236,7 @@ static void setup(int ep0, const struct usb_ctrlrequest *r)
 	    r->bRequest == REQ_ABORT && !(r->bRequestType & USB_DIR_IN)) {
 		say("ABORT request, slot %u seq %u",
 		    le16toh(r->wValue) & 0xff, le16toh(r->wValue) >> 8);
+		slot_abort_request(le16toh(r->wValue) & 0xff);
 		if (read(ep0, buf, 0) < 0)
 			say("ABORT ack: %s", strerror(errno));
 		return;
@@ -307,9 +321,19 @@ static void parse_options(int argc, char **argv)
 			opt.level = 0x00020000;
 		else if (!strcmp(argv[i], "--clock-stop"))
 			opt.clock_stop = 1;
+		else if (!strcmp(argv[i], "--cards") && i + 1 < argc)
+			opt.cards = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--busy") && i + 1 < argc)
+			opt.busy = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--slow") && i + 1 < argc)
+			opt.slow_ms = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--slow-slot") && i + 1 < argc)
+			opt.slow_slot = strtoul(argv[++i], NULL, 0);
 		else
 			exit(2);
 	}
+	if (opt.max_slot > 255 || !opt.busy || opt.busy > 255)
+		exit(2);
 }
 
 int main(int argc, char **argv)
@@ -325,6 +349,7 @@ int main(int argc, char **argv)
 	}
 	parse_options(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	slots_init();
 	if (opt.pinpad) {
 		unlink(opt.pinpad);
 		if (mkfifo(opt.pinpad, 0600))
@@ -378,6 +403,6 @@ int main(int argc, char **argv)
 			say("command of %zd bytes: no bulk-IN to answer", len);
 			continue;
 		}
-		handle(buf, len);
+		dispatch(buf, len);
 	}
 }

@@ -165,7 +165,7 @@ static void *pin_main(void *arg)
 	} else {
 		pin_format(apdu + 5, alen - 5, fmt, block, lenfmt, pins[0]);
 	}
-	card_pin_apdu(apdu, alen, sw);
+	card_pin_apdu(&slots[j->slot], apdu, alen, sw);
 	pin_reply(j, 0, 0, sw, 2);
 out:
 	pthread_mutex_lock(&lock);

@@ -2,7 +2,9 @@
 /*
  * ccid_gadget: the reader. A PC_to_RDR message in, its RDR_to_PC reply
  * out (or the fault an APDU 80 Ex asks for); commands and responses
- * longer than a message in chains of XfrBlocks.
+ * longer than a message in chains of XfrBlocks. Each slot's card has its
+ * own state (struct slot); with workers (slots.c) this runs in the slot's
+ * own thread, and replies go out whole, one at a time.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,17 +25,13 @@ static const unsigned char atr_clock[] = {
 	0x3b, 0x80, 0x80, 0x1f, 0x47, 0x58,
 };
 
-int powered;
-int clock_stopped;
-static int late_seq = -1;	/* a reply held back */
-static int late_at_abort;	/* send it at the abort, not before the next */
-
 static pthread_mutex_t in_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The main loop and a PIN entry both answer: one message at a time. */
+/* The main loop, the workers and a PIN entry answer: one at a time. */
 static void send_raw(const unsigned char *msg, size_t len)
 {
 	pthread_mutex_lock(&in_lock);
+	slot_replies(msg, len);
 	if (write(ep_in, msg, len) != (ssize_t)len)
 		say("bulk-IN write of %zu bytes: %s", len, strerror(errno));
 	pthread_mutex_unlock(&in_lock);
@@ -63,9 +61,9 @@ void reply(unsigned char type, unsigned char slot, unsigned char seq,
 
 unsigned char icc(unsigned char slot)
 {
-	if (slot)
+	if (slot > opt.max_slot || !slots[slot].card)
 		return 2;		/* no card */
-	return powered ? 0 : 1;
+	return slots[slot].powered ? 0 : 1;
 }
 
 static void notify(const unsigned char *msg, size_t len)
@@ -76,13 +74,13 @@ static void notify(const unsigned char *msg, size_t len)
 		say("interrupt write: %s", strerror(errno));
 }
 
-static void send_late(void)
+static void send_late(struct slot *s)
 {
 	static const unsigned char late[] = { 0x6a, 0x82 };
 
-	say("the late reply of seq %d", late_seq);
-	reply(0x80, 0, late_seq, 0, 0, 0, late, sizeof(late));
-	late_seq = -1;
+	say("the late reply of seq %d", s->late_seq);
+	reply(0x80, s->index, s->late_seq, 0, 0, 0, late, sizeof(late));
+	s->late_seq = -1;
 }
 
 /*
@@ -91,8 +89,6 @@ static void send_late(void)
  * longer than a message in parts (bChainParameter 1, 3 ..., 2, each next
  * one asked for by an empty XfrBlock with wLevelParameter 0x10).
  */
-static unsigned char chain_cmd[APDU_MAX], chain_rsp[APDU_MAX];
-static size_t chain_cmd_len, chain_rsp_len, chain_rsp_off;
 
 /* The room for abData in one message. */
 static size_t msg_room(void)
@@ -104,28 +100,31 @@ static size_t msg_room(void)
 void send_response(unsigned char slot, unsigned char seq,
 		   const unsigned char *r, size_t len)
 {
+	struct slot *s = &slots[slot];
+
 	if (len <= msg_room()) {
 		reply(0x80, slot, seq, 0, 0, 0, r, len);
 		return;
 	}
-	memcpy(chain_rsp, r, len);
-	chain_rsp_len = len;
-	chain_rsp_off = msg_room();
+	memcpy(s->chain_rsp, r, len);
+	s->chain_rsp_len = len;
+	s->chain_rsp_off = msg_room();
 	say("response of %zu bytes in parts", len);
-	reply(0x80, slot, seq, 0, 0, 0x01, r, chain_rsp_off);
+	reply(0x80, slot, seq, 0, 0, 0x01, r, s->chain_rsp_off);
 }
 
-static void send_next_part(unsigned char slot, unsigned char seq)
+static void send_next_part(struct slot *s, unsigned char seq)
 {
-	size_t n = chain_rsp_len - chain_rsp_off;
+	size_t n = s->chain_rsp_len - s->chain_rsp_off;
 	unsigned char param = 0x02;
 
 	if (n > msg_room()) {
 		n = msg_room();
 		param = 0x03;
 	}
-	reply(0x80, slot, seq, 0, 0, param, chain_rsp + chain_rsp_off, n);
-	chain_rsp_off += n;
+	reply(0x80, s->index, seq, 0, 0, param,
+	      s->chain_rsp + s->chain_rsp_off, n);
+	s->chain_rsp_off += n;
 }
 
 static void xfr_block(unsigned char slot, unsigned char seq,
@@ -134,17 +133,23 @@ static void xfr_block(unsigned char slot, unsigned char seq,
 	static const unsigned char ok[] = { 0x90, 0x00 };
 	unsigned char msg[BUF_SIZE];
 	unsigned char ins = len >= 2 && apdu[0] == 0x80 ? apdu[1] : 0;
+	struct slot *s = &slots[slot];
 	int i;
 
-	if (late_seq >= 0 && !late_at_abort)
-		send_late();
+	if (s->late_seq >= 0 && !s->late_at_abort)
+		send_late(s);
 	if (icc(slot)) {
 		reply(0x80, slot, seq, 0x40 | icc(slot), 0xfe, 0, NULL, 0);
 		return;
 	}
-	if (clock_stopped) {
+	if (s->clock_stopped) {
 		say("fault: an exchange with the clock stopped");
 		reply(0x80, slot, seq, 0x40, 0xfe, 0, NULL, 0);
+		return;
+	}
+	if (card_delay(s)) {
+		say("slot %u seq %u: aborted", slot, seq);
+		reply(0x80, slot, seq, 0x40, 0xff, 0, NULL, 0);
 		return;
 	}
 	if (card_extended(slot, seq, apdu, len))
@@ -153,7 +158,7 @@ static void xfr_block(unsigned char slot, unsigned char seq,
 	    (apdu[1] == 0x20 || apdu[1] == 0x24)) {
 		unsigned char sw[2];
 
-		card_pin_apdu(apdu, len, sw);
+		card_pin_apdu(s, apdu, len, sw);
 		reply(0x80, slot, seq, 0, 0, 0, sw, 2);
 		return;
 	}
@@ -186,8 +191,8 @@ static void xfr_block(unsigned char slot, unsigned char seq,
 	case 0xe5:
 	case 0xe6:
 		say("fault: no reply to seq %u", seq);
-		late_seq = seq;
-		late_at_abort = ins == 0xe6;
+		s->late_seq = seq;
+		s->late_at_abort = ins == 0xe6;
 		return;
 	case 0xe7: {
 		/* Slot 0: present, unchanged; slot 7: changed, present. */
@@ -233,12 +238,14 @@ static void xfr_block(unsigned char slot, unsigned char seq,
 static void xfr_chain(unsigned char slot, unsigned char seq,
 		      unsigned int level, const unsigned char *d, size_t len)
 {
+	struct slot *s = &slots[slot];
+
 	switch (level) {
 	case 0x10:
-		send_next_part(slot, seq);
+		send_next_part(s, seq);
 		return;
 	case 0x01:
-		chain_cmd_len = 0;
+		s->chain_cmd_len = 0;
 		break;
 	case 0x02:
 	case 0x03:
@@ -248,18 +255,18 @@ static void xfr_chain(unsigned char slot, unsigned char seq,
 		return;
 	}
 	/* A part of a command: XFR_OVERRUN past an extended APDU. */
-	if (chain_cmd_len + len > sizeof(chain_cmd)) {
+	if (s->chain_cmd_len + len > sizeof(s->chain_cmd)) {
 		reply(0x80, slot, seq, 0x40, 0xfc, 0, NULL, 0);
 		return;
 	}
-	memcpy(chain_cmd + chain_cmd_len, d, len);
-	chain_cmd_len += len;
+	memcpy(s->chain_cmd + s->chain_cmd_len, d, len);
+	s->chain_cmd_len += len;
 	if (level != 0x02) {
 		reply(0x80, slot, seq, 0, 0, 0x10, NULL, 0);
 		return;
 	}
-	say("command of %zu bytes in parts", chain_cmd_len);
-	xfr_block(slot, seq, chain_cmd, chain_cmd_len);
+	say("command of %zu bytes in parts", s->chain_cmd_len);
+	xfr_block(slot, seq, s->chain_cmd, s->chain_cmd_len);
 }
 
 static unsigned char ccid_reply_type(unsigned char type)
@@ -276,10 +283,17 @@ static unsigned char ccid_reply_type(unsigned char type)
 	}
 }
 
+/* CMD_SLOT_BUSY for the command M, in the reply of its type. */
+void reply_busy(const unsigned char *m)
+{
+	reply(ccid_reply_type(m[0]), m[5], m[6], 0x40, 0xe0, 0, NULL, 0);
+}
+
 void handle(const unsigned char *m, size_t len)
 {
 	static const unsigned char params[] = { 0x11, 0x00, 0x00, 0x0a, 0x00 };
 	unsigned char type, slot, seq;
+	struct slot *s;
 	uint32_t dlen;
 
 	if (len < HDR) {
@@ -299,9 +313,10 @@ void handle(const unsigned char *m, size_t len)
 	}
 	if (type != 0x72 && slot_busy(slot)) {
 		say("slot %u busy with a PIN entry", slot);
-		reply(ccid_reply_type(type), slot, seq, 0x40, 0xe0, 0, NULL, 0);
+		reply_busy(m);
 		return;
 	}
+	s = &slots[slot];
 
 	switch (type) {
 	case 0x62:		/* PowerOn */
@@ -309,8 +324,8 @@ void handle(const unsigned char *m, size_t len)
 			reply(0x80, slot, seq, 0x42, 0xfe, 0, NULL, 0);
 			break;
 		}
-		powered = 1;
-		clock_stopped = 0;
+		s->powered = 1;
+		s->clock_stopped = 0;
 		if (opt.clock_stop)
 			reply(0x80, slot, seq, 0, 0, 0, atr_clock,
 			      sizeof(atr_clock));
@@ -318,17 +333,16 @@ void handle(const unsigned char *m, size_t len)
 			reply(0x80, slot, seq, 0, 0, 0, atr, sizeof(atr));
 		break;
 	case 0x6e:		/* IccClock */
-		if (!opt.clock_stop || slot) {
+		if (!opt.clock_stop || icc(slot) == 2) {
 			reply(0x81, slot, seq, 0x40 | icc(slot), 0, 0, NULL, 0);
 			break;
 		}
-		clock_stopped = m[7] == 1;
-		say("clock %s", clock_stopped ? "stopped" : "restarted");
-		reply(0x81, slot, seq, icc(slot), 0, clock_stopped, NULL, 0);
+		s->clock_stopped = m[7] == 1;
+		say("clock %s", s->clock_stopped ? "stopped" : "restarted");
+		reply(0x81, slot, seq, icc(slot), 0, s->clock_stopped, NULL, 0);
 		break;
 	case 0x63:		/* PowerOff */
-		if (!slot)
-			powered = 0;
+		s->powered = 0;
 		reply(0x81, slot, seq, icc(slot), 0, 0, NULL, 0);
 		break;
 	case 0x65:		/* GetSlotStatus */
@@ -349,10 +363,12 @@ void handle(const unsigned char *m, size_t len)
 		secure(slot, seq, m + HDR, dlen);
 		break;
 	case 0x72:		/* Abort */
-		pin_abort();
-		if (late_seq >= 0 && late_at_abort)
-			send_late();
+		if (!slot)
+			pin_abort();
+		if (s->late_seq >= 0 && s->late_at_abort)
+			send_late(s);
 		reply(0x81, slot, seq, icc(slot), 0, 0, NULL, 0);
+		slot_abort_done(s);
 		break;
 	default:		/* not supported */
 		reply(0x81, slot, seq, 0x40 | icc(slot), 0, 0, NULL, 0);
