@@ -365,8 +365,9 @@ EXPORT_SYMBOL_GPL(ccid_dev_register);
  * ccid_dev_unregister() - remove the readers of a device
  * @dev: the device
  *
- * Marks the device gone, so that commands fail at once with -ENODEV (the
- * transport should also make a pending receive return), unregisters the
+ * Marks the device gone, so that commands fail at once with -ENODEV (those
+ * that wait for a reply too; the transport should also make a pending
+ * receive return), unregisters the
  * readers (which waits for their running requests) and drops them, and
  * frees the message buffers.
  *
@@ -377,6 +378,7 @@ void ccid_dev_unregister(struct ccid_dev *dev)
 	unsigned int i;
 
 	WRITE_ONCE(dev->gone, true);
+	wake_up_all(&dev->rx_wait);
 	ccid_notify_stop(dev);
 	for (i = dev->num_slots; i--; )
 		ccid_slot_del(&dev->slots[i], true);

@@ -307,12 +307,12 @@ static int ccid_rx_news(struct ccid_pending *p, u8 *mult)
 static bool ccid_rx_ready(struct ccid_dev *dev, struct ccid_pending *p)
 {
 	return READ_ONCE(p->done) || READ_ONCE(p->ext) ||
-	       !READ_ONCE(dev->receiving);
+	       !READ_ONCE(dev->receiving) || READ_ONCE(dev->gone);
 }
 
 /*
- * Sleeps until @p has news or nobody reads the pipe, @timeout jiffies at
- * most. Return: the jiffies left (0 when the time ran out), or -EINTR.
+ * Sleeps until @p has news, nobody reads the pipe or the device is gone,
+ * @timeout jiffies at most. Return: the jiffies left (0 when the time ran out), or -EINTR.
  */
 static long ccid_rx_sleep(struct ccid_dev *dev, struct ccid_pending *p,
 			  long timeout)
@@ -372,6 +372,8 @@ int ccid_rx_wait(struct ccid_dev *dev, struct ccid_pending *p,
 			return ret;
 
 		if (!recv) {
+			if (READ_ONCE(dev->gone))
+				return -ENODEV;
 			left = (long)(deadline - jiffies);
 			if (left <= 0)
 				return -ETIMEDOUT;

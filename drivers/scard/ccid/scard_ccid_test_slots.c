@@ -42,8 +42,8 @@ struct slots_fake {
 	unsigned int n_sent;
 	unsigned int in_recv;		/* tasks in recv now */
 	unsigned int max_in_recv;
-	unsigned int in_send;
 	bool overlap;			/* send ran while a recv waited */
+	bool gone;			/* unplugged: recv fails */
 };
 
 static struct slots_fake *to_slots(struct ccid_dev *dev)
@@ -119,7 +119,7 @@ static bool slots_ready(struct slots_fake *f)
 	bool ready;
 
 	spin_lock(&f->lock);
-	ready = f->head != f->tail;
+	ready = f->head != f->tail || f->gone;
 	spin_unlock(&f->lock);
 
 	return ready;
@@ -145,6 +145,8 @@ static int slots_recv(struct ccid_dev *dev, u8 *buf, size_t size,
 	f->in_recv--;
 	if (left < 0) {
 		ret = -EINTR;
+	} else if (f->gone) {
+		ret = -ENODEV;
 	} else if (f->head == f->tail) {
 		ret = -ETIMEDOUT;
 	} else {
@@ -443,6 +445,36 @@ static void slots_test_timeout(struct kunit *test)
 	slots_expect_reply(test, &b);
 }
 
+/*
+ * The reader unplugged while two slots wait: the one that reads learns it
+ * from the transport, the other at once from the message layer.
+ */
+static void slots_test_gone(struct kunit *test)
+{
+	struct slots_fake *f = slots_dev(test, 2, 2, &slots_ops);
+	struct slots_cmd a, b;
+
+	f->hold[0] = true;
+	f->hold[1] = true;
+	slots_start(test, f, &a, 0, 5000);
+	KUNIT_ASSERT_TRUE(test, slots_until(f, slots_receivers, 1));
+	slots_start(test, f, &b, 1, 5000);
+	KUNIT_ASSERT_TRUE(test, slots_until(f, slots_sent, 2));
+
+	/* What ccid_dev_unregister() and the transport's disconnect do. */
+	WRITE_ONCE(f->dev.gone, true);
+	wake_up_all(&f->dev.rx_wait);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&b.done, HZ));
+	KUNIT_EXPECT_EQ(test, b.ret, -ENODEV);
+	KUNIT_EXPECT_FALSE(test, completion_done(&a.done));
+	spin_lock(&f->lock);
+	f->gone = true;
+	spin_unlock(&f->lock);
+	wake_up_all(&f->wait);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&a.done, HZ));
+	KUNIT_EXPECT_EQ(test, a.ret, -ENODEV);
+}
+
 /* Four slots, each waiting while the others are answered in reverse. */
 static void slots_test_four(struct kunit *test)
 {
@@ -471,6 +503,7 @@ static struct kunit_case ccid_slots_test_cases[] = {
 	KUNIT_CASE(slots_test_one_busy),
 	KUNIT_CASE(slots_test_time_ext),
 	KUNIT_CASE(slots_test_timeout),
+	KUNIT_CASE(slots_test_gone),
 	KUNIT_CASE(slots_test_four),
 	{}
 };

@@ -15,7 +15,8 @@
 # Last, a card that takes 2 s per APDU in slot 0 (--slow-slot) does not
 # hold up slot 1, whose card is fast: each of its exchanges while slot 0
 # works ends within half a slow APDU; a caller killed while slot 0's card
-# works aborts it (the ABORT request ends the card's wait).
+# works aborts it (the ABORT request ends the card's wait). Then an unplug
+# with a slow APDU in flight on each of four slots: ENODEV for each.
 # timeout: 300
 # kmods: dummy_hcd usb_f_fs libcomposite
 # boot: own
@@ -198,6 +199,34 @@ check "slot 0: then a good exchange" ccid_test "/dev/$R0" xfer ok \
 check "slot 1: a good exchange" ccid_test "/dev/$R1" xfer ok 0 \
 	$((ONE_SLOW / 2)) 80CA000000 9000
 gadget_unplug
+
+# Unplug while every slot of a four-slot reader has a slow APDU in flight
+# (one task reads the pipe for all four): each caller learns ENODEV.
+gadget_plug $LOG --max-slot 3 --cards 4 --busy 4 --slow 5000
+slots 4
+pids=
+for r in $RS; do
+	check "$r: connect" ccid_test "/dev/$r" connect
+done
+before=$(grep -c 'command 6f' $LOG)
+for r in $RS; do
+	ccid_test "/dev/$r" xfer ENODEV 0 15000 80CA000000 &
+	pids="$pids $!"
+done
+wait_for "four APDUs at the cards" 10 sh -c \
+	"[ \$(grep -c 'command 6f' $LOG) -ge $((before + 4)) ]"
+echo "" >$G/UDC
+k=0
+for p in $pids; do
+	wait "$p"
+	is "slot $k: the APDU in flight ends with ENODEV" $? 0
+	k=$((k + 1))
+done
+for r in $RS; do
+	wait_for "$r gone" 10 test ! -e "/dev/$r"
+done
+kill "$gadget_pid"
+wait "$gadget_pid" 2>/dev/null
 
 scard_unload
 gadget_teardown
