@@ -24,9 +24,9 @@
 #include "msg.h"
 
 /**
- * ccid_power_on() - PC_to_RDR_IccPowerOn
+ * ccid_power_on_locked() - PC_to_RDR_IccPowerOn, the slot held
  * @dev: the device
- * @slot: bSlot
+ * @slot: bSlot, held (ccid_io_lock())
  * @power_select: bPowerSelect, CCID_POWER_*
  * @atr: room for the ATR
  * @size: size of @atr
@@ -34,8 +34,8 @@
  *
  * Return: see ccid_cmd_locked().
  */
-int ccid_power_on(struct ccid_dev *dev, u8 slot, u8 power_select, u8 *atr,
-		  size_t size, size_t *len)
+int ccid_power_on_locked(struct ccid_dev *dev, u8 slot, u8 power_select,
+			 u8 *atr, size_t size, size_t *len)
 {
 	struct ccid_msg m = {
 		.type = CCID_PC_ICC_POWER_ON,
@@ -47,12 +47,31 @@ int ccid_power_on(struct ccid_dev *dev, u8 slot, u8 power_select, u8 *atr,
 	};
 	int ret;
 
-	ret = ccid_cmd(dev, &m);
+	ret = ccid_cmd_locked(dev, &m);
 	*len = ret ? 0 : m.rsp_len;
 
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(ccid_power_on);
+EXPORT_SYMBOL_IF_KUNIT(ccid_power_on_locked);
+
+/**
+ * ccid_power_off_locked() - PC_to_RDR_IccPowerOff, the slot held
+ * @dev: the device
+ * @slot: bSlot, held (ccid_io_lock())
+ *
+ * Return: see ccid_cmd_locked().
+ */
+int ccid_power_off_locked(struct ccid_dev *dev, u8 slot)
+{
+	struct ccid_msg m = {
+		.type = CCID_PC_ICC_POWER_OFF,
+		.slot = slot,
+		.timeout_ms = ccid_default_timeout_ms(),
+	};
+
+	return ccid_cmd_locked(dev, &m);
+}
+EXPORT_SYMBOL_IF_KUNIT(ccid_power_off_locked);
 
 static int ccid_simple(struct ccid_dev *dev, u8 type, u8 slot, u8 p1,
 		       u8 *icc)
@@ -71,19 +90,6 @@ static int ccid_simple(struct ccid_dev *dev, u8 type, u8 slot, u8 p1,
 
 	return ret;
 }
-
-/**
- * ccid_power_off() - PC_to_RDR_IccPowerOff
- * @dev: the device
- * @slot: bSlot
- *
- * Return: see ccid_cmd_locked().
- */
-int ccid_power_off(struct ccid_dev *dev, u8 slot)
-{
-	return ccid_simple(dev, CCID_PC_ICC_POWER_OFF, slot, 0, NULL);
-}
-EXPORT_SYMBOL_IF_KUNIT(ccid_power_off);
 
 /**
  * ccid_slot_status() - PC_to_RDR_GetSlotStatus

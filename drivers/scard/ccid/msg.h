@@ -217,9 +217,9 @@ int ccid_cmd_locked(struct ccid_dev *dev, struct ccid_msg *m);
 int ccid_exchange_locked(struct ccid_dev *dev, struct ccid_msg *m);
 int ccid_cmd(struct ccid_dev *dev, struct ccid_msg *m);
 
-int ccid_power_on(struct ccid_dev *dev, u8 slot, u8 power_select, u8 *atr,
-		  size_t size, size_t *len);
-int ccid_power_off(struct ccid_dev *dev, u8 slot);
+int ccid_power_on_locked(struct ccid_dev *dev, u8 slot, u8 power_select,
+			 u8 *atr, size_t size, size_t *len);
+int ccid_power_off_locked(struct ccid_dev *dev, u8 slot);
 int ccid_slot_status(struct ccid_dev *dev, u8 slot, u8 *icc);
 int ccid_slot_status_locked(struct ccid_dev *dev, u8 slot, u8 *icc);
 int ccid_xfr_block(struct ccid_dev *dev, u8 slot, u8 bwi, u16 level,

@@ -131,18 +131,21 @@ static u8 ccid_power_select(const struct ccid_desc *desc)
 	return CCID_POWER_1V8;
 }
 
-static int ccid_power(struct scard_reader *reader, struct scard_request *req)
+/*
+ * The slot is held for the whole power sequence: a slot poll that found
+ * the card unpowered must not see it "powered by the host" (unpowered
+ * false) before the IccPowerOn, or it takes it for another card.
+ */
+static int ccid_power_slot_locked(struct ccid_slot *slot, u32 minor,
+				  u8 *atr, size_t size, size_t *len)
 {
-	struct ccid_slot *slot = to_slot(reader);
 	struct ccid_dev *dev = slot->dev;
-	u8 atr[SCARD_ATR_MAX];
-	size_t len;
 	int ret;
 
-	ccid_slot_forget(slot);
-	switch (req->minor) {
+	*len = 0;
+	switch (minor) {
 	case SCARD_POWER_DOWN:
-		ret = ccid_power_off(dev, slot->index);
+		ret = ccid_power_off_locked(dev, slot->index);
 		if (!ret)
 			WRITE_ONCE(slot->unpowered, true);
 		return ret;
@@ -154,7 +157,7 @@ static int ccid_power(struct scard_reader *reader, struct scard_request *req)
 		 */
 		if (READ_ONCE(slot->unpowered))
 			break;
-		ret = ccid_power_off(dev, slot->index);
+		ret = ccid_power_off_locked(dev, slot->index);
 		if (ret)
 			return ret;
 		break;
@@ -166,9 +169,26 @@ static int ccid_power(struct scard_reader *reader, struct scard_request *req)
 
 	/* From now on the card may be powered, whatever the outcome. */
 	WRITE_ONCE(slot->unpowered, false);
-	ret = ccid_power_on(dev, slot->index, ccid_power_select(&dev->desc),
-			    atr, sizeof(atr), &len);
+	return ccid_power_on_locked(dev, slot->index,
+				    ccid_power_select(&dev->desc), atr, size,
+				    len);
+}
+
+static int ccid_power(struct scard_reader *reader, struct scard_request *req)
+{
+	struct ccid_slot *slot = to_slot(reader);
+	struct ccid_dev *dev = slot->dev;
+	u8 atr[SCARD_ATR_MAX];
+	size_t len;
+	int ret;
+
+	ccid_slot_forget(slot);
+	ret = ccid_io_lock(dev, slot->index);
 	if (ret)
+		return ret;
+	ret = ccid_power_slot_locked(slot, req->minor, atr, sizeof(atr), &len);
+	ccid_io_unlock(dev, slot->index);
+	if (ret || req->minor == SCARD_POWER_DOWN)
 		return ret;
 
 	return scard_set_atr(reader, atr, len);

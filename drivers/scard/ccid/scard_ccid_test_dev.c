@@ -248,6 +248,67 @@ static void ccid_test_swap_first(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scard_get_state(r0), SCARD_CARD_PRESENT);
 }
 
+struct power_thread {
+	struct scard_reader *reader;
+	struct completion done;
+	int ret;
+};
+
+static int power_thread_fn(void *data)
+{
+	struct power_thread *p = data;
+	struct scard_request req = { .minor = SCARD_COLD_RESET };
+
+	p->ret = p->reader->reader_function[RDF_CARD_POWER](p->reader, &req);
+	complete(&p->done);
+
+	return 0;
+}
+
+/*
+ * A POWER that comes while a slot poll waits for the card's status: the
+ * poll finds the card unpowered, which it is, and the POWER waits for the
+ * slot before it counts the card as powered by the host. Otherwise the
+ * poll would take the card for another one (removal, insertion) and undo
+ * the POWER (found by serial_basic).
+ */
+static void ccid_test_power_during_poll(struct kunit *test)
+{
+	struct ccid_fake *f = test->priv;
+	static const u8 atr[] = { 0x3b, 0x00 };
+	u8 msg[2] = { 0x50, 0x03 };	/* slot 0: in, changed */
+	struct power_thread p;
+	struct task_struct *t;
+	struct scard_reader *r0;
+	unsigned int i;
+	u64 events;
+
+	fake_register(test, f, NULL);
+	r0 = f->dev.slots[0].reader;
+	events = r0->events;
+	ccid_fake_reply(f, CCID_RDR_SLOT_STATUS, 0, 2, 0x01, 0, 0, NULL, 0);
+	ccid_fake_delay(f, 300);
+	ccid_fake_reply(f, CCID_RDR_DATA_BLOCK, 0, 3, 0, 0, 0, atr, sizeof(atr));
+	ccid_notify(&f->dev, msg, sizeof(msg));
+	for (i = 0; i < 50 && READ_ONCE(f->n_sent) < 3; i++)
+		msleep(20);
+	KUNIT_ASSERT_EQ(test, READ_ONCE(f->n_sent), 3U);
+
+	p.reader = r0;
+	init_completion(&p.done);
+	t = kthread_run(power_thread_fn, &p, "ccid-power");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&p.done, 5 * HZ));
+	flush_delayed_work(&f->dev.poll_work);
+
+	KUNIT_EXPECT_EQ(test, p.ret, 0);
+	KUNIT_EXPECT_EQ(test, r0->events, events);
+	KUNIT_EXPECT_EQ(test, r0->card.atr_len, sizeof(atr));
+	KUNIT_ASSERT_EQ(test, f->n_sent, 4U);
+	KUNIT_EXPECT_EQ(test, f->sent[2][CCID_OFF_TYPE], CCID_PC_GET_SLOT_STATUS);
+	KUNIT_EXPECT_EQ(test, f->sent[3][CCID_OFF_TYPE], CCID_PC_ICC_POWER_ON);
+}
+
 static void ccid_test_power_and_pps(struct kunit *test)
 {
 	struct ccid_fake *f = test->priv;
@@ -664,6 +725,7 @@ static struct kunit_case ccid_dev_test_cases[] = {
 	KUNIT_CASE(ccid_test_register),
 	KUNIT_CASE(ccid_test_latched_change),
 	KUNIT_CASE(ccid_test_swap_first),
+	KUNIT_CASE(ccid_test_power_during_poll),
 	KUNIT_CASE(ccid_test_power_and_pps),
 	KUNIT_CASE(ccid_test_set_protocol),
 	KUNIT_CASE(ccid_test_t0apdu),

@@ -63,6 +63,25 @@ static void build_case_desc(const struct build_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(build, build_cases, build_case_desc);
 
+static int build_power(struct ccid_dev *dev, bool on)
+{
+	u8 atr[16];
+	size_t len;
+	int ret;
+
+	ret = ccid_io_lock(dev, FAKE_SLOT);
+	if (ret)
+		return ret;
+	if (on)
+		ret = ccid_power_on_locked(dev, FAKE_SLOT, CCID_POWER_3V, atr,
+					   sizeof(atr), &len);
+	else
+		ret = ccid_power_off_locked(dev, FAKE_SLOT);
+	ccid_io_unlock(dev, FAKE_SLOT);
+
+	return ret;
+}
+
 static int build_run(struct ccid_dev *dev, enum build_op op)
 {
 	static const u8 t0[] = { 0x11, 0x00, 0x00, 0x0a, 0x00 };
@@ -74,10 +93,8 @@ static int build_run(struct ccid_dev *dev, enum build_op op)
 
 	switch (op) {
 	case OP_POWER_ON:
-		return ccid_power_on(dev, FAKE_SLOT, CCID_POWER_3V, rsp,
-				     sizeof(rsp), &len);
 	case OP_POWER_OFF:
-		return ccid_power_off(dev, FAKE_SLOT);
+		return build_power(dev, op == OP_POWER_ON);
 	case OP_STATUS:
 		return ccid_slot_status(dev, FAKE_SLOT, &icc);
 	case OP_XFR:
