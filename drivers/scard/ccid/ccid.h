@@ -11,6 +11,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/scard.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -66,6 +67,20 @@
  * silences lockdep's warning about freezing with locks held.
  */
 #define CCID_WAIT_STATE			(TASK_KILLABLE | TASK_FREEZABLE_UNSAFE)
+
+/**
+ * ccid_wait_state() - how a command waits now
+ *
+ * Return: CCID_WAIT_STATE; for a task already killed, which still waits
+ * (bounded) for what it left in flight (its abort), uninterruptible but
+ * freezable.
+ */
+static inline unsigned int ccid_wait_state(void)
+{
+	if (fatal_signal_pending(current))
+		return TASK_UNINTERRUPTIBLE | TASK_FREEZABLE_UNSAFE;
+	return CCID_WAIT_STATE;
+}
 
 /* Class-specific control requests */
 #define CCID_REQ_ABORT			0x01

@@ -246,7 +246,6 @@ int ccid_secure(struct ccid_dev *dev, u8 slot, const u8 *data, size_t len,
 		const struct ccid_wait *wait);
 
 /* rx.c */
-unsigned int ccid_wait_state(void);
 void ccid_rx_add(struct ccid_dev *dev, struct ccid_pending *p, u8 seq);
 bool ccid_rx_del(struct ccid_dev *dev, struct ccid_pending *p);
 int ccid_rx_wait(struct ccid_dev *dev, struct ccid_pending *p,

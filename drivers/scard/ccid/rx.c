@@ -58,19 +58,6 @@
 #include "msg.h"
 
 /**
- * ccid_wait_state() - how a command waits now
- *
- * Return: CCID_WAIT_STATE; for a task already killed, which still waits
- * (bounded) for what it left in flight, uninterruptible but freezable.
- */
-unsigned int ccid_wait_state(void)
-{
-	if (fatal_signal_pending(current))
-		return TASK_UNINTERRUPTIBLE | TASK_FREEZABLE_UNSAFE;
-	return CCID_WAIT_STATE;
-}
-
-/**
  * ccid_rx_add() - a command is about to be sent with @seq
  * @dev: the device
  * @p: the command, not pending

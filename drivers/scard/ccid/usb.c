@@ -189,18 +189,6 @@ static long ccid_usb_sleep(struct ccid_usb_pipe *pipe, long timeout,
 }
 
 /*
- * The state of a wait for a URB: killable, except for a caller already
- * killed, who still waits (bounded) for what it left in flight. Freezable
- * either way.
- */
-static unsigned int ccid_usb_state(void)
-{
-	if (fatal_signal_pending(current))
-		return TASK_UNINTERRUPTIBLE | TASK_FREEZABLE_UNSAFE;
-	return CCID_WAIT_STATE;
-}
-
-/*
  * True when @pipe's URB is not in flight, after waiting a little for it
  * (CCID_USB_UNLINK_MS, killable): a URB left behind by
  * ccid_usb_take_back().
@@ -211,7 +199,7 @@ static bool ccid_usb_idle(struct ccid_usb_pipe *pipe)
 	if (smp_load_acquire(&pipe->done))
 		return true;
 	ccid_usb_sleep(pipe, msecs_to_jiffies(CCID_USB_UNLINK_MS),
-		       ccid_usb_state());
+		       ccid_wait_state());
 	/* Pairs with ccid_usb_bulk_complete(). */
 	return smp_load_acquire(&pipe->done);
 }
@@ -311,7 +299,7 @@ static int ccid_usb_wait(struct ccid_usb *cu, struct ccid_usb_pipe *pipe,
 	long left;
 	int ret;
 
-	left = ccid_usb_sleep(pipe, timeout, ccid_usb_state());
+	left = ccid_usb_sleep(pipe, timeout, ccid_wait_state());
 	/* It may still have completed. */
 	if (left <= 0 && !ccid_usb_take_back(pipe)) {
 		if (READ_ONCE(cu->gone))

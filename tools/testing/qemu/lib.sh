@@ -380,6 +380,21 @@ gadget_plug()
 	D=/dev/$(gadget_readers | head -n 1)
 }
 
+# killed_aborts LOG PATTERN DELAY DEV APDU: a TRANSMIT of APDU on DEV
+# whose card does not answer, its caller killed after DELAY seconds; checks
+# that the gadget logged one more PATTERN (its ABORT request)
+killed_aborts()
+{
+	_ka=$(grep -c "$2" "$1")
+	ccid_test "$4" xfer ETIMEDOUT 0 15000 "$5" >/dev/null &
+	_kv=$!
+	sleep "$3"
+	kill -9 $_kv
+	wait $_kv 2>/dev/null
+	is "the killed caller aborted its command" "$(grep -c "$2" "$1")" \
+		$((_ka + 1))
+}
+
 # gadget_unplug: unbind the gadget, stop it, wait for its reader to go
 gadget_unplug()
 {

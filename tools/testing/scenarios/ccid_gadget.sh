@@ -106,14 +106,7 @@ fault E6 ETIMEDOUT "no reply, late reply at the abort" 15000
 check "class ABORT requests seen" grep -q "ABORT request" $LOG
 
 # A caller killed while it waits for a reply aborts its command.
-aborts=$(grep -c "ABORT request" $LOG)
-ccid_test "$D" xfer ETIMEDOUT 0 15000 80E5000000 >/dev/null &
-victim=$!
-sleep 1
-kill -9 $victim
-wait $victim 2>/dev/null
-is "the killed caller aborted its command" \
-	"$(grep -c "ABORT request" $LOG)" $((aborts + 1))
+killed_aborts $LOG "ABORT request" 1 "$D" 80E5000000
 check "after the kill: a good exchange" \
 	ccid_test "$D" xfer ok 0 2000 80CA000000 9000
 check "three time extensions, then 90 00" \

@@ -75,6 +75,20 @@ slots()
 	done
 }
 
+# versus_one LABEL FACTOR: N APDUs on the first of RS alone, then on each
+# of RS at once; checks that all at once took less than FACTOR times one
+versus_one()
+{
+	# shellcheck disable=SC2086
+	set -- "$1" "$2" $RS
+	rate "one slot of $1" "/dev/$3"
+	_one=$SECS
+	# shellcheck disable=SC2046
+	rate "$1" $(for _r in $RS; do echo "/dev/$_r"; done)
+	check "$1 (${SECS:-?} s) within $2 x one slot (${_one:-?} s)" \
+		below "$SECS" "$_one" "$2"
+}
+
 # parallel COUNT: the slots' traffic at once, and the timing
 parallel()
 {
@@ -93,14 +107,7 @@ parallel()
 		_k=$((_k + 1))
 	done
 
-	# shellcheck disable=SC2086
-	set -- $RS
-	rate "one slot" "/dev/$1"
-	one=$SECS
-	# shellcheck disable=SC2046
-	rate "$COUNT slots at once" $(for _r in $RS; do echo "/dev/$_r"; done)
-	check "$COUNT slots at once (${SECS:-?} s) within 1.5 x one slot (${one:-?} s)" \
-		below "$SECS" "$one" 1.5
+	versus_one "$COUNT slots at once" 1.5
 }
 
 gadget_setup slots "multi-slot CCID"
@@ -147,14 +154,7 @@ gadget_unplug
 gadget_plug $LOG --max-slot 3 --cards 4 --busy 2 --slow $SLOW
 slots 4
 : >$LOG
-# shellcheck disable=SC2086
-set -- $RS
-rate "one slot of four, two busy at most" "/dev/$1"
-one=$SECS
-# shellcheck disable=SC2046
-rate "four slots, two busy at most" $(for r in $RS; do echo "/dev/$r"; done)
-check "four slots, two busy (${SECS:-?} s): within 2.5 x one slot (${one:-?} s)" \
-	below "$SECS" "$one" 2.5
+versus_one "four slots, two busy at most" 2.5
 check "never more than two slots busy" sh -c "! grep -q 'slot busy' $LOG"
 gadget_unplug
 
@@ -185,14 +185,7 @@ sed 's/^/# /' /tmp/slow.out
 
 # A caller killed during the slow card's APDU: the ABORT request ends the
 # card's wait (CMD_ABORTED), PC_to_RDR_Abort is answered, slot 1 unharmed.
-aborts=$(grep -c "ABORT request, slot 0" $LOG)
-ccid_test "/dev/$R0" xfer ETIMEDOUT 0 15000 80CA000000 >/dev/null &
-victim=$!
-sleep 0.4
-kill -9 $victim
-wait $victim 2>/dev/null
-is "the killed caller aborted its command" \
-	"$(grep -c "ABORT request, slot 0" $LOG)" $((aborts + 1))
+killed_aborts $LOG "ABORT request, slot 0" 0.4 "/dev/$R0" 80CA000000
 check "the card's wait ended at the abort" grep -q "slot 0 seq .*: aborted" $LOG
 check "slot 0: then a good exchange" ccid_test "/dev/$R0" xfer ok \
 	$((ONE_SLOW - 50)) $((ONE_SLOW * 3)) 80CA000000 9000
