@@ -35,6 +35,7 @@ struct slots_fake {
 	unsigned int head, tail;
 	bool hold[SLOTS_MAX];		/* keep the slot's replies back */
 	bool time_ext[SLOTS_MAX];	/* ask for time before replying */
+	bool wrong_slot[SLOTS_MAX];	/* reply with the next slot's number */
 	struct slots_reply held[SLOTS_MAX];
 	bool has_held[SLOTS_MAX];
 	u8 sent_type[SLOTS_SENT];
@@ -89,7 +90,9 @@ static int slots_send(struct ccid_dev *dev, const u8 *msg, size_t len)
 		data[n++] = 0x90;
 		data[n++] = 0x00;
 	}
-	slots_build(&r, ccid_reply_type(type), slot, seq, 0, 0, data, n);
+	slots_build(&r, ccid_reply_type(type),
+		    slot < SLOTS_MAX && f->wrong_slot[slot] ? slot + 1 : slot,
+		    seq, 0, 0, data, n);
 	slots_build(&ext, ccid_reply_type(type), slot, seq, 0x80, 1, NULL, 0);
 
 	spin_lock(&f->lock);
@@ -409,6 +412,34 @@ static void slots_test_time_ext(struct kunit *test)
 }
 
 /*
+ * A reply with slot 1's bSeq but another bSlot, read by slot 0's task:
+ * slot 1's command fails, slot 0's ends well, and slot 1 works again.
+ */
+static void slots_test_wrong_slot(struct kunit *test)
+{
+	struct slots_fake *f = slots_dev(test, 2, 2, &slots_ops);
+	struct slots_cmd a, b;
+
+	f->hold[0] = true;
+	f->wrong_slot[1] = true;
+	slots_start(test, f, &a, 0, 3000);
+	KUNIT_ASSERT_TRUE(test, slots_until(f, slots_receivers, 1));
+	slots_start(test, f, &b, 1, 3000);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&b.done, 3 * HZ));
+	KUNIT_EXPECT_EQ(test, b.ret, -EPROTO);
+	KUNIT_EXPECT_FALSE(test, completion_done(&a.done));
+
+	slots_release(f, 0);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&a.done, 3 * HZ));
+	slots_expect_reply(test, &a);
+
+	f->wrong_slot[1] = false;
+	slots_start(test, f, &b, 1, 3000);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&b.done, 3 * HZ));
+	slots_expect_reply(test, &b);
+}
+
+/*
  * Slot 1's card is mute: its command times out while slot 0's task
  * reads, and is aborted (the Abort's answer read by slot 0's task). Its
  * late reply, when it comes, is skipped: slot 0's command still ends
@@ -502,6 +533,7 @@ static struct kunit_case ccid_slots_test_cases[] = {
 	KUNIT_CASE(slots_test_handover),
 	KUNIT_CASE(slots_test_one_busy),
 	KUNIT_CASE(slots_test_time_ext),
+	KUNIT_CASE(slots_test_wrong_slot),
 	KUNIT_CASE(slots_test_timeout),
 	KUNIT_CASE(slots_test_gone),
 	KUNIT_CASE(slots_test_four),
